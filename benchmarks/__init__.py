@@ -1,0 +1,1 @@
+"""Peer benchmarks: who a respondent is compared with, and how."""

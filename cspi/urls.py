@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "CSPI Benchmark administration"
+admin.site.site_title = "CSPI Benchmark admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("survey.urls")),
+]

@@ -1,0 +1,1 @@
+"""The PDF benchmark report and its downloads."""

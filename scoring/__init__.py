@@ -1,0 +1,1 @@
+"""Scoring: pure Python, no Django. Frozen dataclasses in, numbers out."""

@@ -1,0 +1,162 @@
+import secrets
+
+from django.db import models
+from django.db.models import Q
+
+from scoring.bank import Kind, Scoring
+
+
+def new_response_token() -> str:
+    """192 random bits, URL-safe: the only key to a respondent's answers."""
+    return secrets.token_urlsafe(24)
+
+
+class QuestionBank(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    key = models.SlugField(max_length=40)
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    intro = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["key", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "version"], name="bank_key_version_unique"),
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(status="published"), name="one_published_per_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version} ({self.get_status_display()})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class Pillar(models.Model):
+    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="pillars")
+    key = models.SlugField(max_length=40)
+    name = models.CharField(max_length=80)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["bank", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "key"], name="pillar_key_unique_in_bank")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Bucket(models.Model):
+    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="buckets")
+    key = models.SlugField(max_length=40)
+    name = models.CharField(max_length=80)
+    lower_bound = models.DecimalField(
+        max_digits=6, decimal_places=2, help_text="Lowest pillar score in this bucket (inclusive)."
+    )
+
+    class Meta:
+        ordering = ["bank", "lower_bound"]
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "key"], name="bucket_key_unique_in_bank")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (from {self.lower_bound})"
+
+
+class Question(models.Model):
+    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="questions")
+    number = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=[(k.value, k.value) for k in Kind])
+    text = models.TextField()
+    help = models.TextField(blank=True)
+    required = models.BooleanField(default=True)
+    section = models.CharField(
+        max_length=80, help_text="Page heading; consecutive questions with one section share a page."
+    )
+    pillar = models.ForeignKey(
+        Pillar, null=True, blank=True, on_delete=models.PROTECT, related_name="questions"
+    )
+    scoring = models.CharField(
+        max_length=10, blank=True, choices=[(s.value, s.value) for s in Scoring]
+    )
+    weight = models.DecimalField(max_digits=6, decimal_places=3, default=1)
+    min_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    max_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    max_length = models.PositiveIntegerField(null=True, blank=True)
+    unknown_allowed = models.BooleanField(default=False)
+    role = models.SlugField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["bank", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "number"], name="question_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Q{self.number}. {self.text[:70]}"
+
+
+class Option(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    code = models.PositiveIntegerField(
+        help_text="Stable id within the bank version; answers store it."
+    )
+    text = models.CharField(max_length=300)
+    points = models.DecimalField(max_digits=5, decimal_places=3, null=True, blank=True)
+    exclusive = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["question", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "code"], name="option_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Response(models.Model):
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+
+    token = models.CharField(max_length=64, unique=True, default=new_response_token, editable=False)
+    bank = models.ForeignKey(QuestionBank, on_delete=models.PROTECT, related_name="responses")
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.IN_PROGRESS, db_index=True
+    )
+    answers = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Answers by question number: option codes, numbers, text; null = unknown.",
+    )
+    email = models.EmailField(blank=True, db_index=True)
+    resume_link_sent_to = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    completed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email or 'anonymous'} ({self.get_status_display()})"
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == self.Status.COMPLETED

@@ -1,0 +1,207 @@
+"""Writes of the survey app: importing banks, saving pages, completing responses."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from scoring.bank import BankSpec
+from survey.answers import AnswerValue, answers_unanswered
+from survey.bank_file import BankFileError, bank_spec_problems
+from survey.models import Bucket, Option, Pillar, Question, QuestionBank, Response
+from survey.selectors import bank_spec_for, draft_cutoff
+
+logger = logging.getLogger(__name__)
+
+
+class BankImportOutcome(StrEnum):
+    CREATED = "created"
+    UNCHANGED = "unchanged"
+    REPLACED_DRAFT = "replaced draft"
+
+
+@transaction.atomic
+def bank_import(*, spec: BankSpec, publish: bool) -> tuple[QuestionBank, BankImportOutcome]:
+    """Store a validated bank. A published version is never rewritten: a change is a new version."""
+    existing = (
+        QuestionBank.objects.select_for_update().filter(key=spec.key, version=spec.version).first()
+    )
+    if existing is not None and not existing.is_editable:
+        if bank_spec_for(bank=existing) != spec:
+            raise BankFileError(
+                [
+                    f"Version {spec.version} of bank '{spec.key}' is already "
+                    f"{existing.status} and differs from this file. "
+                    "Give the file a new version number."
+                ]
+            )
+        return existing, BankImportOutcome.UNCHANGED
+    outcome = BankImportOutcome.CREATED
+    if existing is not None:
+        existing.delete()
+        outcome = BankImportOutcome.REPLACED_DRAFT
+    bank = QuestionBank.objects.create(
+        key=spec.key, version=spec.version, title=spec.title, intro=spec.intro
+    )
+    _bank_contents_create(bank, spec)
+    if publish:
+        bank_publish(bank=bank)
+    return bank, outcome
+
+
+def _bank_contents_create(bank: QuestionBank, spec: BankSpec) -> None:
+    pillars = {
+        pillar.key: Pillar.objects.create(
+            bank=bank, key=pillar.key, name=pillar.name, description=pillar.description,
+            position=position,
+        )
+        for position, pillar in enumerate(spec.pillars)
+    }  # fmt: skip
+    Bucket.objects.bulk_create(
+        Bucket(bank=bank, key=b.key, name=b.name, lower_bound=b.lower_bound) for b in spec.buckets
+    )
+    questions = Question.objects.bulk_create(
+        Question(
+            bank=bank,
+            number=q.number,
+            kind=q.kind.value,
+            text=q.text,
+            help=q.help,
+            required=q.required,
+            section=q.section,
+            pillar=pillars[q.pillar] if q.pillar else None,
+            scoring=q.scoring.value if q.scoring else "",
+            weight=q.weight,
+            min_value=q.min_value,
+            max_value=q.max_value,
+            max_length=q.max_length,
+            unknown_allowed=q.unknown_allowed,
+            role=q.role or "",
+        )
+        for q in spec.questions
+    )
+    Option.objects.bulk_create(
+        Option(
+            question=question, code=o.code, text=o.text, points=o.points, exclusive=o.exclusive,
+            position=position,
+        )
+        for question, q in zip(questions, spec.questions, strict=True)
+        for position, o in enumerate(q.options)
+    )  # fmt: skip
+
+
+@transaction.atomic
+def bank_publish(*, bank: QuestionBank) -> None:
+    """Publish a draft after checking it as strictly as a bank file; the old version is archived."""
+    problems = bank_spec_problems(bank_spec_for(bank=bank))
+    if problems:
+        raise BankFileError(problems)
+    QuestionBank.objects.filter(key=bank.key, status=QuestionBank.Status.PUBLISHED).update(
+        status=QuestionBank.Status.ARCHIVED
+    )
+    bank.status = QuestionBank.Status.PUBLISHED
+    bank.published_at = timezone.now()
+    bank.save(update_fields=["status", "published_at"])
+
+
+@transaction.atomic
+def bank_new_version(*, bank: QuestionBank) -> QuestionBank:
+    """A draft copy of a bank under the next free version number, for an admin to edit."""
+    spec = bank_spec_for(bank=bank)
+    latest = QuestionBank.objects.filter(key=bank.key).order_by("-version").first()
+    version = (latest.version if latest else bank.version) + 1
+    draft = QuestionBank.objects.create(
+        key=bank.key, version=version, title=bank.title, intro=bank.intro
+    )
+    _bank_contents_create(draft, spec)
+    return draft
+
+
+def response_start(*, bank: QuestionBank) -> Response:
+    return Response.objects.create(bank=bank)
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionResult:
+    completed_now: bool
+    unanswered: list[int]
+
+
+@transaction.atomic
+def response_save_answers(
+    *, response: Response, answers: Mapping[str, AnswerValue], cleared: set[str]
+) -> bool:
+    """Merge one page's answers into the stored ones. False when the response is already final.
+
+    The row is locked while merging, so two tabs saving different pages both keep their answers.
+    """
+    locked = Response.objects.select_for_update().get(pk=response.pk)
+    if locked.is_completed:
+        return False
+    merged = {k: v for k, v in locked.answers.items() if k not in cleared}
+    merged.update(answers)
+    spec = bank_spec_for(bank=response.bank)
+    email_question = spec.question_for_role("email")
+    email = merged.get(str(email_question.number)) if email_question else None
+    locked.answers = merged
+    locked.email = email if isinstance(email, str) else ""
+    locked.save(update_fields=["answers", "email", "updated_at"])
+    response.answers, response.email, response.updated_at = (
+        locked.answers, locked.email, locked.updated_at,
+    )  # fmt: skip
+    return True
+
+
+def response_complete(*, response: Response) -> CompletionResult:
+    """Complete a response exactly once; a replayed submit finds it completed and changes nothing."""
+    spec = bank_spec_for(bank=response.bank)
+    with transaction.atomic():
+        locked = Response.objects.select_for_update().get(pk=response.pk)
+        if locked.is_completed:
+            return CompletionResult(completed_now=False, unanswered=[])
+        unanswered = answers_unanswered(spec, locked.answers)
+        if unanswered:
+            return CompletionResult(completed_now=False, unanswered=[q.number for q in unanswered])
+        completed = Response.objects.filter(
+            pk=locked.pk, status=Response.Status.IN_PROGRESS
+        ).update(status=Response.Status.COMPLETED, completed_at=timezone.now())
+    response.refresh_from_db()
+    return CompletionResult(completed_now=completed == 1, unanswered=[])
+
+
+def resume_url(*, response: Response) -> str:
+    return settings.SITE_URL + reverse("survey:resume", args=[response.token])
+
+
+def resume_link_send(*, response: Response) -> bool:
+    """E-mail the resume link to the respondent's address, once per address."""
+    if not response.email or response.resume_link_sent_to == response.email:
+        return False
+    spec = bank_spec_for(bank=response.bank)
+    body = render_to_string(
+        "survey/email/resume_link.txt",
+        {"title": spec.title, "url": resume_url(response=response),
+         "days": settings.SURVEY_DRAFT_DAYS},
+    )  # fmt: skip
+    send_mail(f"Your {spec.title} link", body, None, [response.email])
+    Response.objects.filter(pk=response.pk).update(resume_link_sent_to=response.email)
+    response.resume_link_sent_to = response.email
+    return True
+
+
+def drafts_purge() -> int:
+    """Delete unfinished responses untouched for longer than the draft lifetime."""
+    deleted, _ = Response.objects.filter(
+        status=Response.Status.IN_PROGRESS, updated_at__lt=draft_cutoff()
+    ).delete()
+    return deleted
+

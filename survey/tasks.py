@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from survey.services import drafts_purge
+
+
+@shared_task
+def purge_expired_drafts() -> int:
+    return drafts_purge()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from survey import views
+
+app_name = "survey"
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("start/", views.start, name="start"),
+    path("survey/<str:token>/", views.resume, name="resume"),
+    path("survey/<str:token>/page/<int:page>/", views.page, name="page"),
+    path("survey/<str:token>/saved/", views.saved, name="saved"),
+    path("survey/<str:token>/done/", views.done, name="done"),
+]

@@ -1,0 +1,245 @@
+"""The survey in the browser: landing page, one page per section, resume links, thank-you."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from scoring.bank import BankSpec, Kind, QuestionSpec
+from survey.answers import AnswerValue, ParsedAnswer, answer_parse, answers_count
+from survey.models import Response
+from survey.pages import SurveyPage, survey_pages
+from survey.selectors import bank_current, bank_spec_for, response_by_token, response_is_expired
+from survey.services import (
+    resume_link_send,
+    resume_url,
+    response_complete,
+    response_save_answers,
+    response_start,
+)
+
+SESSION_DRAFT_KEY = "survey_draft_token"
+NAVIGATION = {"next", "back", "save"}
+
+
+@dataclass
+class QuestionOnPage:
+    """A question as the page shows it: what is ticked or typed, and any error."""
+
+    spec: QuestionSpec
+    chosen: set[str] = field(default_factory=set)
+    typed: str = ""
+    unknown: bool = False
+    error: str | None = None
+
+
+def landing(request: HttpRequest) -> HttpResponse:
+    bank = bank_current()
+    if bank is None:
+        return render(request, "survey/unavailable.html", status=503)
+    spec = bank_spec_for(bank=bank)
+    draft = _session_draft(request, bank.pk)
+    return render(
+        request,
+        "survey/landing.html",
+        {"spec": spec, "draft": draft, "question_total": len(spec.questions),
+         "page_total": len(survey_pages(spec))},
+    )  # fmt: skip
+
+
+@require_POST
+def start(request: HttpRequest) -> HttpResponse:
+    bank = bank_current()
+    if bank is None:
+        return render(request, "survey/unavailable.html", status=503)
+    # A double click or a replayed POST continues the same draft instead of opening another.
+    response = None if request.POST.get("fresh") else _session_draft(request, bank.pk)
+    if response is None:
+        response = response_start(bank=bank)
+        request.session[SESSION_DRAFT_KEY] = response.token
+    return redirect("survey:resume", token=response.token)
+
+
+def resume(request: HttpRequest, token: str) -> HttpResponse:
+    response = _response_or_404(token)
+    if response.is_completed:
+        return redirect("survey:done", token=token)
+    if response_is_expired(response=response):
+        return render(request, "survey/expired.html", status=410)
+    request.session[SESSION_DRAFT_KEY] = response.token
+    pages = survey_pages(bank_spec_for(bank=response.bank))
+    return redirect("survey:page", token=token, page=_first_unfinished_page(pages, response))
+
+
+@require_http_methods(["GET", "POST"])
+def page(request: HttpRequest, token: str, page: int) -> HttpResponse:
+    response = _response_or_404(token)
+    if response.is_completed:
+        return redirect("survey:done", token=token)
+    if response_is_expired(response=response):
+        return render(request, "survey/expired.html", status=410)
+    spec = bank_spec_for(bank=response.bank)
+    pages = survey_pages(spec)
+    if not 1 <= page <= len(pages):
+        raise Http404("No such page in this survey.")
+    current = pages[page - 1]
+    if request.method == "GET":
+        shown = [_from_stored(q, response.answers) for q in current.questions]
+        return _render_page(request, response, spec, pages, current, shown)
+
+    navigation = request.POST.get("nav", "next")
+    if request.POST.get("step") != str(page) or navigation not in NAVIGATION:
+        return HttpResponseBadRequest(
+            "This form was changed before it was sent, so nothing on it was saved. "
+            "Go back to the survey page and answer again."
+        )
+    shown, answers, cleared = _read_page(request, current, strict=navigation == "next")
+    if not response_save_answers(response=response, answers=answers, cleared=cleared):
+        return redirect("survey:done", token=token)
+    resume_link_send(response=response)
+    if any(question.error for question in shown):
+        return _render_page(request, response, spec, pages, current, shown, status=200)
+    if navigation == "back":
+        return redirect("survey:page", token=token, page=max(page - 1, 1))
+    if navigation == "save":
+        return redirect("survey:saved", token=token)
+    if page < len(pages):
+        return redirect("survey:page", token=token, page=page + 1)
+    return _complete(request, response, pages)
+
+
+def saved(request: HttpRequest, token: str) -> HttpResponse:
+    response = _response_or_404(token)
+    if response.is_completed:
+        return redirect("survey:done", token=token)
+    return render(
+        request,
+        "survey/saved.html",
+        {"response": response, "resume_url": resume_url(response=response)},
+    )
+
+
+def done(request: HttpRequest, token: str) -> HttpResponse:
+    response = _response_or_404(token)
+    if not response.is_completed:
+        return redirect("survey:resume", token=token)
+    request.session.pop(SESSION_DRAFT_KEY, None)
+    spec = bank_spec_for(bank=response.bank)
+    return render(request, "survey/done.html", {"response": response, "spec": spec})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)
+
+
+def _complete(request: HttpRequest, response: Response, pages: tuple[SurveyPage, ...]) -> HttpResponse:
+    result = response_complete(response=response)
+    if result.unanswered:
+        numbers = ", ".join(str(n) for n in result.unanswered)
+        messages.error(request, f"Some required questions are still unanswered: {numbers}.")
+        first = next(p for p in pages if p.question_numbers & set(result.unanswered))
+        return redirect("survey:page", token=response.token, page=first.number)
+    return redirect("survey:done", token=response.token)
+
+
+def _read_page(
+    request: HttpRequest, current: SurveyPage, strict: bool
+) -> tuple[list[QuestionOnPage], dict[str, AnswerValue], set[str]]:
+    """Check every answer on the page. Moving back or saving does not insist on required ones."""
+    shown, answers, cleared = [], {}, set()
+    for question in current.questions:
+        raw = request.POST.getlist(f"q{question.number}")
+        unknown = request.POST.get(f"q{question.number}_unknown") == "1"
+        parsed = answer_parse(question, raw, unknown)
+        if parsed.error and not strict and not any(v.strip() for v in raw) and not unknown:
+            parsed = ParsedAnswer()
+        key = str(question.number)
+        if parsed.given:
+            answers[key] = parsed.value
+        elif parsed.error is None:
+            cleared.add(key)
+        shown.append(_from_raw(question, raw, unknown, parsed.error))
+    return shown, answers, cleared
+
+
+def _from_raw(
+    question: QuestionSpec, raw: list[str], unknown: bool, error: str | None
+) -> QuestionOnPage:
+    if question.kind in (Kind.SINGLE, Kind.MULTI):
+        return QuestionOnPage(question, chosen=set(raw), error=error)
+    return QuestionOnPage(question, typed=raw[0] if raw else "", unknown=unknown, error=error)
+
+
+def _from_stored(question: QuestionSpec, answers: dict[str, AnswerValue]) -> QuestionOnPage:
+    key = str(question.number)
+    if key not in answers:
+        return QuestionOnPage(question)
+    value = answers[key]
+    if value is None:
+        return QuestionOnPage(question, unknown=True)
+    if isinstance(value, list):
+        return QuestionOnPage(question, chosen={str(code) for code in value})
+    if question.kind == Kind.SINGLE:
+        return QuestionOnPage(question, chosen={str(value)})
+    return QuestionOnPage(question, typed=str(value))
+
+
+def _render_page(
+    request: HttpRequest,
+    response: Response,
+    spec: BankSpec,
+    pages: tuple[SurveyPage, ...],
+    current: SurveyPage,
+    shown: list[QuestionOnPage],
+    status: int = 200,
+) -> HttpResponse:
+    answered = answers_count(spec, response.answers)
+    total = len(spec.questions)
+    context = {
+        "spec": spec,
+        "response": response,
+        "page": current,
+        "page_total": len(pages),
+        "is_last": current.number == len(pages),
+        "questions": shown,
+        "errors": [q for q in shown if q.error],
+        "answered": answered,
+        "question_total": total,
+        "percent": round(100 * answered / total) if total else 0,
+        "resume_url": resume_url(response=response),
+        "action": reverse("survey:page", args=[response.token, current.number]),
+    }
+    return render(request, "survey/page.html", context, status=status)
+
+
+def _first_unfinished_page(pages: tuple[SurveyPage, ...], response: Response) -> int:
+    answered = set(response.answers)
+    for survey_page in pages:
+        if any(q.required and str(q.number) not in answered for q in survey_page.questions):
+            return survey_page.number
+    return len(pages)
+
+
+def _response_or_404(token: str) -> Response:
+    response = response_by_token(token=token)
+    if response is None:
+        raise Http404("This survey link is not valid.")
+    return response
+
+
+def _session_draft(request: HttpRequest, bank_id: int) -> Response | None:
+    token = request.session.get(SESSION_DRAFT_KEY)
+    response = response_by_token(token=token) if isinstance(token, str) else None
+    if (
+        response is None
+        or response.bank_id != bank_id
+        or response.is_completed
+        or response_is_expired(response=response)
+    ):
+        return None
+    return response
