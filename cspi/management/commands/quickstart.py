@@ -33,7 +33,8 @@ class Command(BaseCommand):
         self._run(bind)
 
     def _prepare(self) -> None:
-        Path(settings.BROKER_DIR).mkdir(parents=True, exist_ok=True)
+        for folder in ("queue", "control"):
+            (Path(settings.BROKER_DIR) / folder).mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         call_command("load_bank", str(DEFAULT_BANK), publish=True)
