@@ -65,7 +65,9 @@ class QuestionInline(DraftOnlyMixin, admin.TabularInline):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "pillar":
-            bank_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            bank_id = (
+                request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            )
             kwargs["queryset"] = Pillar.objects.filter(bank_id=bank_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

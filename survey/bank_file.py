@@ -6,6 +6,7 @@ admin can fix a file in one pass. Nothing here touches the database.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from decimal import Decimal, InvalidOperation
@@ -73,7 +74,9 @@ def bank_file_read(path: Path) -> BankSpec:
 
 def bank_spec_from_document(document: Any) -> BankSpec:
     if not isinstance(document, dict):
-        raise BankFileError(["The file must be a mapping with bank, version, title, ... at the top."])
+        raise BankFileError(
+            ["The file must be a mapping with bank, version, title, ... at the top."]
+        )
     reader = _BankReader()
     spec = reader.read(document)
     if reader.problems or spec is None:
@@ -116,7 +119,7 @@ def _bucket_problems(buckets: tuple[BucketSpec, ...]) -> list[str]:
     problems = []
     if buckets[0].lower_bound != 0:
         problems.append(f"Bucket '{buckets[0].key}', from: the first bucket must start at 0.")
-    for previous, bucket in zip(buckets, buckets[1:], strict=False):
+    for previous, bucket in itertools.pairwise(buckets):
         if bucket.lower_bound <= previous.lower_bound:
             problems.append(
                 f"Bucket '{bucket.key}', from: must be above '{previous.key}' "
@@ -296,7 +299,7 @@ class _BankReader:
         for unknown in sorted(set(item) - QUESTION_FIELDS, key=str):
             self.problems.append(f"{where}: unknown field '{unknown}'.")
         try:
-            kind = Kind(item.get("kind"))
+            kind = Kind(str(item.get("kind")))
         except ValueError:
             self.problems.append(f"{where}, kind: '{item.get('kind')}' is not one of {_kinds()}.")
             return None
@@ -305,7 +308,9 @@ class _BankReader:
             try:
                 scoring = Scoring(item["scoring"])
             except ValueError:
-                self.problems.append(f"{where}, scoring: '{item['scoring']}' is not single/max/sum.")
+                self.problems.append(
+                    f"{where}, scoring: '{item['scoring']}' is not single/max/sum."
+                )
         pillar = item.get("pillar")
         role = item.get("role")
         options = tuple(self._options(number, item.get("options")))
@@ -357,9 +362,7 @@ class _BankReader:
                 continue
             for unknown in sorted(set(item) - OPTION_FIELDS, key=str):
                 self.problems.append(f"{where}: unknown field '{unknown}'.")
-            points = (
-                self._decimal(item["points"], f"{where}, points") if "points" in item else None
-            )
+            points = self._decimal(item["points"], f"{where}, points") if "points" in item else None
             options.append(
                 OptionSpec(
                     code=number * 100 + position,

@@ -85,7 +85,8 @@ class Question(models.Model):
     help = models.TextField(blank=True)
     required = models.BooleanField(default=True)
     section = models.CharField(
-        max_length=80, help_text="Page heading; consecutive questions with one section share a page."
+        max_length=80,
+        help_text="Page heading; consecutive questions with one section share a page.",
     )
     pillar = models.ForeignKey(
         Pillar, null=True, blank=True, on_delete=models.PROTECT, related_name="questions"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -76,5 +76,5 @@ def response_is_expired(*, response: Response) -> bool:
     return response.updated_at < draft_cutoff()
 
 
-def draft_cutoff() -> timezone.datetime:
+def draft_cutoff() -> datetime:
     return timezone.now() - timedelta(days=settings.SURVEY_DRAFT_DAYS)

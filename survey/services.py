@@ -162,7 +162,7 @@ def response_save_answers(
 
 
 def response_complete(*, response: Response) -> CompletionResult:
-    """Complete a response exactly once; a replayed submit finds it completed and changes nothing."""
+    """Complete a response exactly once: a replayed submit finds it completed, changes nothing."""
     spec = bank_spec_for(bank=response.bank)
     with transaction.atomic():
         locked = Response.objects.select_for_update().get(pk=response.pk)
@@ -178,20 +178,23 @@ def response_complete(*, response: Response) -> CompletionResult:
     return CompletionResult(completed_now=completed == 1, unanswered=[])
 
 
-def resume_url(*, response: Response) -> str:
-    return settings.SITE_URL + reverse("survey:resume", args=[response.token])
+def resume_url(*, response: Response, request_base_url: str) -> str:
+    return (settings.SITE_URL or request_base_url) + reverse("survey:resume", args=[response.token])
 
 
-def resume_link_send(*, response: Response) -> bool:
+def resume_link_send(*, response: Response, request_base_url: str) -> bool:
     """E-mail the resume link to the respondent's address, once per address."""
     if not response.email or response.resume_link_sent_to == response.email:
         return False
     spec = bank_spec_for(bank=response.bank)
     body = render_to_string(
         "survey/email/resume_link.txt",
-        {"title": spec.title, "url": resume_url(response=response),
-         "days": settings.SURVEY_DRAFT_DAYS},
-    )  # fmt: skip
+        {
+            "title": spec.title,
+            "url": resume_url(response=response, request_base_url=request_base_url),
+            "days": settings.SURVEY_DRAFT_DAYS,
+        },
+    )
     send_mail(f"Your {spec.title} link", body, None, [response.email])
     Response.objects.filter(pk=response.pk).update(resume_link_sent_to=response.email)
     response.resume_link_sent_to = response.email
@@ -204,4 +207,3 @@ def drafts_purge() -> int:
         status=Response.Status.IN_PROGRESS, updated_at__lt=draft_cutoff()
     ).delete()
     return deleted
-

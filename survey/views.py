@@ -16,11 +16,11 @@ from survey.models import Response
 from survey.pages import SurveyPage, survey_pages
 from survey.selectors import bank_current, bank_spec_for, response_by_token, response_is_expired
 from survey.services import (
-    resume_link_send,
-    resume_url,
     response_complete,
     response_save_answers,
     response_start,
+    resume_link_send,
+    resume_url,
 )
 
 SESSION_DRAFT_KEY = "survey_draft_token"
@@ -101,7 +101,7 @@ def page(request: HttpRequest, token: str, page: int) -> HttpResponse:
     shown, answers, cleared = _read_page(request, current, strict=navigation == "next")
     if not response_save_answers(response=response, answers=answers, cleared=cleared):
         return redirect("survey:done", token=token)
-    resume_link_send(response=response)
+    resume_link_send(response=response, request_base_url=_base_url(request))
     if any(question.error for question in shown):
         return _render_page(request, response, spec, pages, current, shown, status=200)
     if navigation == "back":
@@ -120,7 +120,10 @@ def saved(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "survey/saved.html",
-        {"response": response, "resume_url": resume_url(response=response)},
+        {
+            "response": response,
+            "resume_url": resume_url(response=response, request_base_url=_base_url(request)),
+        },
     )
 
 
@@ -137,7 +140,9 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)
 
 
-def _complete(request: HttpRequest, response: Response, pages: tuple[SurveyPage, ...]) -> HttpResponse:
+def _complete(
+    request: HttpRequest, response: Response, pages: tuple[SurveyPage, ...]
+) -> HttpResponse:
     result = response_complete(response=response)
     if result.unanswered:
         numbers = ", ".join(str(n) for n in result.unanswered)
@@ -211,7 +216,7 @@ def _render_page(
         "answered": answered,
         "question_total": total,
         "percent": round(100 * answered / total) if total else 0,
-        "resume_url": resume_url(response=response),
+        "resume_url": resume_url(response=response, request_base_url=_base_url(request)),
         "action": reverse("survey:page", args=[response.token, current.number]),
     }
     return render(request, "survey/page.html", context, status=status)
@@ -223,6 +228,10 @@ def _first_unfinished_page(pages: tuple[SurveyPage, ...], response: Response) ->
         if any(q.required and str(q.number) not in answered for q in survey_page.questions):
             return survey_page.number
     return len(pages)
+
+
+def _base_url(request: HttpRequest) -> str:
+    return f"{request.scheme}://{request.get_host()}"
 
 
 def _response_or_404(token: str) -> Response:

@@ -1,0 +1,29 @@
+import os
+from pathlib import Path
+
+import pytest
+
+from scoring.bank import BankSpec
+from survey.bank_file import bank_file_read
+from survey.models import QuestionBank
+from survey.selectors import bank_spec_for
+from survey.services import bank_import
+
+# Playwright's sync API keeps an event loop on the test thread; the ORM calls the tests make
+# around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_BANK_FILE = REPO / "fixtures" / "cspi-v1.yaml"
+
+
+@pytest.fixture
+def bank(db: None) -> QuestionBank:
+    """The default question bank, loaded and published as the quick start does."""
+    stored, _ = bank_import(spec=bank_file_read(DEFAULT_BANK_FILE), publish=True)
+    return stored
+
+
+@pytest.fixture
+def spec(bank: QuestionBank) -> BankSpec:
+    return bank_spec_for(bank=bank)

@@ -1,0 +1,15 @@
+"""Test settings: faster password hashing, mail kept in memory, static files served unhashed.
+
+Everything else, the database and broker included, comes from the same environment variables
+as production, so CI runs these tests once on SQLite and once on PostgreSQL and Redis.
+"""
+
+from cspi.settings import *  # noqa: F403
+from cspi.settings import STORAGES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
