@@ -37,11 +37,12 @@ class DraftOnlyMixin:
             return False
         return super().has_delete_permission(request, obj)  # type: ignore[misc]
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        bank = _bank_of(obj)
+    def has_add_permission(self, request: HttpRequest, *obj: Any) -> bool:
+        # Inlines are asked with the parent object, model admins without one.
+        bank = _bank_of(obj[0]) if obj else None
         if bank is not None and not bank.is_editable:
             return False
-        return super().has_add_permission(request, *([obj] if obj is not None else []))  # type: ignore[misc]
+        return super().has_add_permission(request, *obj)  # type: ignore[misc]
 
 
 class PillarInline(DraftOnlyMixin, admin.TabularInline):
@@ -119,9 +120,6 @@ class OptionInline(DraftOnlyMixin, admin.TabularInline):
     extra = 0
     fields = ["position", "code", "text", "points", "exclusive"]
     ordering = ["position"]
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_change_permission(request, obj)
 
 
 @admin.register(Question)

@@ -38,6 +38,8 @@ OPTION_FIELDS = {"text", "points", "exclusive"}
 MAX_OPTIONS = 99  # option codes are number * 100 + position
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 SCORINGS_BY_KIND = {Kind.SINGLE: {Scoring.SINGLE}, Kind.MULTI: {Scoring.MAX, Scoring.SUM}}
+# Decimal places the database keeps; a finer value would be stored rounded, so it is refused.
+PLACES = {"points": 3, "weight": 3, "min": 2, "max": 2, "from": 2}
 DEFAULT_SECTION_BY_ROLE = {
     "name": "About you",
     "title": "About you",
@@ -54,6 +56,7 @@ DEFAULT_SECTION_BY_ROLE = {
     "cs_platform": "Your tools",
     "crm": "Your tools",
 }
+KNOWN_ROLES = frozenset(DEFAULT_SECTION_BY_ROLE)
 
 
 class BankFileError(Exception):
@@ -67,6 +70,10 @@ def bank_file_read(path: Path) -> BankSpec:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise BankFileError([f"Cannot read {path}: {error.strerror}"]) from error
+    except UnicodeDecodeError as error:
+        raise BankFileError(
+            [f"{path} is not UTF-8 text (byte {error.start}); save it as UTF-8."]
+        ) from error
     except yaml.YAMLError as error:
         raise BankFileError([f"{path} is not valid YAML: {error}"]) from error
     return bank_spec_from_document(document)
@@ -84,26 +91,30 @@ def bank_spec_from_document(document: Any) -> BankSpec:
     return spec
 
 
-def bank_spec_problems(spec: BankSpec) -> list[str]:
-    """The rules a bank must keep to be scored, checked on a spec (from a file or the database)."""
+def bank_spec_problems(spec: BankSpec, *, questions_complete: bool = True) -> list[str]:
+    """The rules a bank must keep to be scored, checked on a spec (from a file or the database).
+
+    With questions_complete=False (some questions could not be read), whether every pillar can
+    be scored is not judged.
+    """
     problems: list[str] = []
     pillar_keys = [pillar.key for pillar in spec.pillars]
     for key, count in Counter(pillar_keys).items():
         if count > 1:
-            problems.append(f"Pillar '{key}' is defined {count} times.")
+            problems.append(f"Pillar '{key}', key: defined {count} times.")
     problems += _bucket_problems(spec.buckets)
     for number, count in Counter(q.number for q in spec.questions).items():
         if count > 1:
-            problems.append(f"Question {number}: the number is used by {count} questions.")
-    roles = Counter(q.role for q in spec.questions if q.role)
-    for role, count in roles.items():
-        if count > 1:
-            problems.append(f"Role '{role}' is given to {count} questions; a role names one.")
+            problems.append(f"Question {number}, number: used by {count} questions.")
+    problems += _role_problems(spec.questions)
+    problems += _length_problems(spec)
     for question in spec.questions:
         problems += [
             f"Question {question.number}, {problem}"
             for problem in _question_problems(question, set(pillar_keys))
         ]
+    if not questions_complete:
+        return problems
     for pillar in spec.pillars:
         answerable = [q for q in spec.questions if q.pillar == pillar.key and q.required]
         if not answerable:
@@ -113,10 +124,50 @@ def bank_spec_problems(spec: BankSpec) -> list[str]:
     return problems
 
 
+def _role_problems(questions: tuple[QuestionSpec, ...]) -> list[str]:
+    problems = []
+    by_role: dict[str, list[int]] = {}
+    for question in questions:
+        if question.role is None:
+            continue
+        if question.role not in KNOWN_ROLES:
+            known = ", ".join(sorted(KNOWN_ROLES))
+            problems.append(
+                f"Question {question.number}, role: '{question.role}' is unknown (known: {known})."
+            )
+        by_role.setdefault(question.role, []).append(question.number)
+    for role, numbers in by_role.items():
+        if len(numbers) > 1:
+            listed = ", ".join(str(n) for n in numbers[:-1]) + f" and {numbers[-1]}"
+            problems.append(
+                f"Questions {listed}, role: '{role}' is given to each; a role names one question."
+            )
+    return problems
+
+
+def _length_problems(spec: BankSpec) -> list[str]:
+    checks = [("Bank", "title", spec.title, 200)]
+    checks += [(f"Pillar '{p.key}'", "name", p.name, 80) for p in spec.pillars]
+    checks += [(f"Bucket '{b.key}'", "name", b.name, 80) for b in spec.buckets]
+    for q in spec.questions:
+        checks.append((f"Question {q.number}", "section", q.section, 80))
+        checks += [(f"Question {q.number}, option {o.code % 100}", "text", o.text, 300)
+                   for o in q.options]  # fmt: skip
+    return [
+        f"{where}, {name}: at most {limit} characters (it has {len(text)})."
+        for where, name, text, limit in checks
+        if len(text) > limit
+    ]
+
+
 def _bucket_problems(buckets: tuple[BucketSpec, ...]) -> list[str]:
     if not buckets:
         return ["buckets: at least one bucket is needed."]
-    problems = []
+    problems = [
+        f"Bucket '{key}', key: defined {count} times."
+        for key, count in Counter(bucket.key for bucket in buckets).items()
+        if count > 1
+    ]
     if buckets[0].lower_bound != 0:
         problems.append(f"Bucket '{buckets[0].key}', from: the first bucket must start at 0.")
     for previous, bucket in itertools.pairwise(buckets):
@@ -205,10 +256,15 @@ def _choice_problems(question: QuestionSpec) -> list[str]:
 
 
 class _BankReader:
-    """Turns the YAML document into a spec, noting what is malformed instead of stopping."""
+    """Turns the YAML document into a spec, noting what is malformed instead of stopping.
+
+    A question with a malformed field is left out of the spec, and the rules are then checked
+    on the questions that could be read, so one pass reports every problem.
+    """
 
     def __init__(self) -> None:
         self.problems: list[str] = []
+        self.questions_dropped = False
 
     def read(self, document: dict[str, Any]) -> BankSpec | None:
         for unknown in sorted(set(document) - TOP_LEVEL_FIELDS, key=str):
@@ -226,19 +282,17 @@ class _BankReader:
         buckets = tuple(self._buckets(document.get("buckets")))
         names = {pillar.key: pillar.name for pillar in pillars}
         questions = tuple(self._questions(document.get("questions"), names))
-        if self.problems:
-            return None
         spec = BankSpec(
             key=str(key),
-            version=int(str(version)),
-            title=str(title).strip(),
+            version=version if isinstance(version, int) else 0,
+            title=str(title or "").strip(),
             intro=str(document.get("intro") or "").strip(),
             pillars=pillars,
             buckets=buckets,
             questions=tuple(sorted(questions, key=lambda q: q.number)),
         )
-        self.problems += bank_spec_problems(spec)
-        return spec
+        self.problems += bank_spec_problems(spec, questions_complete=not self.questions_dropped)
+        return None if self.problems else spec
 
     def _list(self, value: Any, where: str) -> list[Any]:
         if not isinstance(value, list) or not value:
@@ -266,7 +320,7 @@ class _BankReader:
             if not isinstance(key, str) or not KEY_PATTERN.match(key):
                 self.problems.append(f"Bucket {position}, key: a short lower-case key is needed.")
                 continue
-            lower = self._decimal(item.get("from"), f"Bucket '{key}', from")
+            lower = self._decimal(item.get("from"), f"Bucket '{key}'", "from")
             name = str(item.get("name") or "").strip()
             if not name:
                 self.problems.append(f"Bucket '{key}', name: missing.")
@@ -279,15 +333,19 @@ class _BankReader:
         for position, item in enumerate(self._list(value, "questions"), start=1):
             if not isinstance(item, dict):
                 self.problems.append(f"Question at position {position}: must be a mapping.")
+                self.questions_dropped = True
                 continue
             number = item.get("number")
             if not isinstance(number, int) or isinstance(number, bool) or number < 1:
                 self.problems.append(
                     f"Question at position {position}, number: a whole number from 1 up."
                 )
+                self.questions_dropped = True
                 continue
             question = self._question(number, item, pillar_names)
-            if question is not None:
+            if question is None:
+                self.questions_dropped = True
+            else:
                 questions.append(question)
         return questions
 
@@ -298,31 +356,20 @@ class _BankReader:
         before = len(self.problems)
         for unknown in sorted(set(item) - QUESTION_FIELDS, key=str):
             self.problems.append(f"{where}: unknown field '{unknown}'.")
-        try:
-            kind = Kind(str(item.get("kind")))
-        except ValueError:
-            self.problems.append(f"{where}, kind: '{item.get('kind')}' is not one of {_kinds()}.")
-            return None
-        scoring = None
-        if item.get("scoring") is not None:
-            try:
-                scoring = Scoring(item["scoring"])
-            except ValueError:
-                self.problems.append(
-                    f"{where}, scoring: '{item['scoring']}' is not single/max/sum."
-                )
-        pillar = item.get("pillar")
-        role = item.get("role")
+        kind = self._choice(item, "kind", Kind, where)
+        scoring = self._choice(item, "scoring", Scoring, where) if "scoring" in item else None
         options = tuple(self._options(number, item.get("options")))
-        weight = self._decimal(item.get("weight", 1), f"{where}, weight")
-        low = self._decimal(item.get("min"), f"{where}, min") if "min" in item else None
-        high = self._decimal(item.get("max"), f"{where}, max") if "max" in item else None
+        weight = self._decimal(item.get("weight", 1), where, "weight")
+        low = self._decimal(item["min"], where, "min") if "min" in item else None
+        high = self._decimal(item["max"], where, "max") if "max" in item else None
+        required = self._flag(item, "required", True, where)
+        unknown_allowed = self._flag(item, "unknown_allowed", False, where)
         max_length = item.get("max_length")
-        if max_length is not None and not isinstance(max_length, int):
-            self.problems.append(f"{where}, max_length: a whole number is needed.")
-            max_length = None
-        if len(self.problems) > before:
+        if max_length is not None and (not isinstance(max_length, int) or max_length < 1):
+            self.problems.append(f"{where}, max_length: a whole number from 1 up is needed.")
+        if len(self.problems) > before or kind is None:
             return None
+        pillar, role = item.get("pillar"), item.get("role")
         default_section = (
             pillar_names.get(str(pillar), str(pillar))
             if pillar
@@ -333,15 +380,15 @@ class _BankReader:
             kind=kind,
             text=str(item.get("text") or "").strip(),
             help=str(item.get("help") or "").strip(),
-            required=bool(item.get("required", True)),
-            section=str(item.get("section") or default_section),
+            required=required,
+            section=str(item.get("section") or default_section).strip(),
             pillar=str(pillar) if pillar is not None else None,
             scoring=scoring,
             weight=weight if weight is not None else Decimal(1),
             min_value=low,
             max_value=high,
             max_length=max_length,
-            unknown_allowed=bool(item.get("unknown_allowed", False)),
+            unknown_allowed=unknown_allowed,
             role=str(role) if role is not None else None,
             options=options,
         )
@@ -362,31 +409,47 @@ class _BankReader:
                 continue
             for unknown in sorted(set(item) - OPTION_FIELDS, key=str):
                 self.problems.append(f"{where}: unknown field '{unknown}'.")
-            points = self._decimal(item["points"], f"{where}, points") if "points" in item else None
+            points = self._decimal(item["points"], where, "points") if "points" in item else None
             options.append(
                 OptionSpec(
                     code=number * 100 + position,
                     text=str(item.get("text") or "").strip(),
                     points=points,
-                    exclusive=bool(item.get("exclusive", False)),
+                    exclusive=self._flag(item, "exclusive", False, where),
                 )
             )
         return options
 
-    def _decimal(self, value: Any, where: str) -> Decimal | None:
+    def _choice(self, item: dict[str, Any], name: str, enum: Any, where: str) -> Any:
+        try:
+            return enum(item.get(name))
+        except ValueError:
+            allowed = ", ".join(member.value for member in enum)
+            self.problems.append(f"{where}, {name}: '{item.get(name)}' is not one of {allowed}.")
+            return None
+
+    def _flag(self, item: dict[str, Any], name: str, default: bool, where: str) -> bool:
+        value = item.get(name, default)
+        if not isinstance(value, bool):
+            self.problems.append(f"{where}, {name}: true or false is needed, not '{value}'.")
+            return default
+        return value
+
+    def _decimal(self, value: Any, where: str, name: str) -> Decimal | None:
         if isinstance(value, bool) or not isinstance(value, int | float | str):
-            self.problems.append(f"{where}: a number is needed.")
+            self.problems.append(f"{where}, {name}: a number is needed.")
             return None
         try:
             number = Decimal(str(value))
         except InvalidOperation:
-            self.problems.append(f"{where}: '{value}' is not a number.")
+            self.problems.append(f"{where}, {name}: '{value}' is not a number.")
             return None
         if not number.is_finite():
-            self.problems.append(f"{where}: '{value}' is not a finite number.")
+            self.problems.append(f"{where}, {name}: '{value}' is not a finite number.")
+            return None
+        places = PLACES.get(name)
+        exponent = number.as_tuple().exponent
+        if places is not None and isinstance(exponent, int) and -exponent > places:
+            self.problems.append(f"{where}, {name}: at most {places} decimal places ({value}).")
             return None
         return number
-
-
-def _kinds() -> str:
-    return ", ".join(kind.value for kind in Kind)

@@ -11,8 +11,9 @@ from django.utils import timezone
 from scoring.bank import BankSpec, BucketSpec, Kind, OptionSpec, PillarSpec, QuestionSpec, Scoring
 from survey.models import Option, Question, QuestionBank, Response
 
-# Published and archived banks never change, so their spec is built once per process.
-_frozen_specs: dict[int, BankSpec] = {}
+# Published and archived banks never change, so their spec is built once per process. The key
+# includes the creation time: a primary key alone can come back after a rolled-back insert.
+_frozen_specs: dict[tuple[int, datetime], BankSpec] = {}
 
 
 def bank_current(*, key: str = "cspi") -> QuestionBank | None:
@@ -22,9 +23,10 @@ def bank_current(*, key: str = "cspi") -> QuestionBank | None:
 def bank_spec_for(*, bank: QuestionBank) -> BankSpec:
     if bank.is_editable:
         return _bank_spec_load(bank)
-    spec = _frozen_specs.get(bank.pk)
+    key = (bank.pk, bank.created_at)
+    spec = _frozen_specs.get(key)
     if spec is None:
-        spec = _frozen_specs[bank.pk] = _bank_spec_load(bank)
+        spec = _frozen_specs[key] = _bank_spec_load(bank)
     return spec
 
 

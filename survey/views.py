@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template import engines
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scoring.bank import BankSpec, Kind, QuestionSpec
@@ -36,6 +39,14 @@ class QuestionOnPage:
     typed: str = ""
     unknown: bool = False
     error: str | None = None
+
+    @property
+    def min_text(self) -> str:
+        return _plain_number(self.spec.min_value)
+
+    @property
+    def max_text(self) -> str:
+        return _plain_number(self.spec.max_value)
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -211,7 +222,7 @@ def _render_page(
         "page": current,
         "page_total": len(pages),
         "is_last": current.number == len(pages),
-        "questions": shown,
+        "questions_html": _questions_html(shown),
         "errors": [q for q in shown if q.error],
         "answered": answered,
         "question_total": total,
@@ -220,6 +231,18 @@ def _render_page(
         "action": reverse("survey:page", args=[response.token, current.number]),
     }
     return render(request, "survey/page.html", context, status=status)
+
+
+def _questions_html(shown: list[QuestionOnPage]) -> SafeString:
+    # Escaping is done by Jinja2's autoescape, on for every .jinja template.
+    template = engines["jinja2"].get_template("survey/includes/questions.jinja")
+    return mark_safe(template.render({"questions": shown}))
+
+
+def _plain_number(number: Decimal | None) -> str:
+    if number is None:
+        return ""
+    return f"{number.normalize():f}"
 
 
 def _first_unfinished_page(pages: tuple[SurveyPage, ...], response: Response) -> int:

@@ -38,8 +38,12 @@ def chromium() -> Iterator[object]:
 
 @pytest.fixture
 def new_page(chromium, live_server):
-    """Open pages in fresh browser contexts (separate cookies: like separate devices)."""
+    """Open pages in fresh browser contexts (separate cookies: like separate devices).
+
+    Any error the browser logs (a blocked script or style, a failed file) fails the test.
+    """
     contexts = []
+    console_errors: list[str] = []
 
     def open_page(width: int = 1280, height: int = 900):
         context = chromium.new_context(
@@ -47,11 +51,19 @@ def new_page(chromium, live_server):
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                console_errors.append(message.text) if message.type == "error" else None
+            ),
+        )
+        return page
 
     yield open_page
     for context in contexts:
         context.close()
+    assert console_errors == [], f"The browser logged errors: {console_errors}"
 
 
 def screenshot(page, name: str) -> None:

@@ -333,3 +333,8 @@ def test_user_text_is_escaped_on_the_page(client, spec):
     content = client.get(page_url(response, 1)).content.decode()
     assert hostile not in content
     assert "&lt;script&gt;" in content
+
+
+def test_pages_forbid_loading_anything_from_other_sites(client, bank):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
