@@ -8,6 +8,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from survey.bank_file import BankFileError
 from survey.models import Bucket, Option, Pillar, Question, QuestionBank, Response
@@ -60,9 +62,31 @@ class BucketInline(DraftOnlyMixin, admin.TabularInline):
 class QuestionInline(DraftOnlyMixin, admin.TabularInline):
     model = Question
     extra = 0
-    fields = ["number", "section", "kind", "text", "pillar", "scoring", "weight", "required"]
+    fields = [
+        "number", "section", "kind", "text", "pillar", "scoring", "weight", "required",
+        "option_list",
+    ]  # fmt: skip
+    readonly_fields = ["option_list"]
     show_change_link = True
     ordering = ["number"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
+        return super().get_queryset(request).select_related("pillar").prefetch_related("options")
+
+    @admin.display(description="Options (points)")
+    def option_list(self, question: Question) -> str:
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}{}{}",
+            (
+                (
+                    option.text,
+                    f" ({option.points.normalize():f})" if option.points is not None else "",
+                    " · exclusive" if option.exclusive else "",
+                )
+                for option in question.options.all()
+            ),
+        )
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "pillar":
@@ -88,6 +112,19 @@ class QuestionBankAdmin(DraftOnlyMixin, admin.ModelAdmin):
     @admin.display(description="Questions")
     def question_count(self, bank: QuestionBank) -> int:
         return len(bank.questions.all())
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        bank = self.get_object(request, object_id)
+        if bank is not None and not bank.is_editable and request.method == "GET":
+            self.message_user(
+                request,
+                f"This bank is {bank.status} and cannot change: answers were given on it. Use the "
+                "action “Copy as a new draft version” to edit a copy, then publish that.",
+                messages.INFO,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is not None:
@@ -122,11 +159,22 @@ class OptionInline(DraftOnlyMixin, admin.TabularInline):
     ordering = ["position"]
 
 
+class PillarFilter(admin.SimpleListFilter):
+    title = "pillar"
+    parameter_name = "pillar"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return list(Pillar.objects.order_by("position").values_list("key", "name").distinct())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Question]) -> QuerySet[Question]:
+        return queryset.filter(pillar__key=self.value()) if self.value() else queryset
+
+
 @admin.register(Question)
 class QuestionAdmin(DraftOnlyMixin, admin.ModelAdmin):
-    list_display = ["number", "short_text", "kind", "pillar", "scoring", "required", "bank"]
+    list_display = ["number", "short_text", "kind", "pillar", "scoring", "required", "bank_version"]
     list_display_links = ["number", "short_text"]
-    list_filter = ["bank", "kind", "pillar__name", "required"]
+    list_filter = ["bank", "kind", PillarFilter, "required"]
     search_fields = ["text", "help", "options__text"]
     ordering = ["bank", "number"]
     list_select_related = ["bank", "pillar"]
@@ -135,6 +183,10 @@ class QuestionAdmin(DraftOnlyMixin, admin.ModelAdmin):
     @admin.display(description="Question", ordering="text")
     def short_text(self, question: Question) -> str:
         return question.text[:90]
+
+    @admin.display(description="Bank", ordering="bank__version")
+    def bank_version(self, question: Question) -> str:
+        return f"{question.bank.key} v{question.bank.version} ({question.bank.status})"
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "bank":
