@@ -13,3 +13,6 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Served straight from static/ by WhiteNoise's finders, with no collectstatic step.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
