@@ -148,6 +148,10 @@ class Response(models.Model):
     )
     email = models.EmailField(blank=True, db_index=True)
     resume_link_sent_to = models.EmailField(blank=True)
+    # The profile answers peer groups are formed by, copied when the response completes.
+    region = models.CharField(max_length=300, blank=True, db_index=True)
+    industry = models.CharField(max_length=300, blank=True, db_index=True)
+    arr_band = models.CharField(max_length=300, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     completed_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -161,3 +165,50 @@ class Response(models.Model):
     @property
     def is_completed(self) -> bool:
         return self.status == self.Status.COMPLETED
+
+
+class ResponseScore(models.Model):
+    """A completed response's scores and KPIs, as kept (rounded), against one bank version.
+
+    Peer benchmarks read these columns for many responses at once.
+    """
+
+    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="score")
+    bank = models.ForeignKey(
+        QuestionBank, on_delete=models.PROTECT, related_name="+", help_text="Scored against."
+    )
+    overall = models.DecimalField(max_digits=5, decimal_places=2, db_index=True)
+    overall_bucket = models.SlugField(max_length=40)
+    nrr = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    retention = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    nps = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    customers_per_csm = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    scored_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-scored_at"]
+
+    def __str__(self) -> str:
+        return f"{self.overall} ({self.overall_bucket})"
+
+
+class PillarScore(models.Model):
+    response_score = models.ForeignKey(
+        ResponseScore, on_delete=models.CASCADE, related_name="pillars"
+    )
+    pillar_key = models.SlugField(max_length=40)
+    position = models.PositiveSmallIntegerField(default=0)
+    score = models.DecimalField(max_digits=5, decimal_places=2)
+    bucket = models.SlugField(max_length=40)
+
+    class Meta:
+        ordering = ["response_score", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response_score", "pillar_key"], name="one_score_per_pillar"
+            )
+        ]
+        indexes = [models.Index(fields=["pillar_key", "score"], name="pillar_score_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.pillar_key}: {self.score}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -9,7 +10,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from scoring.bank import BankSpec, BucketSpec, Kind, OptionSpec, PillarSpec, QuestionSpec, Scoring
-from survey.models import Option, Question, QuestionBank, Response
+from scoring.meanings import bucket_meaning
+from scoring.plan import PillarPlan, next_bucket_plan
+from scoring.scores import response_score
+from survey.models import Option, Question, QuestionBank, Response, ResponseScore
 
 # Published and archived banks never change, so their spec is built once per process. The key
 # includes the creation time: a primary key alone can come back after a rolled-back insert.
@@ -80,3 +84,83 @@ def response_is_expired(*, response: Response) -> bool:
 
 def draft_cutoff() -> datetime:
     return timezone.now() - timedelta(days=settings.SURVEY_DRAFT_DAYS)
+
+
+@dataclass(frozen=True, slots=True)
+class PillarResult:
+    key: str
+    name: str
+    description: str
+    score: Decimal
+    bucket: BucketSpec
+    meaning: str
+    plan: PillarPlan | None
+
+
+@dataclass(frozen=True, slots=True)
+class KpiResult:
+    label: str
+    value: str | None  # None: the respondent did not know or preferred not to say
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    response: Response
+    spec: BankSpec
+    scored_against: QuestionBank
+    overall: Decimal
+    overall_bucket: BucketSpec
+    pillars: tuple[PillarResult, ...]
+    kpis: tuple[KpiResult, ...]
+
+
+def response_results(*, response: Response) -> Results:
+    """A completed response's stored scores, with bucket meanings and the next-bucket plan."""
+    stored = ResponseScore.objects.select_related("bank").get(response=response)
+    pillar_rows = list(stored.pillars.all())
+    spec = bank_spec_for(bank=stored.bank)
+    buckets = {bucket.key: bucket for bucket in spec.buckets}
+    plans = {plan.pillar_key: plan for plan in _plans(spec, response)}
+    pillar_specs = {pillar.key: pillar for pillar in spec.pillars}
+    pillars = tuple(
+        PillarResult(
+            key=row.pillar_key,
+            name=pillar_specs[row.pillar_key].name,
+            description=pillar_specs[row.pillar_key].description,
+            score=row.score,
+            bucket=buckets[row.bucket],
+            meaning=bucket_meaning(row.pillar_key, row.bucket),
+            plan=plans.get(row.pillar_key),
+        )
+        for row in pillar_rows
+    )
+    return Results(
+        response=response,
+        spec=spec,
+        scored_against=stored.bank,
+        overall=stored.overall,
+        overall_bucket=buckets[stored.overall_bucket],
+        pillars=pillars,
+        kpis=(
+            KpiResult("Net revenue retention", _percent(stored.nrr)),
+            KpiResult("Customer retention rate", _percent(stored.retention)),
+            KpiResult("Net Promoter Score", _plain(stored.nps)),
+            KpiResult("Customers per CSM", _plain(stored.customers_per_csm)),
+        ),
+    )
+
+
+def _plans(spec: BankSpec, response: Response) -> tuple[PillarPlan, ...]:
+    scores = response_score(spec=spec, answers=response.answers)
+    return next_bucket_plan(spec=spec, answers=response.answers, scores=scores, max_steps=3)
+
+
+def _plain(value: Decimal | None) -> str | None:
+    if value is None:
+        return None
+    return f"{value.normalize():,f}" if value == value.to_integral_value() else f"{value:,.2f}"
+
+
+def _percent(value: Decimal | None) -> str | None:
+    plain = _plain(value)
+    return None if plain is None else f"{plain} %"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from django.conf import settings
@@ -15,9 +16,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scoring.bank import BankSpec
+from scoring.scores import ResponseScores, ScoringError, response_score
 from survey.answers import AnswerValue, answers_unanswered
 from survey.bank_file import BankFileError, bank_spec_problems
-from survey.models import Bucket, Option, Pillar, Question, QuestionBank, Response
+from survey.models import (
+    Bucket,
+    Option,
+    Pillar,
+    PillarScore,
+    Question,
+    QuestionBank,
+    Response,
+    ResponseScore,
+)
 from survey.selectors import bank_spec_for, draft_cutoff
 
 logger = logging.getLogger(__name__)
@@ -134,6 +145,7 @@ def response_start(*, bank: QuestionBank) -> Response:
 class CompletionResult:
     completed_now: bool
     unanswered: list[int]
+    problem: ScoringError | None = None
 
 
 @transaction.atomic
@@ -171,11 +183,59 @@ def response_complete(*, response: Response) -> CompletionResult:
         unanswered = answers_unanswered(spec, locked.answers)
         if unanswered:
             return CompletionResult(completed_now=False, unanswered=[q.number for q in unanswered])
+        try:
+            scores = response_score(spec=spec, answers=locked.answers)
+        except ScoringError as error:
+            return CompletionResult(completed_now=False, unanswered=[], problem=error)
+        now = timezone.now()
         completed = Response.objects.filter(
             pk=locked.pk, status=Response.Status.IN_PROGRESS
-        ).update(status=Response.Status.COMPLETED, completed_at=timezone.now())
+        ).update(
+            status=Response.Status.COMPLETED, completed_at=now,
+            **profile_for_peer_groups(spec, locked.answers),
+        )  # fmt: skip
+        if completed:
+            response_scores_store(response=locked, bank=locked.bank, scores=scores, now=now)
     response.refresh_from_db()
     return CompletionResult(completed_now=completed == 1, unanswered=[])
+
+
+PEER_GROUP_ROLES = ("region", "industry", "arr_band")
+
+
+def profile_for_peer_groups(spec: BankSpec, answers: Mapping[str, AnswerValue]) -> dict[str, str]:
+    """The option texts of the profile answers that peer groups are formed by."""
+    profile = {}
+    for role in PEER_GROUP_ROLES:
+        question = spec.question_for_role(role)
+        value = answers.get(str(question.number)) if question else None
+        option = question.option_by_code(value) if question and isinstance(value, int) else None
+        profile[role] = option.text if option else ""
+    return profile
+
+
+def response_scores_store(
+    *, response: Response, bank: QuestionBank, scores: ResponseScores, now: datetime
+) -> ResponseScore:
+    """Keep a response's scores (replacing earlier ones) as the rounded values shown."""
+    kpis = scores.kpis
+    stored, _ = ResponseScore.objects.update_or_create(
+        response=response,
+        defaults={
+            "bank": bank, "overall": scores.overall, "overall_bucket": scores.overall_bucket.key,
+            "nrr": kpis.nrr, "retention": kpis.retention, "nps": kpis.nps,
+            "customers_per_csm": kpis.customers_per_csm, "scored_at": now,
+        },
+    )  # fmt: skip
+    PillarScore.objects.filter(response_score=stored).delete()
+    PillarScore.objects.bulk_create(
+        PillarScore(
+            response_score=stored, pillar_key=pillar.key, position=position,
+            score=pillar.score, bucket=pillar.bucket.key,
+        )
+        for position, pillar in enumerate(scores.pillars)
+    )  # fmt: skip
+    return stored
 
 
 def resume_url(*, response: Response, request_base_url: str) -> str:

@@ -10,5 +10,5 @@ urlpatterns = [
     path("survey/<str:token>/", views.resume, name="resume"),
     path("survey/<str:token>/page/<int:page>/", views.page, name="page"),
     path("survey/<str:token>/saved/", views.saved, name="saved"),
-    path("survey/<str:token>/done/", views.done, name="done"),
+    path("survey/<str:token>/results/", views.done, name="done"),
 ]

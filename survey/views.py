@@ -13,11 +13,18 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
+from reports.charts import Bar, BucketBand, pillar_bars_svg
 from scoring.bank import BankSpec, Kind, QuestionSpec
 from survey.answers import AnswerValue, ParsedAnswer, answer_parse, answers_count
 from survey.models import Response
 from survey.pages import SurveyPage, survey_pages
-from survey.selectors import bank_current, bank_spec_for, response_by_token, response_is_expired
+from survey.selectors import (
+    bank_current,
+    bank_spec_for,
+    response_by_token,
+    response_is_expired,
+    response_results,
+)
 from survey.services import (
     response_complete,
     response_save_answers,
@@ -139,12 +146,22 @@ def saved(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def done(request: HttpRequest, token: str) -> HttpResponse:
+    """The results page: shown right after the last page, and again through the same link."""
     response = _response_or_404(token)
     if not response.is_completed:
         return redirect("survey:resume", token=token)
     request.session.pop(SESSION_DRAFT_KEY, None)
-    spec = bank_spec_for(bank=response.bank)
-    return render(request, "survey/done.html", {"response": response, "spec": spec})
+    results = response_results(response=response)
+    chart = pillar_bars_svg(
+        bars=[Bar(p.name, p.score, p.bucket.key) for p in results.pillars],
+        bands=[BucketBand(b.name, b.lower_bound) for b in results.spec.buckets],
+        title="Your score on each pillar, from 0 to 100",
+    )
+    return render(
+        request,
+        "survey/results.html",
+        {"results": results, "chart": mark_safe(chart)},
+    )
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -155,6 +172,12 @@ def _complete(
     request: HttpRequest, response: Response, pages: tuple[SurveyPage, ...]
 ) -> HttpResponse:
     result = response_complete(response=response)
+    if result.problem is not None:
+        # Answers that pass the page checks but cannot be scored: the bank changed under them.
+        messages.error(request, f"{result.problem} Please answer it again.")
+        number = result.problem.question_number
+        first = next((p for p in pages if number in p.question_numbers), pages[0])
+        return redirect("survey:page", token=response.token, page=first.number)
     if result.unanswered:
         numbers = ", ".join(str(n) for n in result.unanswered)
         messages.error(request, f"Some required questions are still unanswered: {numbers}.")

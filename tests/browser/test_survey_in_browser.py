@@ -57,9 +57,25 @@ def test_respondent_completes_the_survey_leaving_halfway_and_resuming_elsewhere(
         label = "Submit my answers" if number == len(pages) else "Next"
         other_device.get_by_role("button", name=label).click()
     expect(other_device.get_by_role("heading", level=1)).to_have_text(
-        "Thank you, your answers are in"
+        "Thank you: here is where you stand"
     )
 
+    screenshot(other_device, "results-phone")
+
+    # Example A of SCORING.md, read off the results page as a respondent sees it.
+    expect(other_device.get_by_text("Overall CSPI score: 14.28")).to_be_visible()
+    expect(other_device.get_by_role("heading", name="Overall: Undeveloped")).to_be_visible()
+    table = other_device.get_by_role("table")
+    for pillar, score, bucket in [
+        ("Team", "27.78", "Emerging"),
+        ("Onboarding", "25.00", "Emerging"),
+        ("Segmentation", "0.00", "Undeveloped"),
+    ]:
+        row = table.get_by_role("row", name=f"{pillar} {score} {bucket}", exact=True)
+        expect(row).to_be_visible()
+    expect(other_device.get_by_text("Customer retention rate")).to_be_visible()
+    page.goto(other_device.url)
+    screenshot(page, "results-desktop")
     response = Response.objects.get()
     assert response.status == Response.Status.COMPLETED
     assert response.answers == stored_form(spec, EXAMPLE_A)

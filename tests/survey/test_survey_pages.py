@@ -40,7 +40,7 @@ def test_start_twice_in_one_browser_continues_the_same_draft(client, bank):
 def test_completing_every_page_stores_exactly_the_chosen_answers(client, spec):
     response = start_survey(client)
     last = answer_all_pages(client, response.token, spec, EXAMPLE_A)
-    assert last.status_code == 302 and last["Location"].endswith("/done/")
+    assert last.status_code == 302 and last["Location"].endswith("/results/")
     response.refresh_from_db()
     assert response.status == Response.Status.COMPLETED
     assert response.completed_at is not None
@@ -71,7 +71,7 @@ def test_submitting_twice_completes_once_and_changes_nothing(client, spec):
     last_page = len(survey_pages(spec))
     altered = {**EXAMPLE_A, 33: ["None of these"]}
     replay = client.post(page_url(response, last_page), form_data(spec, last_page, altered))
-    assert replay.status_code == 302 and replay["Location"].endswith("/done/")
+    assert replay.status_code == 302 and replay["Location"].endswith("/results/")
     response.refresh_from_db()
     assert Response.objects.count() == 1
     assert response.completed_at == first_completion
@@ -263,7 +263,7 @@ def test_resume_link_continues_on_another_device_at_the_first_unfinished_page(cl
     reply = other_device.get(f"/survey/{response.token}/")
     assert reply.status_code == 302 and reply["Location"] == page_url(response, 3)
     last = answer_all_pages(other_device, response.token, spec, EXAMPLE_A)
-    assert last["Location"].endswith("/done/")
+    assert last["Location"].endswith("/results/")
 
 
 def test_resume_link_is_emailed_once_when_the_address_is_known(client, spec):

@@ -1,0 +1,183 @@
+"""The next-bucket plan: which answer changes would lift a pillar into its next bucket.
+
+A step changes one answer, using only the bank's own options: a better option of a single
+question, or one more option for a multi question (dropping an exclusive "None of these" that
+cannot be combined). Steps are ranked by the pillar points they gain, so the first step is the
+biggest lift; each says whether it alone reaches the next bucket. When none does, a combined
+path applies the best step again and again until the next bucket is reached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from scoring.bank import BankSpec, BucketSpec, Kind, OptionSpec, QuestionSpec
+from scoring.rounding import round_half_up
+from scoring.scores import (
+    PillarScore,
+    ResponseScores,
+    bank_label,
+    chosen_options,
+    pillar_exact,
+    pillar_questions,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStep:
+    question_number: int
+    question_text: str
+    option_code: int
+    option_text: str
+    replaces: tuple[str, ...]  # texts of the chosen options this one takes the place of
+    score: Decimal  # the pillar score the step reaches, rounded
+    gain: Decimal  # that score minus the (rounded) score before the step
+    crosses: bool  # whether the step reaches the next bucket
+
+
+@dataclass(frozen=True, slots=True)
+class PillarPlan:
+    pillar_key: str
+    pillar_name: str
+    score: Decimal
+    bucket: BucketSpec
+    next_bucket: BucketSpec
+    steps: tuple[PlanStep, ...]  # single changes, biggest gain first
+    path: tuple[PlanStep, ...]  # cumulative changes; only when no single step crosses
+    path_score: Decimal | None  # the score the path reaches
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    step: PlanStep
+    exact: Fraction
+    answers: dict[str, object]  # the answers with this step applied
+
+
+def next_bucket_plan(
+    *, spec: BankSpec, answers: Mapping[str, object], scores: ResponseScores, max_steps: int = 5
+) -> tuple[PillarPlan, ...]:
+    """A plan for every pillar below the top bucket, in bank order."""
+    plans = []
+    for pillar in scores.pillars:
+        next_bucket = _bucket_above(pillar.bucket, spec.buckets)
+        if next_bucket is not None:
+            plans.append(_pillar_plan(spec, answers, pillar, next_bucket, max_steps))
+    return tuple(plans)
+
+
+def _pillar_plan(
+    spec: BankSpec,
+    answers: Mapping[str, object],
+    pillar: PillarScore,
+    next_bucket: BucketSpec,
+    max_steps: int,
+) -> PillarPlan:
+    candidates = _ranked_candidates(spec, pillar.key, answers, pillar.exact, next_bucket)
+    path = (
+        ()
+        if candidates and candidates[0].step.crosses
+        else _greedy_path(spec, pillar, answers, next_bucket)
+    )
+    return PillarPlan(
+        pillar_key=pillar.key,
+        pillar_name=pillar.name,
+        score=pillar.score,
+        bucket=pillar.bucket,
+        next_bucket=next_bucket,
+        steps=tuple(candidate.step for candidate in _best_per_question(candidates)[:max_steps]),
+        path=path,
+        path_score=path[-1].score if path else None,
+    )
+
+
+def _greedy_path(
+    spec: BankSpec, pillar: PillarScore, answers: Mapping[str, object], next_bucket: BucketSpec
+) -> tuple[PlanStep, ...]:
+    """The best step, then the best step after it, … until the next bucket is reached.
+
+    Every step gains, so the path ends: at the next bucket, or where no answer can gain more.
+    """
+    path: list[PlanStep] = []
+    exact, current = pillar.exact, dict(answers)
+    while not path or not path[-1].crosses:
+        candidates = _ranked_candidates(spec, pillar.key, current, exact, next_bucket)
+        if not candidates:
+            break
+        best = candidates[0]
+        path.append(best.step)
+        exact, current = best.exact, best.answers
+    return tuple(path)
+
+
+def _ranked_candidates(
+    spec: BankSpec,
+    pillar_key: str,
+    answers: Mapping[str, object],
+    exact: Fraction,
+    next_bucket: BucketSpec,
+) -> list[_Candidate]:
+    """Every single-answer change that raises the pillar, biggest gain first, then bank order."""
+    before = round_half_up(exact)
+    candidates = []
+    for question in pillar_questions(spec, pillar_key):
+        for option, value, replaced in _changes(spec, question, answers):
+            changed = {**answers, str(question.number): value}
+            reached = pillar_exact(spec=spec, pillar_key=pillar_key, answers=changed)
+            if reached <= exact:
+                continue
+            score = round_half_up(reached)
+            step = PlanStep(
+                question_number=question.number,
+                question_text=question.text,
+                option_code=option.code,
+                option_text=option.text,
+                replaces=tuple(old.text for old in replaced),
+                score=score,
+                gain=score - before,
+                crosses=score >= next_bucket.lower_bound,
+            )
+            candidates.append(_Candidate(step, reached, changed))
+    # sorted() is stable, so equal gains keep the bank's question and option order.
+    return sorted(candidates, key=lambda candidate: -candidate.exact)
+
+
+def _best_per_question(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Only each question's biggest lift: a list of the same question's options says less."""
+    seen: set[int] = set()
+    best = []
+    for candidate in candidates:
+        if candidate.step.question_number not in seen:
+            seen.add(candidate.step.question_number)
+            best.append(candidate)
+    return best
+
+
+def _changes(
+    spec: BankSpec, question: QuestionSpec, answers: Mapping[str, object]
+) -> list[tuple[OptionSpec, object, tuple[OptionSpec, ...]]]:
+    """Each (option to choose, the answer it makes, the options it replaces) for one question."""
+    value = answers.get(str(question.number))
+    chosen = () if value is None else chosen_options(question, value, bank=bank_label(spec))
+    unchosen = [option for option in question.options if option not in chosen]
+    if question.kind == Kind.SINGLE:
+        return [(option, option.code, chosen) for option in unchosen]
+    kept = [option for option in chosen if not option.exclusive]
+    dropped = tuple(option for option in chosen if option.exclusive)
+    return [
+        (option, _in_bank_order(question, [*kept, option]), dropped)
+        for option in unchosen
+        if not option.exclusive
+    ]
+
+
+def _in_bank_order(question: QuestionSpec, options: list[OptionSpec]) -> list[int]:
+    return [option.code for option in question.options if option in options]
+
+
+def _bucket_above(bucket: BucketSpec, buckets: tuple[BucketSpec, ...]) -> BucketSpec | None:
+    higher = [other for other in buckets if other.lower_bound > bucket.lower_bound]
+    return min(higher, key=lambda other: other.lower_bound, default=None)

@@ -1,0 +1,175 @@
+"""Scoring one response exactly (SCORING.md §1–2): question scores, pillar scores, buckets.
+
+Everything is a `Fraction` until the one rounding step, half up, to 2 decimals. Nothing here
+names a question or a pillar: the bank spec says which questions count where, and how.
+
+Answers are stored as a dict keyed by str(question number): a single question's value is one
+option code, a multi question's a list of option codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from scoring.bank import MAX_POINTS, BankSpec, BucketSpec, Kind, OptionSpec, QuestionSpec, Scoring
+from scoring.errors import ScoringError
+from scoring.kpis import Kpis, kpis_from_answers
+from scoring.rounding import round_half_up
+
+AnswerValue = str | int | float | list[int] | None
+
+
+@dataclass(frozen=True, slots=True)
+class PillarScore:
+    key: str
+    name: str
+    exact: Fraction
+    score: Decimal
+    bucket: BucketSpec
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseScores:
+    pillars: tuple[PillarScore, ...]
+    overall_exact: Fraction
+    overall: Decimal
+    overall_bucket: BucketSpec
+    kpis: Kpis
+
+    def pillar(self, key: str) -> PillarScore:
+        found = next((pillar for pillar in self.pillars if pillar.key == key), None)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+
+def bank_label(spec: BankSpec) -> str:
+    return f"bank {spec.key} v{spec.version}"
+
+
+def chosen_options(
+    question: QuestionSpec, value: object, *, bank: str | None = None
+) -> tuple[OptionSpec, ...]:
+    """The options an answer chose, in bank order, or ScoringError if it is not a valid choice.
+
+    `bank` (see bank_label) only words the message for an unknown option code.
+    """
+    if question.kind == Kind.SINGLE:
+        codes = [value] if _is_code(value) else None
+    elif question.kind == Kind.MULTI:
+        codes = list(value) if isinstance(value, list | tuple) else None
+    else:
+        raise ScoringError(question.number, f"{question.kind} questions cannot be scored")
+    if codes is None or not all(_is_code(code) for code in codes):
+        wanted = "one option code" if question.kind == Kind.SINGLE else "a list of option codes"
+        raise ScoringError(question.number, f"expected {wanted}, got {value!r:.60}")
+    if not codes:
+        raise ScoringError(question.number, "no option chosen; choose at least one")
+    known = {option.code for option in question.options}
+    unknown = next((code for code in codes if code not in known), None)
+    if unknown is not None:
+        where = bank or "this question's options"
+        raise ScoringError(question.number, f"option {unknown} is not in {where}")
+    chosen_codes = set(codes)
+    chosen = tuple(option for option in question.options if option.code in chosen_codes)
+    exclusive = next((option for option in chosen if option.exclusive), None)
+    if exclusive is not None and len(chosen) > 1:
+        raise ScoringError(
+            question.number, f"“{exclusive.text}” cannot be combined with other options"
+        )
+    return chosen
+
+
+def question_score(question: QuestionSpec, value: object, *, bank: str | None = None) -> Fraction:
+    """The question's score in 0..1 (SCORING.md §1) for a stored answer value."""
+    chosen = chosen_options(question, value, bank=bank)
+    points = [option_points(question, option) for option in chosen]
+    if question.scoring == Scoring.SUM:
+        return sum(points, Fraction(0)) / question_points_total(question)
+    if question.scoring in (Scoring.SINGLE, Scoring.MAX):
+        return max(points) / Fraction(MAX_POINTS)
+    raise ScoringError(question.number, "the question has no scoring rule")
+
+
+def option_points(question: QuestionSpec, option: OptionSpec) -> Fraction:
+    if option.points is None:
+        raise ScoringError(question.number, f"option {option.code} has no points")
+    return Fraction(option.points)
+
+
+def question_points_total(question: QuestionSpec) -> Fraction:
+    """What all options of a `sum` question add up to: the divisor of its score."""
+    total = sum((option_points(question, option) for option in question.options), Fraction(0))
+    if total <= 0:
+        raise ScoringError(question.number, "its options add up to 0 points")
+    return total
+
+
+def pillar_questions(spec: BankSpec, pillar_key: str) -> tuple[QuestionSpec, ...]:
+    return tuple(question for question in spec.questions if question.pillar == pillar_key)
+
+
+def pillar_exact(*, spec: BankSpec, pillar_key: str, answers: Mapping[str, object]) -> Fraction:
+    """100 × the weighted mean of the pillar's question scores, exact.
+
+    An optional question left unanswered (absent or None) is left out of the mean rather than
+    counted as 0: the respondent did not say, so it neither lowers nor raises the pillar.
+    A required one left unanswered cannot be scored.
+    """
+    bank = bank_label(spec)
+    weighted, weights = Fraction(0), Fraction(0)
+    questions = pillar_questions(spec, pillar_key)
+    if not questions:
+        raise ValueError(f"Pillar '{pillar_key}' of {bank} has no question.")
+    for question in questions:
+        value = answers.get(str(question.number))
+        if value is None:
+            if question.required:
+                raise ScoringError(question.number, "no answer, and the question is required")
+            continue
+        weight = Fraction(question.weight)
+        weighted += weight * question_score(question, value, bank=bank)
+        weights += weight
+    if not weights:
+        problem = f"no question of pillar '{pillar_key}' is answered"
+        raise ScoringError(questions[0].number, problem)
+    return 100 * weighted / weights
+
+
+def bucket_for(score: Decimal, buckets: tuple[BucketSpec, ...]) -> BucketSpec:
+    """The bucket whose lower bound (inclusive) is the highest not above the rounded score."""
+    below = [bucket for bucket in buckets if bucket.lower_bound <= score]
+    if not below:
+        raise ValueError(f"Score {score} is below every bucket.")
+    return max(below, key=lambda bucket: bucket.lower_bound)
+
+
+def response_score(*, spec: BankSpec, answers: Mapping[str, object]) -> ResponseScores:
+    """Pillar scores, the overall score (mean of the exact pillar values) and the KPIs."""
+    pillars = tuple(
+        _pillar_score(spec, pillar.key, pillar.name, answers) for pillar in spec.pillars
+    )
+    overall_exact = sum((pillar.exact for pillar in pillars), Fraction(0)) / len(pillars)
+    overall = round_half_up(overall_exact)
+    return ResponseScores(
+        pillars=pillars,
+        overall_exact=overall_exact,
+        overall=overall,
+        overall_bucket=bucket_for(overall, spec.buckets),
+        kpis=kpis_from_answers(spec=spec, answers=answers),
+    )
+
+
+def _pillar_score(
+    spec: BankSpec, key: str, name: str, answers: Mapping[str, object]
+) -> PillarScore:
+    exact = pillar_exact(spec=spec, pillar_key=key, answers=answers)
+    score = round_half_up(exact)
+    return PillarScore(key, name, exact, score, bucket_for(score, spec.buckets))
+
+
+def _is_code(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
