@@ -4,6 +4,7 @@ import copy
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -17,7 +18,7 @@ from tests.survey.answering import EXAMPLE_A, EXAMPLE_B, Answers, answer_all_pag
 
 pytestmark = pytest.mark.django_db
 
-EXPECTED = {
+EXPECTED: dict[str, dict[str, Any]] = {
     "A": {
         "answers": EXAMPLE_A,
         "pillars": {
