@@ -584,7 +584,12 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--page", type=int, default=5, help="survey page to load (5: Alignment)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2 * (os.cpu_count() or 1) + 1,
+        help="gunicorn sync workers (default: 2 × cores + 1, gunicorn's own advice)",
+    )
     parser.add_argument("--clients", type=int, default=50, help="closed-loop connections")
     parser.add_argument("--warmup", type=int, default=3, help="seconds before each wrk run")
     parser.add_argument("--duration", type=int, default=12, help="wrk seconds per target")

@@ -147,6 +147,9 @@ class Response(models.Model):
         help_text="Answers by question number: option codes, numbers, text; null = unknown.",
     )
     email = models.EmailField(blank=True, db_index=True)
+    revision = models.PositiveIntegerField(
+        default=0, help_text="Counts saves; a save applies only on the revision it read."
+    )
     resume_link_sent_to = models.EmailField(blank=True)
     # The profile answers peer groups are formed by, copied when the response completes.
     region = models.CharField(max_length=300, blank=True, db_index=True)

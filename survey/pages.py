@@ -18,7 +18,24 @@ class SurveyPage:
         return {question.number for question in self.questions}
 
 
+# Pages of the specs seen by this process, by id(); the spec itself is kept with them, so an
+# id cannot be reused while its entry lives.
+MAX_CACHED_SPECS = 32
+_pages_by_spec: dict[int, tuple[BankSpec, tuple[SurveyPage, ...]]] = {}
+
+
 def survey_pages(spec: BankSpec) -> tuple[SurveyPage, ...]:
+    cached = _pages_by_spec.get(id(spec))
+    if cached is not None and cached[0] is spec:
+        return cached[1]
+    pages = _pages_of(spec)
+    if len(_pages_by_spec) >= MAX_CACHED_SPECS:  # drafts make a new spec on every read
+        _pages_by_spec.clear()
+    _pages_by_spec[id(spec)] = (spec, pages)
+    return pages
+
+
+def _pages_of(spec: BankSpec) -> tuple[SurveyPage, ...]:
     groups: list[tuple[str, list[QuestionSpec]]] = []
     for question in spec.questions:
         if groups and groups[-1][0] == question.section:

@@ -71,8 +71,37 @@ def _bank_spec_load(bank: QuestionBank) -> BankSpec:
     )
 
 
+# The hottest query of the product (every survey page): written out, it skips the ORM's query
+# compilation, which costs several times the database round trip.
+RESPONSE_BY_TOKEN_SQL = f"SELECT * FROM {Response._meta.db_table} WHERE token = %s"
+
+
 def response_by_token(*, token: str) -> Response | None:
-    return Response.objects.select_related("bank").filter(token=token).first()
+    found = list(Response.objects.raw(RESPONSE_BY_TOKEN_SQL, [token]))
+    if not found:
+        return None
+    response = found[0]
+    response.bank = bank_by_id(bank_id=response.bank_id)
+    return response
+
+
+# Banks by primary key, for this process; only published and archived ones, which never change.
+_frozen_banks: dict[int, QuestionBank] = {}
+
+
+def bank_by_id(*, bank_id: int) -> QuestionBank:
+    bank = _frozen_banks.get(bank_id)
+    if bank is None:
+        bank = QuestionBank.objects.get(pk=bank_id)
+        if not bank.is_editable:
+            _frozen_banks[bank_id] = bank
+    return bank
+
+
+def frozen_caches_clear() -> None:
+    """Forget cached banks and specs (tests, whose rolled-back rows can reuse primary keys)."""
+    _frozen_banks.clear()
+    _frozen_specs.clear()
 
 
 def response_is_expired(*, response: Response) -> bool:

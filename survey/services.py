@@ -148,29 +148,38 @@ class CompletionResult:
     problem: ScoringError | None = None
 
 
-@transaction.atomic
+MAX_SAVE_ATTEMPTS = 5
+
+
 def response_save_answers(
     *, response: Response, answers: Mapping[str, AnswerValue], cleared: set[str]
 ) -> bool:
     """Merge one page's answers into the stored ones. False when the response is already final.
 
-    The row is locked while merging, so two tabs saving different pages both keep their answers.
+    The write applies only to the revision that was read (one UPDATE, no lock held across
+    round trips). When another tab saved in between, the row is read again and the page merged
+    into it, so both tabs keep their answers.
     """
-    locked = Response.objects.select_for_update().get(pk=response.pk)
-    if locked.is_completed:
-        return False
-    merged = {k: v for k, v in locked.answers.items() if k not in cleared}
-    merged.update(answers)
     spec = bank_spec_for(bank=response.bank)
     email_question = spec.question_for_role("email")
-    email = merged.get(str(email_question.number)) if email_question else None
-    locked.answers = merged
-    locked.email = email if isinstance(email, str) else ""
-    locked.save(update_fields=["answers", "email", "updated_at"])
-    response.answers, response.email, response.updated_at = (
-        locked.answers, locked.email, locked.updated_at,
-    )  # fmt: skip
-    return True
+    current = response
+    for _ in range(MAX_SAVE_ATTEMPTS):
+        if current.is_completed:
+            return False
+        merged = {k: v for k, v in current.answers.items() if k not in cleared}
+        merged.update(answers)
+        email = merged.get(str(email_question.number)) if email_question else None
+        email = email if isinstance(email, str) else ""
+        now = timezone.now()
+        saved = Response.objects.filter(
+            pk=current.pk, revision=current.revision, status=Response.Status.IN_PROGRESS
+        ).update(answers=merged, email=email, revision=current.revision + 1, updated_at=now)
+        if saved:
+            response.answers, response.email, response.updated_at = merged, email, now
+            response.revision = current.revision + 1
+            return True
+        current = Response.objects.get(pk=response.pk)
+    raise RuntimeError(f"Response {response.pk} kept changing; its page was not saved.")
 
 
 def response_complete(*, response: Response) -> CompletionResult:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import Decimal
-
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.template import engines
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reports.charts import Bar, BucketBand, pillar_bars_svg
@@ -18,6 +15,7 @@ from scoring.bank import BankSpec, Kind, QuestionSpec
 from survey.answers import AnswerValue, ParsedAnswer, answer_parse, answers_count
 from survey.models import Response
 from survey.pages import SurveyPage, survey_pages
+from survey.question_html import QuestionOnPage, question_html
 from survey.selectors import (
     bank_current,
     bank_spec_for,
@@ -35,25 +33,6 @@ from survey.services import (
 
 SESSION_DRAFT_KEY = "survey_draft_token"
 NAVIGATION = {"next", "back", "save"}
-
-
-@dataclass
-class QuestionOnPage:
-    """A question as the page shows it: what is ticked or typed, and any error."""
-
-    spec: QuestionSpec
-    chosen: set[str] = field(default_factory=set)
-    typed: str = ""
-    unknown: bool = False
-    error: str | None = None
-
-    @property
-    def min_text(self) -> str:
-        return _plain_number(self.spec.min_value)
-
-    @property
-    def max_text(self) -> str:
-        return _plain_number(self.spec.max_value)
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -88,7 +67,7 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
     if response.is_completed:
         return redirect("survey:done", token=token)
     if response_is_expired(response=response):
-        return render(request, "survey/expired.html", status=410)
+        return _expired(request)
     request.session[SESSION_DRAFT_KEY] = response.token
     pages = survey_pages(bank_spec_for(bank=response.bank))
     return redirect("survey:page", token=token, page=_first_unfinished_page(pages, response))
@@ -100,7 +79,7 @@ def page(request: HttpRequest, token: str, page: int) -> HttpResponse:
     if response.is_completed:
         return redirect("survey:done", token=token)
     if response_is_expired(response=response):
-        return render(request, "survey/expired.html", status=410)
+        return _expired(request)
     spec = bank_spec_for(bank=response.bank)
     pages = survey_pages(spec)
     if not 1 <= page <= len(pages):
@@ -141,6 +120,7 @@ def saved(request: HttpRequest, token: str) -> HttpResponse:
         {
             "response": response,
             "resume_url": resume_url(response=response, request_base_url=_base_url(request)),
+            "draft_days": settings.SURVEY_DRAFT_DAYS,
         },
     )
 
@@ -210,7 +190,7 @@ def _from_raw(
     question: QuestionSpec, raw: list[str], unknown: bool, error: str | None
 ) -> QuestionOnPage:
     if question.kind in (Kind.SINGLE, Kind.MULTI):
-        return QuestionOnPage(question, chosen=set(raw), error=error)
+        return QuestionOnPage(question, chosen=frozenset(raw), error=error)
     return QuestionOnPage(question, typed=raw[0] if raw else "", unknown=unknown, error=error)
 
 
@@ -222,9 +202,9 @@ def _from_stored(question: QuestionSpec, answers: dict[str, AnswerValue]) -> Que
     if value is None:
         return QuestionOnPage(question, unknown=True)
     if isinstance(value, list):
-        return QuestionOnPage(question, chosen={str(code) for code in value})
+        return QuestionOnPage(question, chosen=frozenset(str(code) for code in value))
     if question.kind == Kind.SINGLE:
-        return QuestionOnPage(question, chosen={str(value)})
+        return QuestionOnPage(question, chosen=frozenset({str(value)}))
     return QuestionOnPage(question, typed=str(value))
 
 
@@ -245,7 +225,8 @@ def _render_page(
         "page": current,
         "page_total": len(pages),
         "is_last": current.number == len(pages),
-        "questions_html": _questions_html(shown),
+        "questions": [question_html(question) for question in shown],
+        "draft_days": settings.SURVEY_DRAFT_DAYS,
         "errors": [q for q in shown if q.error],
         "answered": answered,
         "question_total": total,
@@ -256,24 +237,17 @@ def _render_page(
     return render(request, "survey/page.html", context, status=status)
 
 
-def _questions_html(shown: list[QuestionOnPage]) -> SafeString:
-    # Escaping is done by Jinja2's autoescape, on for every .jinja template.
-    template = engines["jinja2"].get_template("survey/includes/questions.jinja")
-    return mark_safe(template.render({"questions": shown}))
-
-
-def _plain_number(number: Decimal | None) -> str:
-    if number is None:
-        return ""
-    return f"{number.normalize():f}"
-
-
 def _first_unfinished_page(pages: tuple[SurveyPage, ...], response: Response) -> int:
     answered = set(response.answers)
     for survey_page in pages:
         if any(q.required and str(q.number) not in answered for q in survey_page.questions):
             return survey_page.number
     return len(pages)
+
+
+def _expired(request: HttpRequest) -> HttpResponse:
+    context = {"draft_days": settings.SURVEY_DRAFT_DAYS}
+    return render(request, "survey/expired.html", context, status=410)
 
 
 def _base_url(request: HttpRequest) -> str:

@@ -1,4 +1,5 @@
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -6,7 +7,7 @@ import pytest
 from scoring.bank import BankSpec
 from survey.bank_file import bank_file_read
 from survey.models import QuestionBank
-from survey.selectors import bank_spec_for
+from survey.selectors import bank_spec_for, frozen_caches_clear
 from survey.services import bank_import
 
 # Playwright's sync API keeps an event loop on the test thread; the ORM calls the tests make
@@ -15,6 +16,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_BANK_FILE = REPO / "fixtures" / "cspi-v1.yaml"
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_caches() -> Iterator[None]:
+    """Banks and specs are cached per process by primary key; rolled-back tests reuse keys."""
+    frozen_caches_clear()
+    yield
+    frozen_caches_clear()
 
 
 @pytest.fixture

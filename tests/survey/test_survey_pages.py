@@ -338,3 +338,16 @@ def test_user_text_is_escaped_on_the_page(client, spec):
 def test_pages_forbid_loading_anything_from_other_sites(client, bank):
     policy = client.get("/")["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
+
+
+def test_two_tabs_saving_different_pages_both_keep_their_answers(client, spec):
+    from survey.services import response_save_answers
+
+    response = start_survey(client)
+    first_tab = Response.objects.select_related("bank").get(pk=response.pk)
+    second_tab = Response.objects.select_related("bank").get(pk=response.pk)
+    response_save_answers(response=first_tab, answers={"1": "From tab one"}, cleared=set())
+    response_save_answers(response=second_tab, answers={"4": 401}, cleared=set())
+    response.refresh_from_db()
+    assert response.answers == {"1": "From tab one", "4": 401}
+    assert response.revision == 2

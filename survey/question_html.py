@@ -1,0 +1,46 @@
+"""One survey question as HTML, for a given state (what is ticked or typed, and any error).
+
+The HTML of a choice question depends on nothing else, so it is memoised per process: most
+page views show it in a state seen before (blank, or a common choice), and rendering option
+lists is the largest cost of a survey page. Questions answered with typed text or numbers are
+cheap to render and are not kept, so respondents' own words stay out of the cache.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from django.template import engines
+from markupsafe import Markup
+
+from scoring.bank import QuestionSpec
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionOnPage:
+    spec: QuestionSpec
+    chosen: frozenset[str] = frozenset()
+    typed: str = ""
+    unknown: bool = False
+    error: str | None = None
+
+    @property
+    def min_text(self) -> str:
+        return _plain_number(self.spec.min_value)
+
+    @property
+    def max_text(self) -> str:
+        return _plain_number(self.spec.max_value)
+
+
+@lru_cache(maxsize=4096)
+def question_html(question: QuestionOnPage) -> Markup:
+    # Jinja2 escapes every value in the template; the result is marked safe as a whole.
+    template = engines["jinja2"].get_template("survey/includes/question.html")
+    return Markup(template.render({"q": question}))
+
+
+def _plain_number(number: Decimal | None) -> str:
+    return "" if number is None else f"{number.normalize():f}"
