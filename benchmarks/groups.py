@@ -1,0 +1,127 @@
+"""The four peer groups and what a comparison with them shows (SCORING.md §4).
+
+Why the numbers shown cannot reveal a group that is withheld (fewer than K peers)
+--------------------------------------------------------------------------------
+A withheld group shows its key, its label and "fewer than K": no statistic and no n. The worry
+is that the shown groups might be combined to work one out, e.g. "all" has n = 12, the region
+group n = 10, the industry group is withheld: is industry 12 − 10 = 2? No, for three reasons.
+
+1. The groups are not a partition. Each dimension shows only the respondent's own cell (their
+   industry, their band, their region), never its complement, and the cells of different
+   dimensions overlap arbitrarily. 12 − 10 = 2 counts peers outside the respondent's region,
+   who may or may not share the industry; the industry group's members sit anywhere inside
+   "all". Moving a peer into or out of the respondent's industry, with every other attribute
+   and value unchanged, changes no shown number at all, so its size cannot be read back.
+2. The statistics are quantiles and ranks, not sums or means. A sum over "all" minus the sums
+   of shown groups would isolate a remainder; a quantile does not decompose that way. Two pools
+   in which a member of the hidden group swaps values with a non-member of the same region and
+   band give every shown group the same multiset of values (hence the same numbers), while the
+   hidden group's values differ: the shown numbers do not determine them.
+3. A KPI inside a shown group is withheld on its own when fewer than K peers know it, with its
+   n hidden too; no other shown number counts that KPI's known values in that group (pillars
+   and the overall score have no unknowns, so the group's n says nothing about one KPI's n).
+
+Both constructions in (1) and (2) are tests (tests/benchmarks/test_disclosure.py). What K does
+not protect against, and no snapshot rule can: comparing the same shown group before and after
+one new response arrives (the change in n and quartiles may pin down that one value), and one
+person submitting under several e-mails. Those are about shown groups over time and about
+identity, not about a withheld group in one comparison.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from benchmarks.percentiles import QuartileBand
+
+DEFAULT_K = 5
+
+
+class GroupKey(StrEnum):
+    """The peer groups, in the order the API and the report list them."""
+
+    ALL = "all"
+    INDUSTRY = "industry"
+    ARR_BAND = "arr_band"
+    REGION = "region"
+
+
+_LABEL_PREFIX = {
+    GroupKey.INDUSTRY: "Industry",
+    GroupKey.ARR_BAND: "ARR",
+    GroupKey.REGION: "Region",
+}
+
+
+def group_label(key: GroupKey, value: str | None) -> str:
+    """ "All respondents", "Industry: Software and SaaS", "ARR: $1M – $5M", "Region: Europe"."""
+    if key is GroupKey.ALL:
+        return "All respondents"
+    return f"{_LABEL_PREFIX[key]}: {value if value is not None else 'not given'}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RespondentValues:
+    """The response being compared: whose it is, its profile and its kept values (hundredths)."""
+
+    email: str
+    industry: str | None
+    arr_band: str | None
+    region: str | None
+    overall_hundredths: int
+    pillar_hundredths: tuple[int, ...]
+    kpi_hundredths: tuple[int | None, ...]
+
+    def group_value(self, key: GroupKey) -> str | None:
+        if key is GroupKey.ALL:
+            return None
+        value: str | None = getattr(self, key.value)
+        return value
+
+    @property
+    def metric_hundredths(self) -> tuple[int | None, ...]:
+        """Overall, then pillars, then KPIs: the column order of `PeerIndex`."""
+        return (self.overall_hundredths, *self.pillar_hundredths, *self.kpi_hundredths)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MetricStats:
+    """One metric in one shown group; `percentile_rank` is None when the respondent's is unknown."""
+
+    n: int
+    p25: Decimal
+    median: Decimal
+    p75: Decimal
+    percentile_rank: Decimal | None
+    band: QuartileBand | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GroupComparison:
+    """One peer group; when withheld (`enough_peers` False) it holds nothing but key and label.
+
+    `fallback` names the wider group the report compares with instead of a withheld one
+    ("all" when that one is shown); it is for the report's wording and never in the API.
+    `kpis` maps a KPI to None when fewer than K peers of the group know it.
+    """
+
+    key: GroupKey
+    label: str
+    enough_peers: bool
+    n: int | None
+    overall: MetricStats | None = None
+    pillars: Mapping[str, MetricStats] | None = None
+    kpis: Mapping[str, MetricStats | None] | None = None
+    fallback: GroupKey | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Comparison:
+    k: int
+    groups: tuple[GroupComparison, ...]
+
+    def group(self, key: GroupKey) -> GroupComparison:
+        return next(group for group in self.groups if group.key is key)

@@ -1,0 +1,76 @@
+"""Who is in the peer pool (SCORING.md §4), as plain data: no database, no Django.
+
+A selector loads the completed responses once into `PoolRow`s; `peer_pool` then keeps the rows
+that count. The respondent's own e-mail is left out later, per comparison (`PeerIndex.compare`),
+so one pool serves every respondent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from fractions import Fraction
+
+from scoring.rounding import round_half_up
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PoolRow:
+    """One completed response with its kept values in hundredths (96.50 → 9650).
+
+    Integers, not floats or Decimals: sorting and binary search on int64 are exact and fast, and
+    every interpolation is done exactly from them.
+    """
+
+    response_id: int
+    email: str
+    completed_at: datetime
+    excluded: bool
+    is_demo: bool
+    industry: str | None
+    arr_band: str | None
+    region: str | None
+    overall_hundredths: int
+    pillar_hundredths: tuple[int, ...]
+    kpi_hundredths: tuple[int | None, ...]
+
+
+def email_key(email: str) -> str:
+    """The form under which two e-mail addresses are the same person (case-insensitive)."""
+    return email.strip().lower()
+
+
+def hundredths(value: Decimal | None) -> int | None:
+    """A kept value as an integer count of hundredths; None (unknown) stays None.
+
+    Kept values already have 2 decimals; rounding half up here only guards against a caller
+    passing a longer one, so the pool never holds a value the reader could not see.
+    """
+    if value is None:
+        return None
+    return int(round_half_up(Fraction(value)).scaleb(2))
+
+
+def peer_pool(rows: Iterable[PoolRow], *, include_demo: bool) -> list[PoolRow]:
+    """The rows that count as peers: one per e-mail, the latest, never an excluded one.
+
+    Exclusions (admin and, unless `include_demo`, demo) are applied before picking the latest,
+    so an excluded re-submission does not hide the same person's earlier valid answer. "Latest"
+    is by completion time, and on an equal time the one stored last (the higher id), so the
+    choice never depends on the order rows arrive in.
+    """
+    latest: dict[str, PoolRow] = {}
+    for row in rows:
+        if row.excluded or (row.is_demo and not include_demo):
+            continue
+        key = email_key(row.email)
+        kept = latest.get(key)
+        if kept is None or _stored_later(row, kept):
+            latest[key] = row
+    return list(latest.values())
+
+
+def _stored_later(row: PoolRow, other: PoolRow) -> bool:
+    return (row.completed_at, row.response_id) > (other.completed_at, other.response_id)
