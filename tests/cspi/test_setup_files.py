@@ -1,0 +1,37 @@
+"""The set-up files stay complete as settings grow: compose, .env.example and settings agree."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+READ_BY_SETTINGS = re.compile(r'(?:env_str|env_bool|env_list|os\.environ\.get)\("([A-Z_]+)"')
+
+
+def settings_variables() -> set[str]:
+    return set(READ_BY_SETTINGS.findall((REPO / "cspi" / "settings.py").read_text()))
+
+
+def test_every_variable_the_settings_read_is_explained_in_env_example():
+    example = (REPO / ".env.example").read_text()
+    listed = set(re.findall(r"^([A-Z_]+)=", example, flags=re.MULTILINE))
+    assert settings_variables() - listed == set()
+
+
+def test_compose_describes_web_worker_postgres_and_redis_wired_together():
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(services) == {"web", "worker", "db", "redis"}
+    for name in ("web", "worker"):
+        environment = services[name]["environment"]
+        assert (
+            environment["DATABASE_URL"].startswith("postgres://")
+            and "@db:5432/" in (environment["DATABASE_URL"])
+        )
+        assert environment["CELERY_BROKER_URL"] == "redis://redis:6379/0"
+        assert environment["DEBUG"] == "0"
+        assert set(services[name]["depends_on"]) == {"db", "redis"}
+    assert "celery -A cspi worker" in services["worker"]["command"]
+    assert "gunicorn cspi.wsgi" in services["web"]["command"]
+    assert "FROM python:3.11" in services["web"]["build"]["dockerfile_inline"]
