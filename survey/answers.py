@@ -113,7 +113,8 @@ def _number(question: QuestionSpec, value: str, unknown: bool) -> ParsedAnswer:
         return ParsedAnswer(error=f"“{value[:40]}” is not {expected}. Enter {expected}.")
     low, high = question.min_value, question.max_value
     if (low is not None and number < low) or (high is not None and number > high):
-        return ParsedAnswer(error=f"Enter a number between {_plain(low)} and {_plain(high)}.")
+        bounds = f"{number_text(low) or 'any'} and {number_text(high) or 'any'}"
+        return ParsedAnswer(error=f"Enter a number between {bounds}.")
     stored: int | float = int(number) if number == number.to_integral_value() else float(number)
     return ParsedAnswer(value=stored, given=True)
 
@@ -134,10 +135,9 @@ def _read_number(value: str, allow_fraction: bool) -> Decimal | None:
         return None
 
 
-def _plain(number: Decimal | None) -> str:
-    if number is None:
-        return "any"
-    return f"{number.normalize():f}" if number == number.to_integral_value() else str(number)
+def number_text(number: Decimal | None) -> str:
+    """A bank's number as people write it: 300, not 300.00 or 3E+2; empty when there is none."""
+    return "" if number is None else f"{number.normalize():f}"
 
 
 def _text(question: QuestionSpec, value: str) -> ParsedAnswer:

@@ -9,13 +9,13 @@ cheap to render and are not kept, so respondents' own words stay out of the cach
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import lru_cache
 
 from django.template import engines
 from markupsafe import Markup
 
-from scoring.bank import QuestionSpec
+from scoring.bank import CHOICE_KINDS, QuestionSpec
+from survey.answers import number_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,19 +28,25 @@ class QuestionOnPage:
 
     @property
     def min_text(self) -> str:
-        return _plain_number(self.spec.min_value)
+        return number_text(self.spec.min_value)
 
     @property
     def max_text(self) -> str:
-        return _plain_number(self.spec.max_value)
+        return number_text(self.spec.max_value)
+
+
+def question_html(question: QuestionOnPage) -> Markup:
+    if question.spec.kind in CHOICE_KINDS:
+        return _choice_question_html(question)
+    return _render(question)
 
 
 @lru_cache(maxsize=4096)
-def question_html(question: QuestionOnPage) -> Markup:
+def _choice_question_html(question: QuestionOnPage) -> Markup:
+    return _render(question)
+
+
+def _render(question: QuestionOnPage) -> Markup:
     # Jinja2 escapes every value in the template; the result is marked safe as a whole.
     template = engines["jinja2"].get_template("survey/includes/question.html")
     return Markup(template.render({"q": question}))
-
-
-def _plain_number(number: Decimal | None) -> str:
-    return "" if number is None else f"{number.normalize():f}"

@@ -351,3 +351,18 @@ def test_two_tabs_saving_different_pages_both_keep_their_answers(client, spec):
     response.refresh_from_db()
     assert response.answers == {"1": "From tab one", "4": 401}
     assert response.revision == 2
+
+
+def test_typed_answers_are_not_kept_in_the_page_cache_but_choices_are(spec):
+    from survey.question_html import QuestionOnPage, _choice_question_html, question_html
+
+    _choice_question_html.cache_clear()
+    name = spec.question(1)
+    region = spec.question(4)
+    assert name is not None and region is not None
+    html = question_html(QuestionOnPage(name, typed="Ada Secret"))
+    assert 'value="Ada Secret"' in html
+    assert _choice_question_html.cache_info().currsize == 0
+    question_html(QuestionOnPage(region, chosen=frozenset({"401"})))
+    question_html(QuestionOnPage(region, chosen=frozenset({"401"})))
+    assert _choice_question_html.cache_info().hits == 1
