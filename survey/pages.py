@@ -35,6 +35,11 @@ def survey_pages(spec: BankSpec) -> tuple[SurveyPage, ...]:
     return pages
 
 
+def first_page_with(pages: tuple[SurveyPage, ...], numbers: set[int]) -> SurveyPage | None:
+    """The first page that asks any of these questions."""
+    return next((page for page in pages if page.question_numbers & numbers), None)
+
+
 def _pages_of(spec: BankSpec) -> tuple[SurveyPage, ...]:
     groups: list[tuple[str, list[QuestionSpec]]] = []
     for question in spec.questions:

@@ -12,9 +12,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from reports.charts import Bar, BucketBand, pillar_bars_svg
 from scoring.bank import BankSpec, Kind, QuestionSpec
-from survey.answers import AnswerValue, ParsedAnswer, answer_parse, answers_count
+from survey.answers import (
+    AnswerValue,
+    ParsedAnswer,
+    answer_parse,
+    answers_count,
+    answers_unanswered,
+)
 from survey.models import Response
-from survey.pages import SurveyPage, survey_pages
+from survey.pages import SurveyPage, first_page_with, survey_pages
 from survey.question_html import QuestionOnPage, question_html
 from survey.selectors import (
     bank_current,
@@ -69,8 +75,11 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
     if response_is_expired(response=response):
         return _expired(request)
     request.session[SESSION_DRAFT_KEY] = response.token
-    pages = survey_pages(bank_spec_for(bank=response.bank))
-    return redirect("survey:page", token=token, page=_first_unfinished_page(pages, response))
+    spec = bank_spec_for(bank=response.bank)
+    pages = survey_pages(spec)
+    unanswered = {q.number for q in answers_unanswered(spec, response.answers)}
+    first = first_page_with(pages, unanswered) or pages[-1]
+    return redirect("survey:page", token=token, page=first.number)
 
 
 @require_http_methods(["GET", "POST"])
@@ -155,13 +164,12 @@ def _complete(
     if result.problem is not None:
         # Answers that pass the page checks but cannot be scored: the bank changed under them.
         messages.error(request, f"{result.problem} Please answer it again.")
-        number = result.problem.question_number
-        first = next((p for p in pages if number in p.question_numbers), pages[0])
+        first = first_page_with(pages, {result.problem.question_number}) or pages[0]
         return redirect("survey:page", token=response.token, page=first.number)
     if result.unanswered:
         numbers = ", ".join(str(n) for n in result.unanswered)
         messages.error(request, f"Some required questions are still unanswered: {numbers}.")
-        first = next(p for p in pages if p.question_numbers & set(result.unanswered))
+        first = first_page_with(pages, set(result.unanswered)) or pages[0]
         return redirect("survey:page", token=response.token, page=first.number)
     return redirect("survey:done", token=response.token)
 
@@ -235,14 +243,6 @@ def _render_page(
         "action": reverse("survey:page", args=[response.token, current.number]),
     }
     return render(request, "survey/page.html", context, status=status)
-
-
-def _first_unfinished_page(pages: tuple[SurveyPage, ...], response: Response) -> int:
-    answered = set(response.answers)
-    for survey_page in pages:
-        if any(q.required and str(q.number) not in answered for q in survey_page.questions):
-            return survey_page.number
-    return len(pages)
 
 
 def _expired(request: HttpRequest) -> HttpResponse:
