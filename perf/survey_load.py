@@ -13,6 +13,10 @@ static files, starts respondents' drafts with POST /start/, then runs gunicorn (
 - survey POST: a valid POST of that page (CSRF cookie and token from one GET); 302 is success
 - floor GET:   GET /perf/floor/, a bare view rendering static HTML of the survey page's size
 
+and two references for context (not targets): floor+read, the floor page plus the survey GET's
+one query (the row by token), and floor+write, plus also one UPDATE of that row and its commit.
+Their ratios show how much of the gap to the floor is the database work itself.
+
 For each: (1) throughput with 50 concurrent clients, closed loop, with wrk; (2) p50/p99 latency
 at a fixed offered rate of 100 requests/s, open loop: requests are sent at fixed times whatever
 happened to earlier ones, and latency runs from the scheduled time, so a stalled server cannot
@@ -544,7 +548,7 @@ def report(
     )
     print(header)
     print("-" * len(header))
-    for name in ("survey GET", "survey POST", "floor GET"):
+    for name in ("survey GET", "survey POST", "floor GET", "floor+read", "floor+write"):
         t, lat = throughput[name], latency[name]
         print(
             f"{name:<12} {t.ok_per_second:>20.1f} {ms(lat.percentile_ms(50)):>14} "
@@ -568,6 +572,20 @@ def report(
             f"  {name + ' p99 at ' + str(args.rate) + ' req/s':<32} {ms(p99):>7} ms "
             f"{verdict(p99 < P99_TARGET_MS)}"
         )
+    print()
+    print(
+        "References, not targets (the floor plus only the database work a request cannot avoid: "
+        "floor+read reads the row by token, floor+write also UPDATEs it and commits):"
+    )
+    for name, reference in (
+        ("floor+read", "floor GET"),
+        ("floor+write", "floor GET"),
+        ("survey GET", "floor+read"),
+        ("survey POST", "floor+write"),
+    ):
+        base = throughput[reference].ok_per_second
+        ratio = throughput[name].ok_per_second / base if base else 0.0
+        print(f"  {name + ' / ' + reference + ' throughput':<32} {ratio:>7.1%}")
     errors = sum(throughput[t.name].errors + latency[t.name].errors for t in targets)
     lag = max(latency[t.name].max_lag for t in targets) * 1000
     print()
@@ -668,14 +686,18 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     }
     start_body = urlencode({"csrfmiddlewaretoken": match.group(1).decode(), "fresh": "1"})
     tokens = []
-    for _ in range(2 * args.drafts):
+    for _ in range(3 * args.drafts):
         started = fetch(port, "POST", "/start/", start_body, start_headers)
         found = re.fullmatch(r"/survey/([\w-]+)/", started.headers.get("Location", ""))
         if started.status != 302 or found is None:
             raise SetupError(f"POST /start/ answered {started.status}: {started.body[:300]!r}")
         tokens.append(found.group(1))
     get_paths = [f"/survey/{token}/page/{args.page}/" for token in tokens[: args.drafts]]
-    post_paths = [f"/survey/{token}/page/{args.page}/" for token in tokens[args.drafts :]]
+    post_paths = [
+        f"/survey/{token}/page/{args.page}/" for token in tokens[args.drafts : 2 * args.drafts]
+    ]
+    read_paths = [f"/perf/floor/read/{token}/" for token in tokens[: args.drafts]]
+    write_paths = [f"/perf/floor/write/{token}/" for token in tokens[2 * args.drafts :]]
 
     # The survey page as served, its size, and a valid POST of it (token obtained once).
     cookie_header = {"Cookie": f"csrftoken={csrf_cookie}"}
@@ -699,11 +721,13 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     if floor_reply.status != 200 or abs(floor_size - survey_size) > 0.05 * survey_size:
         raise SetupError(f"Floor page: status {floor_reply.status}, {floor_size} bytes.")
 
-    # Run order: the floor first, the POST (which writes) last, so that no run pays for the
-    # database work (autovacuum, checkpoints) that another one left behind.
+    # Run order: the floor first, the writes last, so that no reading run pays for the database
+    # work (autovacuum, checkpoints) that a writing one left behind.
     targets = [
         Target("floor GET", "GET", ["/perf/floor/"], 200, cookie_header),
+        Target("floor+read", "GET", read_paths, 200, cookie_header),
         Target("survey GET", "GET", get_paths, 200, cookie_header),
+        Target("floor+write", "GET", write_paths, 200, cookie_header),
         Target("survey POST", "POST", post_paths, 302, post_headers, post_body),
     ]
     cores = os.cpu_count() or 1

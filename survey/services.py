@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -171,15 +171,43 @@ def response_save_answers(
         email = merged.get(str(email_question.number)) if email_question else None
         email = email if isinstance(email, str) else ""
         now = timezone.now()
-        saved = Response.objects.filter(
-            pk=current.pk, revision=current.revision, status=Response.Status.IN_PROGRESS
-        ).update(answers=merged, email=email, revision=current.revision + 1, updated_at=now)
-        if saved:
+        if _answers_write(current, merged, email, now):
             response.answers, response.email, response.updated_at = merged, email, now
             response.revision = current.revision + 1
             return True
         current = Response.objects.get(pk=response.pk)
     raise RuntimeError(f"Response {response.pk} kept changing; its page was not saved.")
+
+
+# Every page save runs this statement; written out, it skips the ORM's update compilation.
+_CONCRETE_FIELDS = {field.name: field for field in Response._meta.concrete_fields}
+_SAVE_FIELDS = [_CONCRETE_FIELDS[name] for name in ("answers", "email", "revision", "updated_at")]
+_SAVE_SQL = (
+    "UPDATE {table} SET {columns} WHERE {pk} = %s AND {revision} = %s AND {status} = %s".format(
+        table=Response._meta.db_table,
+        columns=", ".join(f"{field.column} = %s" for field in _SAVE_FIELDS),
+        pk=Response._meta.pk.column,
+        revision=Response._meta.get_field("revision").column,
+        status=Response._meta.get_field("status").column,
+    )
+)
+
+
+def _answers_write(
+    current: Response, answers: dict[str, AnswerValue], email: str, now: datetime
+) -> bool:
+    """Store the answers if the row is still at the revision read and in progress."""
+    connection = connections[router.db_for_write(Response)]
+    values = (answers, email, current.revision + 1, now)
+    params = [
+        field.get_db_prep_save(value, connection)
+        for field, value in zip(_SAVE_FIELDS, values, strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _SAVE_SQL, [*params, current.pk, current.revision, Response.Status.IN_PROGRESS.value]
+        )
+        return cursor.rowcount == 1
 
 
 def response_complete(*, response: Response) -> CompletionResult:
