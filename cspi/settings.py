@@ -174,6 +174,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 # How long an unfinished response stays resumable before it is purged.
 SURVEY_DRAFT_DAYS = int(env_str("SURVEY_DRAFT_DAYS", "30"))
 
+# Peer benchmarks: a group with fewer than BENCHMARK_K peers shows nothing. Demo responses
+# (seed_demo) count only when BENCHMARK_INCLUDE_DEMO is on: the quick start turns it on.
+BENCHMARK_K = int(env_str("BENCHMARK_K", "5"))
+BENCHMARK_INCLUDE_DEMO = env_bool("BENCHMARK_INCLUDE_DEMO", False)
+
 # Celery: the filesystem transport needs no server; production points this at Redis.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 BROKER_DIR = VAR_DIR / "broker"
