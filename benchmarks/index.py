@@ -1,17 +1,19 @@
 """A peer pool prepared once so that any respondent's comparison costs a few binary searches.
 
 For every group (all, each industry, each ARR band, each region) and every metric (overall,
-pillars, KPIs) the index holds the kept values of its peers as a sorted int64 array of
-hundredths (unknown KPIs left out, so each KPI has its own n). A comparison then needs, per
-group and metric, two `searchsorted` calls for the rank and index arithmetic for the quartiles.
-The respondent's own pool row (their latest response, found by e-mail) is left out by reading
-the arrays as if it were gone (`SortedSample`), never by copying them.
+pillars, KPIs) the index holds its peers' kept values as counts of distinct hundredths
+(`ValueCounts`; unknown KPIs left out, so each KPI has its own n). A comparison then needs, per
+group and metric, a binary search for the rank and two for the quartiles. The respondent's own
+pool row (their latest response, by e-mail) is left out by reading the counts as if it were gone
+(`CountedSample`), never by copying them. One peer joining or leaving is an `add` or `remove`,
+so the index follows new completions without being rebuilt.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -29,83 +31,200 @@ from benchmarks.percentiles import (
     MEDIAN,
     P25,
     P75,
-    SortedSample,
+    CountedSample,
+    Int64Array,
+    ValueCounts,
     quartile_band,
     shown,
     shown_rank,
 )
 from benchmarks.pool import PoolRow, email_key
 
-Int64Array = npt.NDArray[np.int64]
-_DIMENSIONS = (GroupKey.INDUSTRY, GroupKey.ARR_BAND, GroupKey.REGION)
+DIMENSIONS = (GroupKey.INDUSTRY, GroupKey.ARR_BAND, GroupKey.REGION)
+# Above this many bins, counting by value would waste memory: sort instead.
+_MAX_BINS = 4_000_000
+
+Profiles = Mapping[GroupKey, tuple[npt.NDArray[np.int32], Sequence[str | None]]]
 
 
-@dataclass(frozen=True, slots=True)
-class _GroupArrays:
+class Peer(Protocol):
+    """What the index needs of one pool member: its groups and its values (hundredths)."""
+
+    @property
+    def metric_hundredths(self) -> tuple[int | None, ...]: ...
+
+    def group_value(self, key: GroupKey) -> str | None: ...
+
+
+@dataclass(slots=True)
+class _GroupCounts:
     size: int
-    sorted_metrics: tuple[Int64Array, ...]
+    metrics: list[ValueCounts]
 
 
-@dataclass(frozen=True, slots=True)
-class _Rows:
-    """Every pool row's values and profile, so a respondent's own row can be subtracted."""
-
-    values: Int64Array  # rows × metrics
-    known: npt.NDArray[np.bool_]  # rows × metrics, False for an unknown KPI
-    profiles: Mapping[GroupKey, tuple[npt.NDArray[np.int32], tuple[str | None, ...]]]
-    by_email: Mapping[str, int]
+class _LookUpByEmail:
+    """`compare`'s default: find the respondent's own pool row among the rows built from."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+LOOK_UP_BY_EMAIL = _LookUpByEmail()
+
+
 class PeerIndex:
-    pillar_keys: tuple[str, ...]
-    kpi_keys: tuple[str, ...]
-    groups: Mapping[tuple[GroupKey, str | None], _GroupArrays]
-    rows: _Rows
+    def __init__(
+        self,
+        *,
+        pillar_keys: Sequence[str],
+        kpi_keys: Sequence[str],
+        groups: dict[tuple[GroupKey, str | None], _GroupCounts],
+        members: dict[str, PoolRow] | None = None,
+    ) -> None:
+        self.pillar_keys = tuple(pillar_keys)
+        self.kpi_keys = tuple(kpi_keys)
+        self.groups = groups
+        self.members = members
+
+    @property
+    def metric_count(self) -> int:
+        return 1 + len(self.pillar_keys) + len(self.kpi_keys)
+
+    @property
+    def pool_size(self) -> int:
+        group = self.groups.get((GroupKey.ALL, None))
+        return group.size if group else 0
 
     @classmethod
     def build(
         cls, pool_rows: Sequence[PoolRow], *, pillar_keys: Sequence[str], kpi_keys: Sequence[str]
     ) -> PeerIndex:
-        """Sort every group's values once; `pool_rows` is `peer_pool`'s output (one per e-mail)."""
-        rows = _rows_table(pool_rows, len(pillar_keys), len(kpi_keys))
-        groups: dict[tuple[GroupKey, str | None], _GroupArrays] = {
-            (GroupKey.ALL, None): _group_arrays(rows.values, rows.known)
-        }
-        for key in _DIMENSIONS:
-            codes, labels = rows.profiles[key]
-            for code, members in _members_by_code(codes, len(labels)):
-                groups[(key, labels[code])] = _group_arrays(
-                    rows.values[members], rows.known[members]
+        """From `peer_pool`'s output (one row per e-mail), remembering each row by e-mail."""
+        width = 1 + len(pillar_keys) + len(kpi_keys)
+        members: dict[str, PoolRow] = {}
+        for row in pool_rows:
+            if len(row.metric_hundredths) != width:
+                raise ValueError(
+                    f"response {row.response_id}: expected {len(pillar_keys)} pillars, "
+                    f"{len(kpi_keys)} KPIs"
                 )
-        return cls(
-            pillar_keys=tuple(pillar_keys), kpi_keys=tuple(kpi_keys), groups=groups, rows=rows
+            if members.setdefault(email_key(row.email), row) is not row:
+                raise ValueError(f"e-mail {row.email!r} twice: build from peer_pool(), one each")
+        metrics = [row.metric_hundredths for row in pool_rows]
+        known = np.array([[v is not None for v in m] for m in metrics], dtype=np.bool_)
+        values = np.array([[v or 0 for v in m] for m in metrics], dtype=np.int64)
+        profiles = {
+            key: profile_codes([row.group_value(key) for row in pool_rows]) for key in DIMENSIONS
+        }
+        index = cls.from_columns(
+            values=values.reshape(len(pool_rows), width),
+            known=known.reshape(len(pool_rows), width),
+            profiles=profiles,
+            pillar_keys=pillar_keys,
+            kpi_keys=kpi_keys,
         )
+        index.members = members
+        return index
 
-    def compare(self, *, respondent: RespondentValues, k: int = DEFAULT_K) -> Comparison:
-        """The respondent against each group, leaving out every response with their e-mail."""
+    @classmethod
+    def from_columns(
+        cls,
+        *,
+        values: Int64Array,
+        known: npt.NDArray[np.bool_],
+        profiles: Profiles,
+        pillar_keys: Sequence[str],
+        kpi_keys: Sequence[str],
+    ) -> PeerIndex:
+        """From whole columns (rows × metrics), as a database loader reads them: no Python loop
+        over rows. `profiles` maps each dimension to per-row codes and the value of each code."""
+        rows = values.shape[0]
+        groups: dict[tuple[GroupKey, str | None], _GroupCounts] = {
+            (GroupKey.ALL, None): _GroupCounts(
+                rows, [_counts(values[:, m], known[:, m]) for m in range(values.shape[1])]
+            )
+        }
+        for key in DIMENSIONS:
+            codes, labels = profiles[key]
+            sizes = np.bincount(codes, minlength=len(labels))
+            per_metric = [
+                _grouped_counts(codes, len(labels), values[:, m], known[:, m])
+                for m in range(values.shape[1])
+            ]
+            for code, label in enumerate(labels):
+                if sizes[code]:
+                    metrics = [by_code[code] for by_code in per_metric]
+                    groups[(key, label)] = _GroupCounts(int(sizes[code]), metrics)
+        return cls(pillar_keys=pillar_keys, kpi_keys=kpi_keys, groups=groups)
+
+    def add(self, peer: Peer) -> None:
+        """One more peer in every group it belongs to."""
+        for group in self._groups_of(peer, create=True):
+            group.size += 1
+            for counts, value in zip(group.metrics, peer.metric_hundredths, strict=True):
+                if value is not None:
+                    counts.add(value)
+
+    def remove(self, peer: Peer) -> None:
+        """A peer `add`ed (or built in) before leaves every group it belongs to."""
+        for group in self._groups_of(peer, create=False):
+            group.size -= 1
+            for counts, value in zip(group.metrics, peer.metric_hundredths, strict=True):
+                if value is not None:
+                    counts.remove(value)
+
+    def _groups_of(self, peer: Peer, *, create: bool) -> list[_GroupCounts]:
+        found = []
+        for key in (GroupKey.ALL, *DIMENSIONS):
+            group_key = (key, peer.group_value(key))
+            group = self.groups.get(group_key)
+            if group is None:
+                if not create:
+                    raise ValueError(f"no group {group_key} to remove a peer from")
+                group = self.groups[group_key] = _GroupCounts(
+                    0, [_empty_counts() for _ in range(self.metric_count)]
+                )
+            found.append(group)
+        return found
+
+    def compare(
+        self,
+        *,
+        respondent: RespondentValues,
+        k: int = DEFAULT_K,
+        own: Peer | _LookUpByEmail | None = LOOK_UP_BY_EMAIL,
+    ) -> Comparison:
+        """The respondent against each group, leaving out their own pool row.
+
+        `own` is that row as the index holds it (the latest pool response with the respondent's
+        e-mail), or None when they have none; an index built from rows finds it by e-mail.
+        """
         if k < 1:
             raise ValueError("k must be at least 1")
-        own_row = self.rows.by_email.get(email_key(respondent.email))
-        groups = [self._group(key, respondent, own_row, k) for key in GroupKey]
+        if isinstance(own, _LookUpByEmail):
+            if self.members is None:
+                raise ValueError("this index keeps no rows by e-mail: pass the respondent's own")
+            own = self.members.get(email_key(respondent.email))
+        groups = [self._group(key, respondent, own, k) for key in GroupKey]
         if groups[0].enough_peers:
             groups = [g if g.enough_peers else replace(g, fallback=GroupKey.ALL) for g in groups]
         return Comparison(k=k, groups=tuple(groups))
 
     def _group(
-        self, key: GroupKey, respondent: RespondentValues, own_row: int | None, k: int
+        self, key: GroupKey, respondent: RespondentValues, own: Peer | None, k: int
     ) -> GroupComparison:
         value = respondent.group_value(key)
         label = group_label(key, value)
-        arrays = self.groups.get((key, value))
-        own_in_group = own_row is not None and self._row_is_in(own_row, key, value)
-        n = (arrays.size if arrays else 0) - own_in_group
-        if arrays is None or n < k:
+        group = self.groups.get((key, value))
+        own_in_group = own is not None and own.group_value(key) == value
+        n = (group.size if group else 0) - own_in_group
+        if group is None or n < k:
             return GroupComparison(key=key, label=label, enough_peers=False, n=None)
-        metrics = [
-            self._metric(arrays, column, respondent_value, own_row if own_in_group else None, k)
-            for column, respondent_value in enumerate(respondent.metric_hundredths)
-        ]
+        own_values = own.metric_hundredths if own is not None and own_in_group else None
+        metrics = []
+        for column, respondent_value in enumerate(respondent.metric_hundredths):
+            left_out = own_values[column] if own_values is not None else None
+            sample = CountedSample.without(
+                group.metrics[column], () if left_out is None else (left_out,)
+            )
+            metrics.append(None if sample.size < k else metric_stats(sample, respondent_value))
         pillar_count = len(self.pillar_keys)
         return GroupComparison(
             key=key,
@@ -120,28 +239,6 @@ class PeerIndex:
             kpis=dict(zip(self.kpi_keys, metrics[1 + pillar_count :], strict=True)),
         )
 
-    def _row_is_in(self, row: int, key: GroupKey, value: str | None) -> bool:
-        if key is GroupKey.ALL:
-            return True
-        codes, labels = self.rows.profiles[key]
-        return labels[codes[row]] == value
-
-    def _metric(
-        self,
-        arrays: _GroupArrays,
-        column: int,
-        respondent_value: int | None,
-        own_row: int | None,
-        k: int,
-    ) -> MetricStats | None:
-        left_out = []
-        if own_row is not None and self.rows.known[own_row, column]:
-            left_out.append(int(self.rows.values[own_row, column]))
-        sample = SortedSample.without(arrays.sorted_metrics[column], left_out)
-        if sample.size < k:
-            return None
-        return metric_stats(sample, respondent_value)
-
 
 def _score(stats: MetricStats | None) -> MetricStats:
     # Scores are never unknown, so a shown group (n ≥ k) always shows them.
@@ -149,7 +246,7 @@ def _score(stats: MetricStats | None) -> MetricStats:
     return stats
 
 
-def metric_stats(sample: SortedSample, respondent_value: int | None) -> MetricStats:
+def metric_stats(sample: CountedSample, respondent_value: int | None) -> MetricStats:
     rank = (
         None if respondent_value is None else shown_rank(sample.percentile_rank(respondent_value))
     )
@@ -163,33 +260,9 @@ def metric_stats(sample: SortedSample, respondent_value: int | None) -> MetricSt
     )
 
 
-def _rows_table(pool_rows: Sequence[PoolRow], pillars: int, kpis: int) -> _Rows:
-    """The pool as arrays: one row per response, columns overall, pillars, KPIs."""
-    width = 1 + pillars + kpis
-    values = np.zeros((len(pool_rows), width), dtype=np.int64)
-    known = np.ones((len(pool_rows), width), dtype=np.bool_)
-    by_email: dict[str, int] = {}
-    for index, row in enumerate(pool_rows):
-        _check_shape(row, pillars, kpis)
-        kpi_values = row.kpi_hundredths
-        values[index] = (row.overall_hundredths, *row.pillar_hundredths, *_zeros_for(kpi_values))
-        known[index, 1 + pillars :] = [value is not None for value in kpi_values]
-        if by_email.setdefault(email_key(row.email), index) != index:
-            raise ValueError(f"e-mail {row.email!r} twice: build from peer_pool(), one per e-mail")
-    profiles = {key: _codes([getattr(row, key.value) for row in pool_rows]) for key in _DIMENSIONS}
-    return _Rows(values=values, known=known, profiles=profiles, by_email=by_email)
-
-
-def _check_shape(row: PoolRow, pillars: int, kpis: int) -> None:
-    if len(row.pillar_hundredths) != pillars or len(row.kpi_hundredths) != kpis:
-        raise ValueError(f"response {row.response_id}: expected {pillars} pillars, {kpis} KPIs")
-
-
-def _zeros_for(values: tuple[int | None, ...]) -> tuple[int, ...]:
-    return tuple(0 if value is None else value for value in values)
-
-
-def _codes(values: list[str | None]) -> tuple[npt.NDArray[np.int32], tuple[str | None, ...]]:
+def profile_codes(
+    values: Sequence[str | None],
+) -> tuple[npt.NDArray[np.int32], tuple[str | None, ...]]:
     """Each value as a small integer code, and the values by code (a cheap factorisation)."""
     code_of: dict[str | None, int] = {}
     codes = np.fromiter(
@@ -200,18 +273,31 @@ def _codes(values: list[str | None]) -> tuple[npt.NDArray[np.int32], tuple[str |
     return codes, tuple(code_of)
 
 
-def _members_by_code(
-    codes: npt.NDArray[np.int32], code_count: int
-) -> list[tuple[int, npt.NDArray[np.intp]]]:
-    """Row numbers of each code's members, from one stable sort of the codes."""
-    order = np.argsort(codes, kind="stable")
-    ends = np.cumsum(np.bincount(codes, minlength=code_count))
-    starts = ends - np.bincount(codes, minlength=code_count)
-    return [(code, order[starts[code] : ends[code]]) for code in range(code_count)]
+def _empty_counts() -> ValueCounts:
+    return ValueCounts(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
 
 
-def _group_arrays(values: Int64Array, known: npt.NDArray[np.bool_]) -> _GroupArrays:
-    sorted_metrics = tuple(
-        np.sort(values[known[:, column], column]) for column in range(values.shape[1])
-    )
-    return _GroupArrays(size=values.shape[0], sorted_metrics=sorted_metrics)
+def _counts(column: Int64Array, known: npt.NDArray[np.bool_]) -> ValueCounts:
+    return _grouped_counts(np.zeros(len(column), dtype=np.int32), 1, column, known)[0]
+
+
+def _grouped_counts(
+    codes: npt.NDArray[np.int32], code_count: int, column: Int64Array, known: npt.NDArray[np.bool_]
+) -> list[ValueCounts]:
+    """Each code's value counts, in one pass: bins of (code, value) when the range is small."""
+    column, codes = column[known], codes[known]
+    if len(column) == 0:
+        return [_empty_counts() for _ in range(code_count)]
+    low = int(column.min())
+    span = int(column.max()) - low + 1
+    if span * code_count <= _MAX_BINS:
+        bins = np.bincount(
+            codes.astype(np.int64) * span + (column - low), minlength=code_count * span
+        ).reshape(code_count, span)
+        found = []
+        for row in bins:
+            present = np.flatnonzero(row)
+            found.append(ValueCounts(present.astype(np.int64) + low, row[present].astype(np.int64)))
+        return found
+    order = np.lexsort((column, codes))
+    return [ValueCounts.of(column[order][codes[order] == code]) for code in range(code_count)]

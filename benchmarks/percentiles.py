@@ -1,10 +1,11 @@
-"""Quartiles and percentile ranks on a sorted array, exactly, with a few elements left out.
+"""Quartiles and percentile ranks on counted values, exactly, with a few elements left out.
 
-The arrays are sorted once when the index is built. A respondent's own response must not be
-counted among their peers, but copying a million-element array per request to drop it would be
-slow; instead `SortedSample` reads the array as if the left-out elements were gone, by shifting
-indexes and subtracting counts. All arithmetic is on integer hundredths and `Fraction`s, so a
-half (an interpolated 61.125) rounds up as SCORING.md asks, which a float cannot promise.
+Each group's values are kept as counts of distinct values (`ValueCounts`), built once and then
+updated one peer at a time. A respondent's own response must not be counted among their peers,
+but copying a group per request to drop it would be slow; instead `CountedSample` reads the
+counts as if the left-out elements were gone, by shifting indexes and subtracting counts. All
+arithmetic is on integer hundredths and `Fraction`s, so a half (an interpolated 61.125) rounds
+up as SCORING.md asks, which a float cannot promise.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import numpy as np
 import numpy.typing as npt
 
 from scoring.rounding import round_half_up
+
+Int64Array = npt.NDArray[np.int64]
 
 P25 = Fraction(1, 4)
 MEDIAN = Fraction(1, 2)
@@ -53,32 +56,90 @@ def quartile_band(percentile_rank: Decimal) -> QuartileBand:
     return QuartileBand.TOP
 
 
-@dataclass(frozen=True, slots=True)
-class SortedSample:
-    """`values` (sorted int64 hundredths) minus one occurrence of each of `left_out`.
+class ValueCounts:
+    """A multiset of int64 hundredths: its distinct values, sorted, with how often each occurs.
 
-    `left_out` holds a handful of values at most (a respondent's own pool row), so every read
-    costs a binary search plus a loop over them: no copy, no re-sort.
+    Scores have at most 10,001 distinct values (0.00 to 100.00), so a group of a million peers
+    costs a few tens of kilobytes per metric instead of eight megabytes of sorted copies, and one
+    peer more or less is an insert into a short array, not a rebuild.
     """
 
-    values: npt.NDArray[np.int64]
-    left_out_positions: tuple[int, ...]
+    __slots__ = ("counts", "cumulative", "values")
+
+    def __init__(self, values: Int64Array, counts: Int64Array) -> None:
+        self.values = values
+        self.counts = counts
+        # cumulative[i]: how many elements are <= values[i]
+        self.cumulative = np.cumsum(counts)
 
     @classmethod
-    def without(cls, values: npt.NDArray[np.int64], left_out: Sequence[int]) -> SortedSample:
-        return cls(values, _positions_of(values, left_out))
+    def of(cls, elements: npt.ArrayLike) -> ValueCounts:
+        values, counts = np.unique(np.asarray(elements, dtype=np.int64), return_counts=True)
+        return cls(values.astype(np.int64), counts.astype(np.int64))
 
     @property
     def size(self) -> int:
-        return len(self.values) - len(self.left_out_positions)
+        return int(self.cumulative[-1]) if len(self.cumulative) else 0
+
+    def add(self, value: int) -> None:
+        position = int(np.searchsorted(self.values, value))
+        if position < len(self.values) and self.values[position] == value:
+            self.counts[position] += 1
+        else:
+            self.values = np.insert(self.values, position, value)
+            self.counts = np.insert(self.counts, position, 1)
+        self.cumulative = np.cumsum(self.counts)
+
+    def remove(self, value: int) -> None:
+        position = int(np.searchsorted(self.values, value))
+        if position >= len(self.values) or self.values[position] != value:
+            raise ValueError(f"{value} is not in the sample")
+        if self.counts[position] > 1:
+            self.counts[position] -= 1
+        else:
+            self.values = np.delete(self.values, position)
+            self.counts = np.delete(self.counts, position)
+        self.cumulative = np.cumsum(self.counts)
 
     def at(self, index: int) -> int:
-        """The element at `index` of the array with the left-out elements gone."""
-        for position in self.left_out_positions:  # ascending
+        """The element at `index` (0-based) of the multiset in ascending order."""
+        return int(self.values[int(np.searchsorted(self.cumulative, index, side="right"))])
+
+    def below_and_equal(self, value: int) -> tuple[int, int]:
+        position = int(np.searchsorted(self.values, value, side="left"))
+        below = int(self.cumulative[position - 1]) if position else 0
+        found = position < len(self.values) and self.values[position] == value
+        return below, int(self.counts[position]) if found else 0
+
+
+@dataclass(frozen=True, slots=True)
+class CountedSample:
+    """`counts` minus one occurrence of each of `left_out`, read without copying anything.
+
+    `left_out` holds a handful of values at most (a respondent's own pool row), so every read
+    costs a binary search plus a loop over them.
+    """
+
+    counts: ValueCounts
+    left_out: tuple[int, ...]  # ascending
+    left_out_positions: tuple[int, ...]  # where each sits in the full order, ascending
+
+    @classmethod
+    def without(cls, counts: ValueCounts, left_out: Sequence[int]) -> CountedSample:
+        ordered = tuple(sorted(left_out))
+        return cls(counts, ordered, _positions_of(counts, ordered))
+
+    @property
+    def size(self) -> int:
+        return self.counts.size - len(self.left_out)
+
+    def at(self, index: int) -> int:
+        """The element at `index` of the multiset with the left-out elements gone."""
+        for position in self.left_out_positions:
             if position > index:
                 break
             index += 1
-        return int(self.values[index])
+        return self.counts.at(index)
 
     def quantile(self, q: Fraction) -> Fraction:
         """numpy's default 'linear' quantile, exact: h = (n−1)·q, a[⌊h⌋] + frac(h)·(next − it)."""
@@ -94,11 +155,9 @@ class SortedSample:
 
     def below_and_equal(self, value: int) -> tuple[int, int]:
         """How many elements are strictly below `value`, and how many equal it."""
-        first = int(np.searchsorted(self.values, value, side="left"))
-        after = int(np.searchsorted(self.values, value, side="right"))
-        left_out = [int(self.values[position]) for position in self.left_out_positions]
-        below = first - sum(1 for gone in left_out if gone < value)
-        equal = after - first - sum(1 for gone in left_out if gone == value)
+        below, equal = self.counts.below_and_equal(value)
+        below -= sum(1 for gone in self.left_out if gone < value)
+        equal -= sum(1 for gone in self.left_out if gone == value)
         return below, equal
 
     def percentile_rank(self, value: int) -> Fraction:
@@ -107,18 +166,18 @@ class SortedSample:
         return Fraction(100 * (2 * below + equal), 2 * self.size)
 
 
-def _positions_of(values: npt.NDArray[np.int64], left_out: Sequence[int]) -> tuple[int, ...]:
-    """Ascending positions of one occurrence per left-out value (the next one for a repeat)."""
+def _positions_of(counts: ValueCounts, left_out: tuple[int, ...]) -> tuple[int, ...]:
+    """Positions in the full order of one occurrence per left-out value (the next for a repeat)."""
     positions: list[int] = []
     previous: int | None = None
     repeat = 0
-    for value in sorted(left_out):
+    for value in left_out:
         repeat = repeat + 1 if value == previous else 0
         previous = value
-        position = int(np.searchsorted(values, value, side="left")) + repeat
-        if position >= len(values) or int(values[position]) != value:
+        below, equal = counts.below_and_equal(value)
+        if repeat >= equal:
             raise ValueError(f"{value} is not in the sample (or not that many times)")
-        positions.append(position)
+        positions.append(below + repeat)
     return tuple(positions)
 
 

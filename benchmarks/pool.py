@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 
+from benchmarks.groups import GroupKey
 from scoring.rounding import round_half_up
 
 
@@ -35,6 +36,33 @@ class PoolRow:
     overall_hundredths: int
     pillar_hundredths: tuple[int, ...]
     kpi_hundredths: tuple[int | None, ...]
+
+    @property
+    def metric_hundredths(self) -> tuple[int | None, ...]:
+        """Overall, then pillars, then KPIs: the column order of `PeerIndex`."""
+        return (self.overall_hundredths, *self.pillar_hundredths, *self.kpi_hundredths)
+
+    def group_value(self, key: GroupKey) -> str | None:
+        if key is GroupKey.ALL:
+            return None
+        value: str | None = getattr(self, key.value)
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class PoolMember:
+    """A pool member as the index counts it: its groups and its values (hundredths)."""
+
+    industry: str | None
+    arr_band: str | None
+    region: str | None
+    metric_hundredths: tuple[int | None, ...]
+
+    def group_value(self, key: GroupKey) -> str | None:
+        if key is GroupKey.ALL:
+            return None
+        value: str | None = getattr(self, key.value)
+        return value
 
 
 def email_key(email: str) -> str:

@@ -2,6 +2,7 @@ import secrets
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from scoring.bank import Kind, Scoring
 
@@ -172,6 +173,8 @@ class Response(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # Peer pools find a person's responses by e-mail, whatever its case.
+        indexes = [models.Index(Lower("email"), name="response_email_lower_idx")]
 
     def __str__(self) -> str:
         return f"{self.email or 'anonymous'} ({self.get_status_display()})"

@@ -15,6 +15,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from benchmarks.pool import email_key
+from benchmarks.services import benchmark_compute, peer_pool_sync
 from scoring.bank import BankSpec
 from scoring.scores import ResponseScores, ScoringError, response_score
 from survey.answers import AnswerValue, answers_unanswered
@@ -233,8 +235,20 @@ def response_complete(*, response: Response) -> CompletionResult:
         )  # fmt: skip
         if completed:
             response_scores_store(response=locked, bank=locked.bank, scores=scores, now=now)
+            peer_pool_sync(email_keys=[email_key(locked.email)])
     response.refresh_from_db()
+    if completed:
+        _benchmark_first(response)
     return CompletionResult(completed_now=completed == 1, unanswered=[])
+
+
+def _benchmark_first(response: Response) -> None:
+    """The comparison shown on the results page. Without it the page says it is not ready;
+    the completion itself must never fail because of it."""
+    try:
+        benchmark_compute(response=response)
+    except Exception:
+        logger.exception("Peer comparison of response %s failed", response.pk)
 
 
 PEER_GROUP_ROLES = ("region", "industry", "arr_band")

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.selectors import peer_index_forget
 from scoring.bank import BankSpec
 from survey.bank_file import bank_file_read
 from survey.models import QuestionBank
@@ -20,10 +21,12 @@ DEFAULT_BANK_FILE = REPO / "fixtures" / "cspi-v1.yaml"
 
 @pytest.fixture(autouse=True)
 def fresh_process_caches() -> Iterator[None]:
-    """Banks and specs are cached per process by primary key; rolled-back tests reuse keys."""
+    """Banks, specs and the peer index are cached per process; rolled-back tests rewind them."""
     frozen_caches_clear()
+    peer_index_forget()
     yield
     frozen_caches_clear()
+    peer_index_forget()
 
 
 @pytest.fixture

@@ -189,3 +189,24 @@ def test_respondent_with_same_values_as_the_peers_ranks_in_the_middle() -> None:
     overall = index.compare(respondent=respondent).group(GroupKey.ALL).overall
 
     assert overall is not None and overall.percentile_rank == Decimal("50.00")
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_an_index_updated_peer_by_peer_compares_like_one_built_at_once(seed: int) -> None:
+    rng = random.Random(seed)
+    rows = peer_pool(random_rows(rng, rng.randrange(10, 120)), include_demo=True)
+    start, later = rows[: len(rows) // 2], rows[len(rows) // 2 :]
+    leaving = rng.sample(start, len(start) // 3)
+    updated = PeerIndex.build(start, pillar_keys=PILLARS, kpi_keys=KPIS)
+    for row in later:
+        updated.add(row)
+    for row in leaving:
+        updated.remove(row)
+    final = [row for row in rows if row not in leaving]
+    rebuilt = PeerIndex.build(final, pillar_keys=PILLARS, kpi_keys=KPIS)
+    source = rng.choice(final)
+    respondent = respondent_of(source)
+
+    assert updated.compare(respondent=respondent, own=source, k=3) == rebuilt.compare(
+        respondent=respondent, k=3
+    )

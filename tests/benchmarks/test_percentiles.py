@@ -7,7 +7,15 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from benchmarks.percentiles import MEDIAN, P25, P75, QuartileBand, SortedSample, quartile_band
+from benchmarks.percentiles import (
+    MEDIAN,
+    P25,
+    P75,
+    QuartileBand,
+    CountedSample,
+    ValueCounts,
+    quartile_band,
+)
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -21,7 +29,7 @@ def test_quantiles_and_counts_with_elements_left_out_match_a_copy_without_them(
     for value in left_out:
         remaining.remove(value)
 
-    sample = SortedSample.without(values.astype(np.int64), [int(v) for v in left_out])
+    sample = CountedSample.without(ValueCounts.of(values), [int(v) for v in left_out])
 
     assert [sample.at(i) for i in range(sample.size)] == remaining
     if remaining:
@@ -34,11 +42,11 @@ def test_quantiles_and_counts_with_elements_left_out_match_a_copy_without_them(
 
 def test_leaving_out_a_value_not_in_the_sample_is_an_error() -> None:
     with pytest.raises(ValueError, match="not in the sample"):
-        SortedSample.without(np.array([1, 2], dtype=np.int64), [2, 2])
+        CountedSample.without(ValueCounts.of([1, 2]), [2, 2])
 
 
 def test_interpolated_quartile_is_exact_not_float() -> None:
-    sample = SortedSample.without(np.array([6112, 6113], dtype=np.int64), [])
+    sample = CountedSample.without(ValueCounts.of([6112, 6113]), [])
 
     assert sample.quantile(MEDIAN) == Fraction(12225, 2)  # 61.125, which float would blur
 
@@ -58,3 +66,25 @@ def test_interpolated_quartile_is_exact_not_float() -> None:
 )
 def test_quartile_band_is_read_from_the_shown_rank(rank: str, band: QuartileBand) -> None:
     assert quartile_band(Decimal(rank)) is band
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_counts_updated_one_peer_at_a_time_equal_counts_built_at_once(seed: int) -> None:
+    rng = random.Random(seed)
+    elements = [rng.randrange(-3, 4) * 50 for _ in range(rng.randrange(1, 30))]
+    counts = ValueCounts.of(elements[:1])
+    for value in elements[1:]:
+        counts.add(value)
+    for value in rng.sample(elements, rng.randrange(0, len(elements))):
+        counts.remove(value)
+        elements.remove(value)
+
+    rebuilt = ValueCounts.of(elements)
+    assert counts.values.tolist() == rebuilt.values.tolist()
+    assert counts.counts.tolist() == rebuilt.counts.tolist()
+    assert [counts.at(i) for i in range(counts.size)] == sorted(elements)
+
+
+def test_removing_a_value_not_counted_is_an_error() -> None:
+    with pytest.raises(ValueError, match="not in the sample"):
+        ValueCounts.of([1, 1]).remove(2)

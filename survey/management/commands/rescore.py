@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from benchmarks.services import peer_pool_rebuild
 from survey.models import QuestionBank
 from survey.rescore import responses_rescore, responses_to_rescore
 from survey.selectors import bank_current
@@ -45,3 +46,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  largest change, {name}: {change}")
         for failure in report.failed:
             self.stderr.write(f"  not scored: {failure}")
+        if report.changed and not dry_run:
+            entries = peer_pool_rebuild()
+            self.stdout.write(f"Peer pool rebuilt from the new scores: {entries} peers.")

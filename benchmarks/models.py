@@ -1,0 +1,88 @@
+"""The peer pool as stored, and each respondent's comparison as it stood when computed.
+
+The pool (`PoolEntry`) holds one active row per e-mail: the values of that person's latest
+completed response that counts (SCORING.md §4), in hundredths. Rows are never updated in place:
+a change closes the old row (`removed_seq`) and opens a new one (`added_seq`) under the next
+number of `PoolState.seq`. Any process can therefore bring its in-memory index up to date by
+reading just the rows changed since the number it last saw, and read the pool exactly as it
+stood at any recent number.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from survey.models import Response
+
+
+class PoolState(models.Model):
+    """One row. Every change to the pool locks it and takes the next `seq`, so changes are
+    numbered in the order they commit."""
+
+    seq = models.BigIntegerField(default=0)
+    rebuilt_seq = models.BigIntegerField(
+        default=0, help_text="The pool was last rebuilt from scratch at this number."
+    )
+    pruned_seq = models.BigIntegerField(
+        default=0, help_text="Rows closed at or before this number have been deleted."
+    )
+    include_demo = models.BooleanField(default=False, help_text="Demo responses count.")
+    pillar_keys = models.JSONField(default=list, help_text="Order of PoolEntry.pillars.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"peer pool at change {self.seq}"
+
+
+class PoolEntry(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="+")
+    email_key = models.CharField(max_length=254)
+    industry = models.CharField(max_length=300, blank=True)
+    arr_band = models.CharField(max_length=300, blank=True)
+    region = models.CharField(max_length=300, blank=True)
+    overall = models.IntegerField(help_text="Hundredths.")
+    pillars = models.JSONField(help_text="Hundredths, in PoolState.pillar_keys order.")
+    nrr = models.BigIntegerField(null=True, blank=True)
+    retention = models.BigIntegerField(null=True, blank=True)
+    nps = models.BigIntegerField(null=True, blank=True)
+    customers_per_csm = models.BigIntegerField(null=True, blank=True)
+    added_seq = models.BigIntegerField(db_index=True)
+    removed_seq = models.BigIntegerField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email_key"],
+                condition=Q(removed_seq__isnull=True),
+                name="one_active_pool_entry_per_email",
+            )
+        ]
+        indexes = [models.Index(fields=["email_key", "added_seq"], name="pool_entry_email_idx")]
+        verbose_name_plural = "pool entries"
+
+    def __str__(self) -> str:
+        return f"{self.email_key} (response {self.response_id})"
+
+
+class ResponseBenchmark(models.Model):
+    """A respondent's comparison with their peers, exactly as shown, kept with its date."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="benchmarks")
+    computed_at = models.DateTimeField()
+    pool_seq = models.BigIntegerField(help_text="The pool as it stood at this change number.")
+    k = models.PositiveSmallIntegerField()
+    pool_size = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Peers in 'all respondents'; empty when under K."
+    )
+    comparison = models.JSONField()
+
+    class Meta:
+        ordering = ["-computed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"benchmark of response {self.response_id} at {self.computed_at:%Y-%m-%d %H:%M}"

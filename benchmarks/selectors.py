@@ -1,0 +1,202 @@
+"""Reads for peer benchmarks: the live peer index of this process, a person's own pool entry,
+and a response's stored comparison.
+
+Each process keeps one `PeerIndex` in memory (a few megabytes: counts, not rows). Before each use
+it reads the pool's change number; when others have changed the pool since, it applies just the
+entries opened and closed in between, so a completion anywhere shows up in the next comparison
+made anywhere. After a rebuild, or when the history it needs was pruned, it loads the pool again.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+from django.db import connection
+from django.db.models import Q
+
+from benchmarks.groups import Comparison, GroupKey
+from benchmarks.index import DIMENSIONS, PeerIndex
+from benchmarks.models import PoolEntry, PoolState, ResponseBenchmark
+from benchmarks.pool import PoolMember
+from benchmarks.stored import comparison_from_json
+from survey.models import Response
+
+KPI_KEYS = ("nrr", "retention", "nps", "customers_per_csm")
+POOL_STATE_ID = 1
+
+
+def pool_state() -> PoolState:
+    state, _ = PoolState.objects.get_or_create(pk=POOL_STATE_ID)
+    return state
+
+
+@dataclass(slots=True)
+class LiveIndex:
+    index: PeerIndex
+    seq: int
+    rebuilt_seq: int
+    pillar_keys: tuple[str, ...]
+
+
+_live: LiveIndex | None = None
+_live_lock = threading.Lock()
+
+
+@contextmanager
+def peer_index_current() -> Iterator[LiveIndex]:
+    """This process's index, brought up to the pool's latest change number, held for reading
+    (another thread of this process waits rather than change it mid-comparison)."""
+    global _live
+    state = pool_state()
+    with _live_lock:
+        live = _live
+        if (
+            live is None
+            or live.rebuilt_seq != state.rebuilt_seq
+            or live.seq < state.pruned_seq
+            or live.seq > state.seq
+        ):
+            live = _live = peer_index_load(state)
+        elif live.seq < state.seq:
+            _catch_up(live, state.seq)
+        yield live
+
+
+def peer_index_forget() -> None:
+    """Drop this process's index (tests, whose rolled-back transactions rewind the pool)."""
+    global _live
+    with _live_lock:
+        _live = None
+
+
+def peer_index_load(state: PoolState) -> LiveIndex:
+    """The whole pool as it stood at `state.seq`, read in one query."""
+    pillar_keys = tuple(state.pillar_keys)
+    frame = _entries_frame(state.seq, len(pillar_keys))
+    metric_columns = ["overall", *[f"p{i}" for i in range(len(pillar_keys))], *KPI_KEYS]
+    metrics = frame[metric_columns]
+    profiles = {}
+    for key in DIMENSIONS:
+        codes, labels = pd.factorize(frame[key.value], use_na_sentinel=False)
+        profiles[key] = (
+            codes.astype(np.int32),
+            tuple(str(label) or None for label in labels),
+        )
+    index = PeerIndex.from_columns(
+        values=metrics.fillna(0).to_numpy(dtype=np.int64),
+        known=metrics.notna().to_numpy(),
+        profiles=profiles,
+        pillar_keys=pillar_keys,
+        kpi_keys=KPI_KEYS,
+    )
+    return LiveIndex(index, state.seq, state.rebuilt_seq, pillar_keys)
+
+
+def _as_of(seq: int) -> Q:
+    return Q(added_seq__lte=seq) & (Q(removed_seq__isnull=True) | Q(removed_seq__gt=seq))
+
+
+def _entries_frame(seq: int, pillar_count: int) -> pd.DataFrame:
+    columns = ["industry", "arr_band", "region", "overall"]
+    pillar_columns = [f"p{i}" for i in range(pillar_count)]
+    if connection.vendor == "postgresql":
+        # COPY streams a million rows as CSV for pandas' C parser: seconds, not minutes.
+        pillars = ", ".join(f"(pillars->>{i})::bigint" for i in range(pillar_count))
+        sql = (
+            f"COPY (SELECT industry, arr_band, region, overall, {pillars}, "
+            f"{', '.join(KPI_KEYS)} FROM {PoolEntry._meta.db_table} "
+            f"WHERE added_seq <= {int(seq)} AND (removed_seq IS NULL OR removed_seq > {int(seq)})"
+            ") TO STDOUT WITH (FORMAT csv)"
+        )
+        buffer = io.BytesIO()
+        with connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for block in copy:
+                buffer.write(block)
+        buffer.seek(0)
+        return pd.read_csv(
+            buffer,
+            header=None,
+            names=[*columns, *pillar_columns, *KPI_KEYS],
+            dtype={"industry": str, "arr_band": str, "region": str},
+            keep_default_na=False,
+            na_values={key: [""] for key in KPI_KEYS},
+        )
+    rows = [
+        (*row[:4], *row[4], *row[5:])
+        for row in PoolEntry.objects.filter(_as_of(seq)).values_list(
+            "industry", "arr_band", "region", "overall", "pillars", *KPI_KEYS
+        )
+    ]
+    return pd.DataFrame(rows, columns=[*columns, *pillar_columns, *KPI_KEYS]).astype(
+        {key: "Float64" for key in KPI_KEYS}
+    )
+
+
+def _catch_up(live: LiveIndex, seq: int) -> None:
+    """Apply the entries closed and opened after `live.seq`, up to `seq`."""
+    changed = PoolEntry.objects.filter(
+        Q(added_seq__gt=live.seq, added_seq__lte=seq)
+        | Q(removed_seq__gt=live.seq, removed_seq__lte=seq)
+    ).order_by("pk")
+    for entry in changed:
+        was_in = entry.added_seq <= live.seq
+        is_in = entry.removed_seq is None or entry.removed_seq > seq
+        if was_in and not is_in:
+            live.index.remove(pool_member(entry))
+        elif is_in and not was_in:
+            live.index.add(pool_member(entry))
+    live.seq = seq
+
+
+def pool_member(entry: PoolEntry) -> PoolMember:
+    return PoolMember(
+        industry=entry.industry or None,
+        arr_band=entry.arr_band or None,
+        region=entry.region or None,
+        metric_hundredths=(
+            entry.overall,
+            *entry.pillars,
+            *(getattr(entry, key) for key in KPI_KEYS),
+        ),
+    )
+
+
+def pool_entry_of(*, email_key: str, seq: int) -> PoolEntry | None:
+    """The person's entry as the pool stood at change `seq` (their latest counting response)."""
+    return PoolEntry.objects.filter(_as_of(seq), email_key=email_key).first()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBenchmark:
+    comparison: Comparison
+    computed_at: datetime
+    k: int
+    pool_size: int | None  # peers in "all respondents"; None when that group is under K
+
+    @property
+    def all_group_shown(self) -> bool:
+        return self.comparison.group(GroupKey.ALL).enough_peers
+
+
+def benchmark_latest(*, response: Response) -> StoredBenchmark | None:
+    stored = ResponseBenchmark.objects.filter(response=response).first()
+    if stored is None:
+        return None
+    return StoredBenchmark(
+        comparison=comparison_from_json(stored.comparison),
+        computed_at=stored.computed_at,
+        k=stored.k,
+        pool_size=stored.pool_size,
+    )
+
+
+def active_entries_for(*, email_keys: Iterable[str]) -> dict[str, PoolEntry]:
+    entries = PoolEntry.objects.filter(email_key__in=list(email_keys), removed_seq__isnull=True)
+    return {entry.email_key: entry for entry in entries}

@@ -1,0 +1,225 @@
+"""Writes for peer benchmarks: keeping the pool in line with responses, storing comparisons."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from benchmarks.groups import GroupKey, RespondentValues
+from benchmarks.models import PoolEntry, PoolState, ResponseBenchmark
+from benchmarks.pool import email_key, hundredths
+from benchmarks.selectors import (
+    KPI_KEYS,
+    POOL_STATE_ID,
+    active_entries_for,
+    peer_index_current,
+    pool_entry_of,
+    pool_member,
+    pool_state,
+)
+from benchmarks.stored import comparison_to_json
+from survey.models import Response, ResponseScore
+from survey.selectors import bank_current, bank_spec_for
+
+logger = logging.getLogger(__name__)
+REBUILD_BATCH = 2000
+
+
+def peer_pool_sync(*, email_keys: Iterable[str]) -> int:
+    """Bring these people's pool entries in line with their responses (after a completion, an
+    exclusion or an inclusion). Returns how many entries changed."""
+    keys = sorted({key for key in email_keys if key})
+    if not keys:
+        return 0
+    with transaction.atomic():
+        state = _state_locked()
+        if _layout_outdated(state):
+            return _rebuild(state)
+        seq = state.seq + 1
+        wanted = {
+            key: entry
+            for key, entry in _latest_counting_entries(
+                _counting_responses(state.include_demo).filter(
+                    email_lower__in=keys  # type: ignore[misc]
+                ),
+                tuple(state.pillar_keys),
+                seq,
+            )
+        }
+        active = active_entries_for(email_keys=keys)
+        changed = [key for key in keys if _values(active.get(key)) != _values(wanted.get(key))]
+        if not changed:
+            return 0
+        closing = [active[key].pk for key in changed if key in active]
+        PoolEntry.objects.filter(pk__in=closing).update(removed_seq=seq)
+        PoolEntry.objects.bulk_create(wanted[key] for key in changed if key in wanted)
+        state.seq = seq
+        state.save(update_fields=["seq", "updated_at"])
+    return len(changed)
+
+
+def peer_pool_rebuild() -> int:
+    """Build the pool again from every completed response (after a rescore, a bank change or a
+    change of BENCHMARK_INCLUDE_DEMO). Returns the number of entries."""
+    with transaction.atomic():
+        return _rebuild(_state_locked())
+
+
+def peer_pool_ensure_current() -> None:
+    """Rebuild when the pool was built under other settings or for another bank's pillars."""
+    state = pool_state()
+    if _layout_outdated(state):
+        with transaction.atomic():
+            state = _state_locked()
+            if _layout_outdated(state):
+                _rebuild(state)
+
+
+def benchmark_compute(*, response: Response) -> ResponseBenchmark | None:
+    """Compare a completed response with the pool as it stands, and keep the numbers shown.
+
+    None when the response cannot be compared (its scores are for pillars the pool's bank does
+    not have).
+    """
+    peer_pool_ensure_current()
+    with peer_index_current() as live:
+        respondent = _respondent_values(response, live.pillar_keys)
+        if respondent is None:
+            return None
+        own = pool_entry_of(email_key=email_key(response.email), seq=live.seq)
+        comparison = live.index.compare(
+            respondent=respondent,
+            own=pool_member(own) if own else None,
+            k=settings.BENCHMARK_K,
+        )
+        seq = live.seq
+    everyone = comparison.group(GroupKey.ALL)
+    return ResponseBenchmark.objects.create(
+        response=response,
+        computed_at=timezone.now(),
+        pool_seq=seq,
+        k=comparison.k,
+        pool_size=everyone.n if everyone.enough_peers else None,
+        comparison=comparison_to_json(comparison),
+    )
+
+
+def _state_locked() -> PoolState:
+    pool_state()  # created on first use
+    return PoolState.objects.select_for_update().get(pk=POOL_STATE_ID)
+
+
+def _pillar_layout() -> tuple[str, ...]:
+    bank = bank_current()
+    return tuple(p.key for p in bank_spec_for(bank=bank).pillars) if bank else ()
+
+
+def _layout_outdated(state: PoolState) -> bool:
+    return (
+        state.include_demo != settings.BENCHMARK_INCLUDE_DEMO
+        or tuple(state.pillar_keys) != _pillar_layout()
+    )
+
+
+def _rebuild(state: PoolState) -> int:
+    seq = state.seq + 1
+    layout = _pillar_layout()
+    include_demo = settings.BENCHMARK_INCLUDE_DEMO
+    PoolEntry.objects.all().delete()
+    entries = _latest_counting_entries(_counting_responses(include_demo), layout, seq)
+    created = 0
+    batch: list[PoolEntry] = []
+    for _, entry in entries:
+        batch.append(entry)
+        if len(batch) == REBUILD_BATCH:
+            created += len(PoolEntry.objects.bulk_create(batch))
+            batch = []
+    created += len(PoolEntry.objects.bulk_create(batch))
+    state.seq = state.rebuilt_seq = state.pruned_seq = seq
+    state.include_demo = include_demo
+    state.pillar_keys = list(layout)
+    state.save()
+    return created
+
+
+def _counting_responses(include_demo: bool) -> QuerySet[Response]:
+    """Completed responses that may count, each person's latest first (SCORING.md §4)."""
+    responses = Response.objects.filter(
+        status=Response.Status.COMPLETED, excluded_from_benchmarks=False, score__isnull=False
+    )
+    if not include_demo:
+        responses = responses.filter(is_demo=False)
+    return (
+        responses.annotate(email_lower=Lower("email"))
+        .select_related("score")
+        .prefetch_related("score__pillars")
+        .order_by("email_lower", "-completed_at", "-pk")
+    )
+
+
+def _latest_counting_entries(
+    responses: QuerySet[Response], layout: Sequence[str], seq: int
+) -> Iterator[tuple[str, PoolEntry]]:
+    previous = None
+    for response in responses.iterator(chunk_size=REBUILD_BATCH):
+        key = email_key(response.email)
+        if key == previous or not key:
+            continue
+        previous = key
+        entry = _entry_for(response, key, layout, seq)
+        if entry is not None:
+            yield key, entry
+
+
+def _entry_for(response: Response, key: str, layout: Sequence[str], seq: int) -> PoolEntry | None:
+    score: ResponseScore = response.score
+    pillars = {row.pillar_key: hundredths(row.score) for row in score.pillars.all()}
+    overall = hundredths(score.overall)
+    if set(pillars) != set(layout) or overall is None:
+        return None  # scored against another bank's pillars: not comparable
+    return PoolEntry(
+        response=response,
+        email_key=key,
+        industry=response.industry,
+        arr_band=response.arr_band,
+        region=response.region,
+        overall=overall,
+        pillars=[pillars[pillar] for pillar in layout],
+        **{kpi: hundredths(getattr(score, kpi)) for kpi in KPI_KEYS},
+        added_seq=seq,
+    )
+
+
+def _values(entry: PoolEntry | None) -> tuple[object, ...] | None:
+    if entry is None:
+        return None
+    return (
+        entry.response_id, entry.industry, entry.arr_band, entry.region, entry.overall,
+        tuple(entry.pillars), *(getattr(entry, kpi) for kpi in KPI_KEYS),
+    )  # fmt: skip
+
+
+def _respondent_values(response: Response, layout: Sequence[str]) -> RespondentValues | None:
+    score = ResponseScore.objects.filter(response=response).first()
+    if score is None:
+        return None
+    pillars = {row.pillar_key: hundredths(row.score) for row in score.pillars.all()}
+    if set(pillars) != set(layout):
+        return None
+    overall = hundredths(score.overall)
+    assert overall is not None
+    return RespondentValues(
+        email=response.email,
+        industry=response.industry or None,
+        arr_band=response.arr_band or None,
+        region=response.region or None,
+        overall_hundredths=overall,
+        pillar_hundredths=tuple(pillars[pillar] or 0 for pillar in layout),
+        kpi_hundredths=tuple(hundredths(getattr(score, kpi)) for kpi in KPI_KEYS),
+    )
