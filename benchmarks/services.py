@@ -71,6 +71,20 @@ def peer_pool_rebuild() -> int:
         return _rebuild(_state_locked())
 
 
+def peer_pool_prune(*, keep_changes: int = 10_000) -> int:
+    """Delete closed entries older than the last `keep_changes` changes; a process whose index
+    is older than that loads the pool again instead of catching up. Returns rows deleted."""
+    with transaction.atomic():
+        state = _state_locked()
+        horizon = state.seq - keep_changes
+        if horizon <= state.pruned_seq:
+            return 0
+        deleted, _ = PoolEntry.objects.filter(removed_seq__lte=horizon).delete()
+        state.pruned_seq = horizon
+        state.save(update_fields=["pruned_seq", "updated_at"])
+    return deleted
+
+
 def peer_pool_ensure_current() -> None:
     """Rebuild when the pool was built under other settings or for another bank's pillars."""
     state = pool_state()

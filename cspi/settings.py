@@ -199,6 +199,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-drafts": {"task": "survey.tasks.purge_expired_drafts", "schedule": 3600.0},
+    "prune-pool-history": {"task": "benchmarks.tasks.prune_pool_history", "schedule": 3600.0},
 }
 
 LOGGING = {

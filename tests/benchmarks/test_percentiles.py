@@ -11,8 +11,8 @@ from benchmarks.percentiles import (
     MEDIAN,
     P25,
     P75,
-    QuartileBand,
     CountedSample,
+    QuartileBand,
     ValueCounts,
     quartile_band,
 )

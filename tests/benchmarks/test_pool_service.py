@@ -14,7 +14,7 @@ import pytest
 from benchmarks.groups import GroupKey
 from benchmarks.models import PoolEntry
 from benchmarks.selectors import benchmark_latest, peer_index_current
-from benchmarks.services import benchmark_compute, peer_pool_sync
+from benchmarks.services import benchmark_compute, peer_pool_prune, peer_pool_sync
 from scoring.bank import BankSpec
 from scoring.rounding import round_half_up
 from survey.models import PillarScore, QuestionBank, Response, ResponseScore
@@ -195,3 +195,20 @@ def test_a_group_of_k_minus_one_shows_nothing_and_k_shows_statistics(spec, peers
         assert industry.fallback is GroupKey.ALL
     else:
         assert industry.n == 5
+
+
+def test_a_process_behind_the_pruned_history_loads_the_pool_again(spec):
+    people = [complete(spec, f"p{number}@example.com") for number in range(6)]
+    with peer_index_current() as live:
+        stale = live.index
+    for person in people[1:3]:
+        Response.objects.filter(pk=person.pk).update(excluded_from_benchmarks=True)
+        peer_pool_sync(email_keys=[person.email])
+
+    assert peer_pool_prune(keep_changes=0) == 2
+    stored = benchmark_compute(response=people[0])
+
+    with peer_index_current() as live:
+        assert live.index is not stale
+    assert stored is not None and stored.pool_size is None  # 3 peers left, under K
+    assert stored.comparison["groups"][0]["enough_peers"] is False
