@@ -181,6 +181,11 @@ class Results:
     overall_bucket: BucketSpec
     pillars: tuple[PillarResult, ...]
     kpis: tuple[KpiResult, ...]
+    kpi_values: dict[str, Decimal | None]  # by KPI key, as kept: what peers are compared on
+
+    @property
+    def pillar_scores(self) -> dict[str, Decimal]:
+        return {pillar.key: pillar.score for pillar in self.pillars}
 
 
 def response_results(*, response: Response) -> Results:
@@ -216,7 +221,11 @@ def response_results(*, response: Response) -> Results:
             KpiResult("Net Promoter Score", _plain(stored.nps)),
             KpiResult("Customers per CSM", _plain(stored.customers_per_csm)),
         ),
-    )
+        kpi_values={
+            "nrr": stored.nrr, "retention": stored.retention, "nps": stored.nps,
+            "customers_per_csm": stored.customers_per_csm,
+        },
+    )  # fmt: skip
 
 
 def _plans(spec: BankSpec, response: Response) -> tuple[PillarPlan, ...]:

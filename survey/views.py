@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -10,7 +13,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
-from reports.charts import Bar, BucketBand, pillar_bars_svg
+from benchmarks.selectors import benchmark_latest
+from reports.charts import Bar, BucketBand, peer_group_charts, pillar_bars_svg
 from scoring.bank import BankSpec, Kind, QuestionSpec
 from survey.answers import (
     AnswerValue,
@@ -146,11 +150,34 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
         bands=[BucketBand(b.name, b.lower_bound) for b in results.spec.buckets],
         title="Your score on each pillar, from 0 to 100",
     )
+    benchmark = benchmark_latest(response=response)
+    pillar_names = {pillar.key: pillar.name for pillar in results.spec.pillars}
+    respondent = PeerScores(results.overall, results.pillar_scores, results.kpi_values)
     return render(
         request,
         "survey/results.html",
-        {"results": results, "chart": mark_safe(chart)},
+        {
+            "results": results,
+            "chart": mark_safe(chart),
+            "benchmark": benchmark,
+            "respondent": respondent,
+            "pillar_names": pillar_names,
+            "peer_charts": peer_group_charts(
+                comparison=benchmark.comparison, respondent=respondent, pillar_names=pillar_names
+            )
+            if benchmark
+            else {},
+        },
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PeerScores:
+    """The respondent's own kept values, as the peer comparison section reads them."""
+
+    overall: Decimal
+    pillars: dict[str, Decimal]
+    kpis: dict[str, Decimal | None]
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -152,12 +152,14 @@ def test_rescore_reports_a_response_it_cannot_score_and_keeps_its_scores(spec, t
     assert stored_pillars(a)["alignment"] == ("3.03", "undeveloped")
 
 
-def test_results_page_shows_scores_buckets_and_unknown_kpis_without_peer_claims(spec):
+def test_results_page_shows_scores_buckets_and_unknown_kpis_without_peer_statistics_alone(spec):
     response = complete(EXAMPLE_A, spec)
     page = Client().get(f"/survey/{response.token}/results/").content.decode()
     main = page[page.index("<main") : page.index("</main>")]
     assert "14.28" in main and 'Overall: <span class="bucket-name">Undeveloped</span>' in main
     assert "Unknown" in main
-    assert "peer" not in main.lower()
+    peers = main[main.index('id="peers"') : main.index("Pillar by pillar")]
+    assert "the pool held fewer than 5 peers" in peers
+    assert "Median" not in peers and "percentile rank" not in peers.replace("Percentile rank:", "")
     assert "<svg" in main and "<table" in main
     assert "Segmentation" in main and "To reach Emerging" in main
