@@ -6,6 +6,7 @@ from playwright.sync_api import Page, expect
 from scoring.bank import BankSpec, Kind
 from survey.models import Response
 from survey.pages import survey_pages
+from tests.benchmarks.test_pool_service import complete
 from tests.browser.conftest import screenshot
 from tests.survey.answering import EXAMPLE_A, stored_form
 
@@ -129,3 +130,28 @@ def test_keyboard_alone_can_answer_and_move_on(new_page, spec):
     expect(page.get_by_role("heading", level=1)).to_have_text("Your company")
     answers = Response.objects.get().answers
     assert answers["1"] == "Kim Keyboard" and answers["3"] == "kim@example.com"
+
+
+def test_results_page_compares_with_peers_and_hides_a_small_group(new_page, spec):
+    for number in range(6):
+        region = "North America" if number < 2 else "Europe"
+        complete(spec, f"peer{number}@example.com", region=region)  # 4 share the region
+    page = new_page()
+    page.goto("/")
+    page.get_by_role("button", name="Start the assessment").click()
+    pages = survey_pages(spec)
+    for number in range(1, len(pages) + 1):
+        answer_page(page, spec, number)
+        label = "Submit my answers" if number == len(pages) else "Next"
+        page.get_by_role("button", name=label).click()
+
+    section = page.get_by_role("region", name="How you compare with peers")
+    expect(section).to_contain_text("Compared with 6 peers in the pool")
+    everyone = section.get_by_role("region", name="All respondents")
+    expect(everyone).to_contain_text("6 peers")
+    expect(everyone.get_by_role("img")).to_have_count(1)
+    expect(everyone.get_by_role("row", name="Overall", exact=False).first).to_be_visible()
+    region = section.get_by_role("region", name="Region: Europe")
+    expect(region).to_contain_text("Fewer than 5 peers — not shown")
+    expect(region).not_to_contain_text("4")
+    screenshot(page, "results-peers-desktop")
