@@ -3,16 +3,28 @@ new version, made with the "new draft version" action and published when it pass
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from benchmarks.pool import email_key
+from benchmarks.services import peer_pool_sync
 from survey.bank_file import BankFileError
-from survey.models import Bucket, Option, Pillar, Question, QuestionBank, Response
+from survey.models import (
+    Bucket,
+    Option,
+    Pillar,
+    Question,
+    QuestionBank,
+    Response,
+    ResponseScore,
+)
 from survey.services import bank_new_version, bank_publish
 
 
@@ -194,16 +206,129 @@ class QuestionAdmin(DraftOnlyMixin, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class _ProfileFilter(admin.SimpleListFilter):
+    """Responses by a profile answer; choices are the option texts of every bank's question with
+    that role, in the bank's order (as completion copies them onto the response)."""
+
+    role = ""
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        texts = Option.objects.filter(question__role=self.role).order_by(
+            "question__bank__key", "-question__bank__version", "position"
+        )
+        return [(text, text) for text in dict.fromkeys(texts.values_list("text", flat=True))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Response]) -> QuerySet[Response]:
+        return queryset.filter(**{self.role: self.value()}) if self.value() else queryset
+
+
+class IndustryFilter(_ProfileFilter):
+    title = parameter_name = role = "industry"
+
+
+class ArrBandFilter(_ProfileFilter):
+    title = "ARR band"
+    parameter_name = role = "arr_band"
+
+
+class RegionFilter(_ProfileFilter):
+    title = parameter_name = role = "region"
+
+
+class BucketFilter(admin.SimpleListFilter):
+    """Completed responses by the bucket of their overall score."""
+
+    title = "bucket"
+    parameter_name = "bucket"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        choices: dict[str, str] = {}
+        buckets = Bucket.objects.order_by("lower_bound", "-bank__version")
+        for key, name in buckets.values_list("key", "name"):
+            choices.setdefault(key, name)
+        return list(choices.items())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Response]) -> QuerySet[Response]:
+        return queryset.filter(score__overall_bucket=self.value()) if self.value() else queryset
+
+
 @admin.register(Response)
 class ResponseAdmin(admin.ModelAdmin):
-    list_display = ["email", "status", "bank", "created_at", "updated_at", "completed_at"]
-    list_filter = ["status", "bank"]
+    """Responses are never edited by hand: the change page is read-only, and the actions that
+    take a response out of the benchmarks (or back) keep the peer pool in step."""
+
+    list_display = [
+        "email", "status", "bank", "overall_score", "overall_bucket", "industry", "arr_band",
+        "region", "is_demo", "excluded_from_benchmarks", "created_at", "updated_at",
+        "completed_at",
+    ]  # fmt: skip
+    list_filter = [
+        "status", "bank", IndustryFilter, ArrBandFilter, RegionFilter, BucketFilter, "is_demo",
+        "excluded_from_benchmarks",
+    ]  # fmt: skip
     search_fields = ["email"]
     readonly_fields = [
-        "token", "bank", "status", "answers", "email", "resume_link_sent_to",
+        "token", "bank", "status", "answers", "email", "resume_link_sent_to", "region",
+        "industry", "arr_band", "is_demo", "excluded_from_benchmarks", "revision",
         "created_at", "updated_at", "completed_at",
     ]  # fmt: skip
-    list_select_related = ["bank"]
+    list_select_related = ["bank", "score"]
+    actions = ["exclude_from_benchmarks", "include_in_benchmarks"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Response]:
+        bucket_name = Bucket.objects.filter(
+            bank=OuterRef("score__bank"), key=OuterRef("score__overall_bucket")
+        ).values("name")[:1]
+        return super().get_queryset(request).annotate(overall_bucket_name=Subquery(bucket_name))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The list's actions need the permission; a response's own page never does.
+        return obj is None and super().has_change_permission(request)
+
+    @admin.display(description="Score", ordering="score__overall")
+    def overall_score(self, response: Response) -> Decimal | None:
+        score = _score_of(response)
+        return score.overall if score else None
+
+    @admin.display(description="Bucket", ordering="score__overall")
+    def overall_bucket(self, response: Response) -> str | None:
+        score = _score_of(response)
+        if score is None:
+            return None
+        return getattr(response, "overall_bucket_name", None) or score.overall_bucket
+
+    @admin.action(description="Exclude selected from benchmarks", permissions=["change"])
+    def exclude_from_benchmarks(self, request: HttpRequest, queryset: QuerySet[Response]) -> None:
+        changed = _benchmarks_exclusion_set(queryset, excluded=True)
+        self.message_user(
+            request, f"Excluded {changed} response(s) from benchmarks.", messages.SUCCESS
+        )
+
+    @admin.action(description="Include selected in benchmarks again", permissions=["change"])
+    def include_in_benchmarks(self, request: HttpRequest, queryset: QuerySet[Response]) -> None:
+        changed = _benchmarks_exclusion_set(queryset, excluded=False)
+        self.message_user(
+            request, f"Included {changed} response(s) in benchmarks again.", messages.SUCCESS
+        )
+
+
+def _score_of(response: Response) -> ResponseScore | None:
+    try:
+        return response.score
+    except ResponseScore.DoesNotExist:
+        return None
+
+
+def _benchmarks_exclusion_set(queryset: QuerySet[Response], *, excluded: bool) -> int:
+    """Flag the responses, then bring their people's pool entries in line: excluding someone's
+    latest response brings back their previous one, if that counts."""
+    with transaction.atomic():
+        changing = dict(
+            queryset.exclude(excluded_from_benchmarks=excluded).values_list("pk", "email")
+        )
+        changed = Response.objects.filter(pk__in=changing).update(excluded_from_benchmarks=excluded)
+        peer_pool_sync(email_keys={email_key(email) for email in changing.values()})
+    return changed
