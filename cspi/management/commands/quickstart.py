@@ -16,21 +16,36 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from benchmarks.services import peer_pool_ensure_current
+from survey.models import Response
+
 DEFAULT_BANK = Path(settings.BASE_DIR) / "fixtures" / "cspi-v1.yaml"
+# Enough demo responses that every industry, ARR band and region group shows statistics.
+DEMO_RESPONSES = 600
+DEMO_SEED = 2026
 
 
 class Command(BaseCommand):
-    help = "Migrate, load the default question bank, then run gunicorn and a Celery worker."
+    help = (
+        "Migrate, load the default question bank, seed demo responses (counted in the peer "
+        "groups unless BENCHMARK_INCLUDE_DEMO says otherwise), then run gunicorn and a Celery "
+        "worker."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1:8000"))
         parser.add_argument("--setup-only", action="store_true", help="Prepare, start nothing.")
 
     def handle(self, *args: Any, bind: str, setup_only: bool, **options: Any) -> None:
+        child_env = dict(os.environ)
+        if not os.environ.get("BENCHMARK_INCLUDE_DEMO"):
+            # The quick start shows the product with demo peers; production leaves them out.
+            settings.BENCHMARK_INCLUDE_DEMO = True
+            child_env["BENCHMARK_INCLUDE_DEMO"] = "1"
         self._prepare()
         if setup_only:
             return
-        self._run(bind)
+        self._run(bind, child_env)
 
     def _prepare(self) -> None:
         for folder in ("queue", "control"):
@@ -43,8 +58,12 @@ class Command(BaseCommand):
             password = secrets.token_urlsafe(12)
             user_model.objects.create_superuser("admin", "admin@localhost", password)
             self.stdout.write(f"Admin account for /admin/: user 'admin', password '{password}'")
+        if not Response.objects.filter(is_demo=True).exists():
+            call_command("seed_demo", responses=DEMO_RESPONSES, seed=DEMO_SEED)
+        else:
+            peer_pool_ensure_current()  # built before under another BENCHMARK_INCLUDE_DEMO?
 
-    def _run(self, bind: str) -> None:
+    def _run(self, bind: str, env: dict[str, str]) -> None:
         python = sys.executable
         bin_dir = Path(python).parent
         commands = {
@@ -54,7 +73,7 @@ class Command(BaseCommand):
                        "--loglevel", "INFO", "--concurrency", "2",
                        "--schedule", str(Path(settings.VAR_DIR) / "celerybeat-schedule")],
         }  # fmt: skip
-        processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
+        processes = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
         self.stdout.write(self.style.SUCCESS(f"CSPI Benchmark is running on http://{bind}/"))
         stopping = False
 
