@@ -39,7 +39,11 @@ class PoolState(models.Model):
 
 
 class PoolEntry(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="+")
+    # Kept (without its response) when a response is deleted, so that processes catching up
+    # still see the entry closed; `responses_delete` closes it first.
+    response = models.ForeignKey(
+        Response, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     email_key = models.CharField(max_length=254)
     industry = models.CharField(max_length=300, blank=True)
     arr_band = models.CharField(max_length=300, blank=True)

@@ -7,14 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from benchmarks.pool import email_key
-from benchmarks.services import peer_pool_sync
 from survey.bank_file import BankFileError
 from survey.models import (
     Bucket,
@@ -25,7 +22,12 @@ from survey.models import (
     Response,
     ResponseScore,
 )
-from survey.services import bank_new_version, bank_publish
+from survey.services import (
+    bank_new_version,
+    bank_publish,
+    responses_benchmark_exclusion_set,
+    responses_delete,
+)
 
 
 def _bank_of(obj: Any) -> QuestionBank | None:
@@ -288,6 +290,12 @@ class ResponseAdmin(admin.ModelAdmin):
         # The list's actions need the permission; a response's own page never does.
         return obj is None and super().has_change_permission(request)
 
+    def delete_model(self, request: HttpRequest, obj: Response) -> None:
+        responses_delete(responses=Response.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Response]) -> None:
+        responses_delete(responses=queryset)
+
     @admin.display(description="Score", ordering="score__overall")
     def overall_score(self, response: Response) -> Decimal | None:
         score = _score_of(response)
@@ -302,14 +310,14 @@ class ResponseAdmin(admin.ModelAdmin):
 
     @admin.action(description="Exclude selected from benchmarks", permissions=["change"])
     def exclude_from_benchmarks(self, request: HttpRequest, queryset: QuerySet[Response]) -> None:
-        changed = _benchmarks_exclusion_set(queryset, excluded=True)
+        changed = responses_benchmark_exclusion_set(responses=queryset, excluded=True)
         self.message_user(
             request, f"Excluded {changed} response(s) from benchmarks.", messages.SUCCESS
         )
 
     @admin.action(description="Include selected in benchmarks again", permissions=["change"])
     def include_in_benchmarks(self, request: HttpRequest, queryset: QuerySet[Response]) -> None:
-        changed = _benchmarks_exclusion_set(queryset, excluded=False)
+        changed = responses_benchmark_exclusion_set(responses=queryset, excluded=False)
         self.message_user(
             request, f"Included {changed} response(s) in benchmarks again.", messages.SUCCESS
         )
@@ -320,15 +328,3 @@ def _score_of(response: Response) -> ResponseScore | None:
         return response.score
     except ResponseScore.DoesNotExist:
         return None
-
-
-def _benchmarks_exclusion_set(queryset: QuerySet[Response], *, excluded: bool) -> int:
-    """Flag the responses, then bring their people's pool entries in line: excluding someone's
-    latest response brings back their previous one, if that counts."""
-    with transaction.atomic():
-        changing = dict(
-            queryset.exclude(excluded_from_benchmarks=excluded).values_list("pk", "email")
-        )
-        changed = Response.objects.filter(pk__in=changing).update(excluded_from_benchmarks=excluded)
-        peer_pool_sync(email_keys={email_key(email) for email in changing.values()})
-    return changed

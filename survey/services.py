@@ -11,6 +11,7 @@ from enum import StrEnum
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connections, router, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -310,6 +311,27 @@ def resume_link_send(*, response: Response, request_base_url: str) -> bool:
     Response.objects.filter(pk=response.pk).update(resume_link_sent_to=response.email)
     response.resume_link_sent_to = response.email
     return True
+
+
+def responses_benchmark_exclusion_set(*, responses: QuerySet[Response], excluded: bool) -> int:
+    """Flag the responses, then bring their people's pool entries in line: excluding someone's
+    latest response brings back their previous one, if that counts."""
+    with transaction.atomic():
+        changing = dict(
+            responses.exclude(excluded_from_benchmarks=excluded).values_list("pk", "email")
+        )
+        changed = Response.objects.filter(pk__in=changing).update(excluded_from_benchmarks=excluded)
+        peer_pool_sync(email_keys={email_key(email) for email in changing.values()})
+    return changed
+
+
+def responses_delete(*, responses: QuerySet[Response]) -> int:
+    """Delete responses, and take them out of the peer pool as every process will see."""
+    with transaction.atomic():
+        emails = set(responses.values_list("email", flat=True))
+        deleted, _ = Response.objects.filter(pk__in=responses.values("pk")).delete()
+        peer_pool_sync(email_keys={email_key(email) for email in emails})
+    return deleted
 
 
 def drafts_purge() -> int:
