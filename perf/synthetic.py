@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
 
 import numpy as np
 
 from scoring.bank import BankSpec, Kind, Scoring
-from scoring.vectorised import _layout_for
+from scoring.vectorised import ScoreMatrix, _layout_for
 
 
 def random_codes(spec: BankSpec, count: int, seed: int) -> np.ndarray:
@@ -211,3 +216,450 @@ def _copy(cursor, model, columns: tuple[str, ...], rows) -> None:
 
 def _decimal(hundredths: int) -> Decimal:
     return Decimal(hundredths).scaleb(-2)
+
+
+# --- A peer-benchmark population: completed responses, their scores and the pool they form ----
+
+EMAIL_CASES = (str.lower, str.title, str.upper)  # how a repeat submission may spell the e-mail
+KPI_COLUMNS = ("nrr", "retention", "nps", "customers_per_csm")
+PEER_ROLES = ("region", "industry", "arr_band")
+_DAY_US = 86_400_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class PeerPopulation:
+    """Synthetic completed responses as columns, one row per response in id order."""
+
+    response_ids: np.ndarray  # int64
+    person: np.ndarray  # int64: one per e-mail address, whatever its case
+    emails: list[str]
+    completed_at_us: np.ndarray  # int64, µs since the epoch
+    excluded: np.ndarray  # bool: an admin took it out of the peer groups
+    is_demo: np.ndarray  # bool
+    profile: dict[str, tuple[np.ndarray, tuple[str, ...]]]  # role → (option index, option texts)
+    matrix: ScoreMatrix
+    kpi_hundredths: dict[str, np.ndarray]  # int64, 0 where unknown
+    kpi_known: dict[str, np.ndarray]  # bool
+    answers: list[str]  # stored answers' JSON
+
+    @property
+    def count(self) -> int:
+        return len(self.response_ids)
+
+    def pool_rows(self) -> np.ndarray:
+        """Rows in the peer pool (SCORING.md §4): each e-mail's latest counting response, by
+        completion time and then id, never an excluded or a demo one."""
+        counting = np.flatnonzero(~self.excluded & ~self.is_demo)
+        order = counting[
+            np.lexsort(
+                (self.response_ids[counting], self.completed_at_us[counting], self.person[counting])
+            )
+        ]
+        people = self.person[order]
+        last = np.ones(len(order), dtype=bool)
+        last[:-1] = people[1:] != people[:-1]
+        return order[last]
+
+
+def email_key_of(person: int) -> str:
+    return f"person{person}@example.com"
+
+
+def peer_population(spec: BankSpec, count: int, seed: int) -> PeerPopulation:
+    """`count` completed responses by about 0.88 × `count` people: a repeat submission may spell
+    the e-mail in another case and sometimes has its predecessor's very completion time (so
+    the id decides); 1 % excluded by an admin, 0.5 % demo. Profiles are skewed like a real
+    panel, scores come from random valid answers (scores_many), KPIs are sometimes unknown."""
+    from scoring.vectorised import encode_codes, scores_many
+
+    rng = np.random.default_rng(seed)
+    person, first = _people(rng, count)
+    completed = _completion_times(rng, person, first)
+    profile = _profiles(spec, rng, person)
+    kpis, known, kpi_answers = _kpis(rng, count)
+    codes = random_codes(spec, count, seed)
+    emails = [
+        EMAIL_CASES[case](email_key_of(p)) if not is_first else email_key_of(p)
+        for p, is_first, case in zip(
+            person.tolist(),
+            first.tolist(),
+            rng.choice(3, count, p=[0.4, 0.4, 0.2]).tolist(),
+            strict=True,
+        )
+    ]
+    return PeerPopulation(
+        response_ids=np.arange(count, dtype=np.int64),  # replaced by the database's ids
+        person=person,
+        emails=emails,
+        completed_at_us=completed,
+        excluded=rng.random(count) < 0.01,
+        is_demo=rng.random(count) < 0.005,
+        profile=profile,
+        matrix=scores_many(spec=spec, encoded=encode_codes(spec=spec, codes=codes)),
+        kpi_hundredths=kpis,
+        kpi_known=known,
+        answers=_answers_with_profile(spec, codes, emails, profile, kpi_answers),
+    )
+
+
+def _people(rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Who submitted each response, and whether it is that person's first."""
+    people = max(1, int(count * 0.88))
+    person = np.concatenate(
+        [np.arange(people, dtype=np.int64), rng.integers(0, people, count - people)]
+    )
+    person = person[rng.permutation(count)]
+    first = np.zeros(count, dtype=bool)
+    first[np.unique(person, return_index=True)[1]] = True
+    return person, first
+
+
+def _completion_times(
+    rng: np.random.Generator, person: np.ndarray, first: np.ndarray
+) -> np.ndarray:
+    """Over the last two years; 2 % of repeat submissions share the first one's time exactly."""
+    now_us = int(np.datetime64("now", "us").astype(np.int64))
+    completed = now_us - rng.integers(0, 730 * _DAY_US, len(person))
+    first_time = np.zeros(int(person.max()) + 1, dtype=np.int64)
+    first_time[person[first]] = completed[first]
+    same = ~first & (rng.random(len(person)) < 0.02)
+    completed[same] = first_time[person[same]]
+    return completed
+
+
+# Share of respondents per option, in the bank's option order (regions: North America first;
+# ARR bands: largest first, so most respondents sit in the small and middle bands).
+_PROFILE_WEIGHTS = {
+    "region": [0.46, 0.06, 0.29, 0.04, 0.15],
+    "arr_band": [0.02, 0.03, 0.10, 0.12, 0.25, 0.18, 0.20, 0.10],
+}
+
+
+def _profiles(spec: BankSpec, rng: np.random.Generator, person: np.ndarray):
+    """Each person's region, industry and ARR band (one per person), drawn with skew:
+    industries by a Zipf-like law in the bank's order (Software and SaaS the most common)."""
+    profile = {}
+    people = int(person.max()) + 1
+    for role in PEER_ROLES:
+        question = spec.question_for_role(role)
+        assert question is not None, f"the bank has no {role} question"
+        texts = tuple(option.text for option in question.options)
+        weights = np.asarray(
+            _PROFILE_WEIGHTS.get(role) or [1 / (i + 1) ** 1.1 for i in range(len(texts))]
+        )
+        if len(weights) != len(texts):
+            weights = np.ones(len(texts))
+        per_person = rng.choice(len(texts), people, p=weights / weights.sum())
+        profile[role] = (per_person[person], texts)
+    return profile
+
+
+def _kpis(rng: np.random.Generator, count: int):
+    """KPIs in hundredths with their known masks, and the answers they come from (None when
+    unknown): NRR, retention and NPS are typed as whole numbers; customers per CSM is
+    customers ÷ CSMs, half up to 2 decimals, unknown when there are no CSMs."""
+    nrr = np.clip(np.rint(rng.normal(104, 18, count)), 0, 300).astype(np.int64)
+    retention = np.clip(np.rint(rng.normal(88, 9, count)), 0, 100).astype(np.int64)
+    nps = np.clip(np.rint(rng.normal(32, 24, count)), -100, 100).astype(np.int64)
+    customers = np.clip(np.rint(rng.lognormal(np.log(350), 1.4, count)), 1, 5_000_000)
+    csms = np.rint(rng.lognormal(np.log(5), 1.0, count))
+    csms[rng.random(count) < 0.04] = 0
+    customers, csms = customers.astype(np.int64), csms.astype(np.int64)
+    known = {
+        "nrr": rng.random(count) >= 0.12,
+        "retention": rng.random(count) >= 0.25,
+        "nps": rng.random(count) >= 0.35,
+        "customers_per_csm": csms > 0,
+    }
+    safe = np.maximum(csms, 1)
+    kpis = {
+        "nrr": nrr * 100,
+        "retention": retention * 100,
+        "nps": nps * 100,
+        "customers_per_csm": np.where(csms > 0, (200 * customers + safe) // (2 * safe), 0),
+    }
+    answers = {
+        "nrr": np.where(known["nrr"], nrr, -1),
+        "retention": np.where(known["retention"], retention, -1),
+        "nps": np.where(known["nps"], nps, 999),
+        "customers": customers,
+        "csms": csms,
+    }
+    return kpis, known, answers
+
+
+def _answers_with_profile(spec: BankSpec, codes, emails, profile, kpi_answers) -> list[str]:
+    """Stored answers: the random scored ones plus e-mail, profile and the KPIs' numbers."""
+    numbers = {
+        role: spec.question_for_role(role).number  # type: ignore[union-attr]
+        for role in ("email", "region", "industry", "arr_band", *kpi_answers)
+    }
+    unknown = {"nrr": -1, "retention": -1, "nps": 999}
+    columns = [[f'"{numbers["email"]}": "{email}"' for email in emails]]
+    for role, (index, _) in profile.items():
+        options = spec.question_for_role(role).options  # type: ignore[union-attr]
+        code_texts = [f'"{numbers[role]}": {option.code}' for option in options]
+        columns.append([code_texts[i] for i in index.tolist()])
+    for role, values in kpi_answers.items():
+        missing = unknown.get(role)
+        columns.append(
+            [f'"{numbers[role]}": {"null" if v == missing else v}' for v in values.tolist()]
+        )
+    extra = [", ".join(parts) for parts in zip(*columns, strict=True)]
+    return [
+        f"{scored[:-1]}, {more}}}"
+        for scored, more in zip(answers_json(spec, codes), extra, strict=True)
+    ]
+
+
+def peer_population_store(spec: BankSpec, bank, population: PeerPopulation) -> dict[str, float]:
+    """Store the population with COPY: responses, their scores and pillar scores, and the peer
+    pool as `peer_pool_rebuild` would leave it (each e-mail's latest counting response, added
+    at change 1; PoolState at 1 with the bank's pillar order). Returns each step's seconds.
+
+    The ids come from the tables' sequences, as one block each, and are written into
+    `population`. Indexes that back no constraint are dropped first and each built again after
+    its table is loaded, as pg_restore does: one sorted build costs far less than millions of
+    scattered inserts. Two connections load at once, each in one transaction: the pillar
+    scores (eight rows per response) on one, everything else on the other, so that both of the
+    server's cores work. Without the rights to skip foreign key checks the two run one after
+    the other, the pillar scores once their parent rows are committed.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    from benchmarks.models import PoolEntry
+    from survey.models import PillarScore, Response, ResponseScore
+
+    if connection.vendor != "postgresql":
+        raise ValueError("peer_population_store loads with COPY: it needs PostgreSQL.")
+    assert tuple(population.matrix.pillar_keys) == tuple(p.key for p in spec.pillars)
+    steps: dict[str, float] = {}
+    with connection.cursor() as cursor, _timer(steps, "reserve ids, drop plain indexes"):
+        population.response_ids[:] = _id_block_reserved(cursor, Response, population.count)
+        score_ids = _id_block_reserved(cursor, ResponseScore, population.count)
+        models = (Response, ResponseScore, PillarScore, PoolEntry)
+        indexes = _plain_indexes_dropped(cursor, [model._meta.db_table for model in models])
+        parallel = _is_superuser(cursor)
+
+    def the_rest(cursor) -> dict[str, float]:
+        done: dict[str, float] = {}
+        with _timer(done, "COPY survey_response"):
+            _copy_population_responses(cursor, bank, population)
+        with _timer(done, "COPY survey_responsescore"):
+            _copy_population_scores(cursor, spec, bank, population, score_ids)
+        with _timer(done, "COPY benchmarks_poolentry, PoolState"):
+            _copy_pool(cursor, population)
+            _pool_state_store(spec)
+        with _timer(done, "CREATE INDEX on those three tables"):
+            _indexes_created(cursor, indexes, exclude=PillarScore._meta.db_table)
+        return done
+
+    def pillar_scores(cursor) -> dict[str, float]:
+        done: dict[str, float] = {}
+        with _timer(done, "COPY survey_pillarscore"):
+            _copy_population_pillars(cursor, spec, population, score_ids)
+        with _timer(done, "CREATE INDEX on survey_pillarscore"):
+            _indexes_created(cursor, indexes, only=PillarScore._meta.db_table)
+        return done
+
+    with ThreadPoolExecutor(max_workers=2 if parallel else 1) as pool:
+        for done in pool.map(_loaded_in_one_transaction, (the_rest, pillar_scores)):
+            steps.update(done)
+    return steps
+
+
+def _loaded_in_one_transaction(load) -> dict[str, float]:
+    """Run `load(cursor)` in one transaction on this thread's own connection, then close it."""
+    from django.db import connection, transaction
+
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            _foreign_key_checks_skipped_if_allowed(cursor)
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            return load(cursor)
+    finally:
+        connection.close()
+
+
+@contextmanager
+def _timer(steps: dict[str, float], name: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    steps[name] = time.perf_counter() - start
+
+
+def _is_superuser(cursor) -> bool:
+    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    return bool(cursor.fetchone()[0])
+
+
+def _id_block_reserved(cursor, model, count: int) -> np.ndarray:
+    """`count` consecutive new ids from the table's sequence, in one statement (no other
+    session inserts into this benchmark's database meanwhile)."""
+    cursor.execute(
+        "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+        "nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1)",
+        [model._meta.db_table, model._meta.db_table, count],
+    )
+    last = int(cursor.fetchone()[0])
+    return np.arange(last - count + 1, last + 1, dtype=np.int64)
+
+
+def _plain_indexes_dropped(cursor, tables: list[str]) -> list[tuple[str, str]]:
+    """Drop the tables' indexes that back no constraint (committed at once, so that other
+    connections can load the tables); returns each one's table and the statement making it."""
+    cursor.execute(
+        "SELECT i.indrelid::regclass::text, i.indexrelid::regclass::text, "
+        "pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "WHERE i.indrelid = ANY(%s::regclass[]) "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+        [tables],
+    )
+    found = cursor.fetchall()
+    for _, name, _ in found:
+        cursor.execute(f"DROP INDEX {name}")
+    return [(table, definition) for table, _, definition in found]
+
+
+def _indexes_created(
+    cursor, indexes: list[tuple[str, str]], only: str | None = None, exclude: str | None = None
+) -> None:
+    for table, definition in indexes:
+        if table != exclude and (only is None or table == only):
+            cursor.execute(definition)
+
+
+def _timestamps(microseconds: np.ndarray) -> list[str]:
+    return np.datetime_as_string(microseconds.astype("datetime64[us]"), timezone="UTC").tolist()
+
+
+def _copy_population_responses(cursor, bank, population: PeerPopulation) -> None:
+    from survey.models import Response, new_response_token
+
+    completed = _timestamps(population.completed_at_us)
+    created = _timestamps(population.completed_at_us - 900_000_000)
+    texts = {role: (index.tolist(), labels) for role, (index, labels) in population.profile.items()}
+    region, industry, arr_band = (
+        [labels[i] for i in index] for index, labels in (texts[r] for r in PEER_ROLES)
+    )
+    columns = ("id", "token", "bank_id", "status", "answers", "email", "revision",
+               "resume_link_sent_to", "region", "industry", "arr_band", "created_at",
+               "updated_at", "completed_at", "is_demo", "excluded_from_benchmarks")  # fmt: skip
+    rows = zip(
+        population.response_ids.tolist(),
+        (new_response_token() for _ in range(population.count)),
+        repeat(bank.pk), repeat(Response.Status.COMPLETED.value), population.answers,
+        population.emails, repeat(0), repeat(""), region, industry, arr_band, created,
+        completed, completed, population.is_demo.tolist(), population.excluded.tolist(),
+    )  # fmt: skip
+    _copy(cursor, Response, columns, rows)
+
+
+def _copy_population_scores(cursor, spec: BankSpec, bank, population, score_ids) -> None:
+    from survey.models import ResponseScore
+
+    matrix = population.matrix
+    bucket_keys = [bucket.key for bucket in spec.buckets]
+    scored = _timestamps(population.completed_at_us)
+    kpis = [
+        _decimal_texts(population.kpi_hundredths[key], population.kpi_known[key])
+        for key in KPI_COLUMNS
+    ]
+    columns = ("id", "response_id", "bank_id", "overall", "overall_bucket", *KPI_COLUMNS,
+               "scored_at")  # fmt: skip
+    rows = zip(
+        score_ids.tolist(), population.response_ids.tolist(), repeat(bank.pk),
+        _decimal_texts(matrix.overall_hundredths),
+        [bucket_keys[i] for i in matrix.overall_bucket_index.tolist()], *kpis, scored,
+    )  # fmt: skip
+    _copy(cursor, ResponseScore, columns, rows)
+
+
+def _copy_population_pillars(cursor, spec: BankSpec, population, score_ids) -> None:
+    from survey.models import PillarScore
+
+    matrix = population.matrix
+    pillars = len(matrix.pillar_keys)
+    bucket_keys = [bucket.key for bucket in spec.buckets]
+    columns = ("response_score_id", "pillar_key", "position", "score", "bucket")
+    rows = zip(
+        np.repeat(score_ids, pillars).tolist(),
+        matrix.pillar_keys * population.count,
+        list(range(pillars)) * population.count,
+        _decimal_texts(matrix.pillar_hundredths.ravel()),
+        [bucket_keys[i] for i in matrix.pillar_bucket_index.ravel().tolist()],
+        strict=True,
+    )
+    _copy(cursor, PillarScore, columns, rows)
+
+
+def _copy_pool(cursor, population: PeerPopulation) -> None:
+    from benchmarks.models import PoolEntry
+
+    rows_in = population.pool_rows()
+    labels = {
+        role: [texts[i] for i in index[rows_in].tolist()]
+        for role, (index, texts) in population.profile.items()
+    }
+    pillars = population.matrix.pillar_hundredths[rows_in].tolist()
+    kpis = [
+        [
+            value if known else None
+            for value, known in zip(
+                population.kpi_hundredths[key][rows_in].tolist(),
+                population.kpi_known[key][rows_in].tolist(),
+                strict=True,
+            )
+        ]
+        for key in KPI_COLUMNS
+    ]
+    columns = ("response_id", "email_key", "industry", "arr_band", "region", "overall",
+               "pillars", *KPI_COLUMNS, "added_seq")  # fmt: skip
+    rows = zip(
+        population.response_ids[rows_in].tolist(),
+        [email_key_of(p) for p in population.person[rows_in].tolist()],
+        labels["industry"], labels["arr_band"], labels["region"],
+        population.matrix.overall_hundredths[rows_in].tolist(),
+        [f"[{', '.join(map(str, row))}]" for row in pillars], *kpis, repeat(1),
+    )  # fmt: skip
+    _copy(cursor, PoolEntry, columns, rows)
+
+
+def _pool_state_store(spec: BankSpec) -> None:
+    from benchmarks.models import PoolState
+
+    PoolState.objects.update_or_create(
+        pk=1,
+        defaults={
+            "seq": 1, "rebuilt_seq": 1, "pruned_seq": 1, "include_demo": False,
+            "pillar_keys": [pillar.key for pillar in spec.pillars],
+        },
+    )  # fmt: skip
+
+
+def _decimal_texts(hundredths: np.ndarray, known: np.ndarray | None = None) -> list[str | None]:
+    """Hundredths as the decimal texts COPY reads ("61.13", "-5.00"); None where unknown.
+
+    A table of every text in the range when it is short (scores: 10,001 texts for 8,000,000
+    values), one format per value otherwise.
+    """
+    values = hundredths.tolist()
+    low, high = (int(hundredths.min()), int(hundredths.max())) if len(values) else (0, 0)
+    if high - low <= 200_000:
+        table = [_decimal_text(v) for v in range(low, high + 1)]
+        texts: list[str | None] = [table[v - low] for v in values]
+    else:
+        texts = [_decimal_text(v) for v in values]
+    if known is not None:
+        texts = [
+            text if is_known else None for text, is_known in zip(texts, known.tolist(), strict=True)
+        ]
+    return texts
+
+
+def _decimal_text(hundredths: int) -> str:
+    sign = "-" if hundredths < 0 else ""
+    whole, cents = divmod(abs(hundredths), 100)
+    return f"{sign}{whole}.{cents:02d}"
