@@ -300,4 +300,6 @@ def _grouped_counts(
             found.append(ValueCounts(present.astype(np.int64) + low, row[present].astype(np.int64)))
         return found
     order = np.lexsort((column, codes))
-    return [ValueCounts.of(column[order][codes[order] == code]) for code in range(code_count)]
+    column, codes = column[order], codes[order]
+    bounds = np.searchsorted(codes, np.arange(code_count + 1))
+    return [ValueCounts.of(column[bounds[c] : bounds[c + 1]]) for c in range(code_count)]

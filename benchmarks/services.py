@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -24,7 +25,7 @@ from benchmarks.selectors import (
     pool_state,
 )
 from benchmarks.stored import comparison_to_json
-from survey.models import Response, ResponseScore
+from survey.models import PillarScore, Response, ResponseScore
 from survey.selectors import bank_current, bank_spec_for
 
 logger = logging.getLogger(__name__)
@@ -146,6 +147,18 @@ def _rebuild(state: PoolState) -> int:
     layout = _pillar_layout()
     include_demo = settings.BENCHMARK_INCLUDE_DEMO
     PoolEntry.objects.all().delete()
+    if connection.vendor == "postgresql":
+        created = _rebuild_in_sql(layout, include_demo, seq)
+    else:
+        created = _rebuild_in_python(layout, include_demo, seq)
+    state.seq = state.rebuilt_seq = state.pruned_seq = seq
+    state.include_demo = include_demo
+    state.pillar_keys = list(layout)
+    state.save()
+    return created
+
+
+def _rebuild_in_python(layout: Sequence[str], include_demo: bool, seq: int) -> int:
     entries = _latest_counting_entries(_counting_responses(include_demo), layout, seq)
     created = 0
     batch: list[PoolEntry] = []
@@ -154,12 +167,56 @@ def _rebuild(state: PoolState) -> int:
         if len(batch) == REBUILD_BATCH:
             created += len(PoolEntry.objects.bulk_create(batch))
             batch = []
-    created += len(PoolEntry.objects.bulk_create(batch))
-    state.seq = state.rebuilt_seq = state.pruned_seq = seq
-    state.include_demo = include_demo
-    state.pillar_keys = list(layout)
-    state.save()
-    return created
+    return created + len(PoolEntry.objects.bulk_create(batch))
+
+
+# The same rules as `_counting_responses` + `_latest_counting_entries`, in one statement: a
+# million responses in seconds instead of minutes. A test holds the two paths equal.
+_REBUILD_SQL = """
+INSERT INTO {entry} (response_id, email_key, industry, arr_band, region, overall, pillars,
+                     nrr, retention, nps, customers_per_csm, added_seq)
+SELECT latest.id, latest.email_key, latest.industry, latest.arr_band, latest.region,
+       latest.overall, latest.pillars, latest.nrr, latest.retention, latest.nps,
+       latest.customers_per_csm, %(seq)s
+FROM (
+    SELECT DISTINCT ON (lower(r.email))
+           r.id, lower(r.email) AS email_key, r.industry, r.arr_band, r.region,
+           (s.overall * 100)::bigint AS overall,
+           (s.nrr * 100)::bigint AS nrr, (s.retention * 100)::bigint AS retention,
+           (s.nps * 100)::bigint AS nps, (s.customers_per_csm * 100)::bigint AS customers_per_csm,
+           p.pillars, p.matching
+    FROM {response} r
+    JOIN {score} s ON s.response_id = r.id
+    CROSS JOIN LATERAL (
+        SELECT jsonb_agg((ps.score * 100)::bigint
+                         ORDER BY array_position(%(layout)s::text[], ps.pillar_key::text))
+                   AS pillars,
+               count(*) = cardinality(%(layout)s::text[])
+                   AND bool_and(ps.pillar_key = ANY(%(layout)s::text[])) AS matching
+        FROM {pillar} ps WHERE ps.response_score_id = s.id
+    ) p
+    WHERE r.status = %(completed)s AND NOT r.excluded_from_benchmarks
+      AND (%(include_demo)s OR NOT r.is_demo) AND r.email <> ''
+    ORDER BY lower(r.email), r.completed_at DESC, r.id DESC
+) latest
+WHERE latest.matching
+"""
+
+
+def _rebuild_in_sql(layout: Sequence[str], include_demo: bool, seq: int) -> int:
+    sql = _REBUILD_SQL.format(
+        entry=PoolEntry._meta.db_table,
+        response=Response._meta.db_table,
+        score=ResponseScore._meta.db_table,
+        pillar=PillarScore._meta.db_table,
+    )
+    params: dict[str, Any] = {
+        "seq": seq, "layout": list(layout), "completed": Response.Status.COMPLETED.value,
+        "include_demo": include_demo,
+    }  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
 def _counting_responses(include_demo: bool) -> QuerySet[Response]:

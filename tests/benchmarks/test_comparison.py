@@ -210,3 +210,18 @@ def test_an_index_updated_peer_by_peer_compares_like_one_built_at_once(seed: int
     assert updated.compare(respondent=respondent, own=source, k=3) == rebuilt.compare(
         respondent=respondent, k=3
     )
+
+
+def test_values_too_spread_to_bin_are_counted_like_binned_ones(monkeypatch) -> None:
+    from benchmarks import index as index_module
+
+    rows = [
+        pool_row(i, overall=i * 700 % 10000, kpi=i * 137, industry="AB"[i % 2])
+        for i in range(1, 13)
+    ]
+    respondent = respondent_of(pool_row(99, overall=4200, kpi=900, industry="A"))
+    binned = PeerIndex.build(rows, pillar_keys=PILLARS, kpi_keys=KPIS)
+    monkeypatch.setattr(index_module, "_MAX_BINS", 0)  # every column sorted instead
+    sorted_ = PeerIndex.build(rows, pillar_keys=PILLARS, kpi_keys=KPIS)
+
+    assert sorted_.compare(respondent=respondent) == binned.compare(respondent=respondent)

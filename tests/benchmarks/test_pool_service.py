@@ -229,3 +229,33 @@ def test_deleting_a_response_in_admin_takes_it_out_of_every_processs_index(spec,
         assert live.index.pool_size == 6  # caught up: the closed entry was seen
     stored = benchmark_compute(response=people[0])
     assert stored is not None and stored.pool_size == 5
+
+
+def test_rebuild_in_one_sql_statement_keeps_the_same_pool_as_the_row_by_row_path(spec, settings):
+    from django.db import connection
+
+    from benchmarks import services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement rebuild is PostgreSQL's")
+    settings.BENCHMARK_INCLUDE_DEMO = False
+    rng = random.Random(3)
+    people = [
+        complete(spec, f"p{n % 9}@example.com".upper() if n % 4 == 0 else f"p{n % 9}@example.com",
+                 rng=rng, region=rng.choice(REGIONS), nrr=rng.choice(["90", None]))
+        for n in range(16)
+    ]  # fmt: skip
+    Response.objects.filter(pk=people[15].pk).update(excluded_from_benchmarks=True)
+    Response.objects.filter(pk=people[14].pk).update(is_demo=True)
+
+    def pool() -> list[tuple[object, ...]]:
+        fields = ["response_id", "email_key", "region", "overall", "pillars", "nrr", "nps"]
+        return sorted(PoolEntry.objects.filter(removed_seq__isnull=True).values_list(*fields))
+
+    services.peer_pool_rebuild()
+    in_sql = pool()
+    PoolEntry.objects.all().delete()
+    services._rebuild_in_python(services._pillar_layout(), False, 99)
+
+    assert in_sql == pool()
+    assert len(in_sql) == 9
