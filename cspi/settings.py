@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cspi",
     "survey",
     "benchmarks",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -180,6 +181,15 @@ SURVEY_DRAFT_DAYS = int(env_str("SURVEY_DRAFT_DAYS", "30"))
 BENCHMARK_K = int(env_str("BENCHMARK_K", "5"))
 BENCHMARK_INCLUDE_DEMO = env_bool("BENCHMARK_INCLUDE_DEMO", False)
 
+# PDF reports: a render gets REPORT_SOFT_TIME_LIMIT seconds (then the hard limit kills it),
+# REPORT_MAX_ATTEMPTS tries with backoff, and holds its report for the hard limit plus a margin;
+# past that the reconciler queues it again. All well below the broker's visibility timeout.
+REPORT_SOFT_TIME_LIMIT = int(env_str("REPORT_SOFT_TIME_LIMIT", "120"))
+REPORT_TIME_LIMIT = int(env_str("REPORT_TIME_LIMIT", "150"))
+REPORT_LEASE_SECONDS = int(env_str("REPORT_LEASE_SECONDS", str(REPORT_TIME_LIMIT + 30)))
+REPORT_MAX_ATTEMPTS = int(env_str("REPORT_MAX_ATTEMPTS", "3"))
+REPORT_QUEUE_GRACE_SECONDS = int(env_str("REPORT_QUEUE_GRACE_SECONDS", "120"))
+
 # Celery: the filesystem transport needs no server; production points this at Redis.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 BROKER_DIR = VAR_DIR / "broker"
@@ -190,9 +200,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
         "control_folder": str(BROKER_DIR / "control"),
     }
     if CELERY_BROKER_URL.startswith("filesystem")
+    # Longer than any render may take (REPORT_TIME_LIMIT), or Redis would hand a running task
+    # to a second worker.
     else {"visibility_timeout": 3600}
 )
 CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ANNOTATIONS = {
+    "reports.tasks.render_report": {
+        "soft_time_limit": REPORT_SOFT_TIME_LIMIT,
+        "time_limit": REPORT_TIME_LIMIT,
+        "max_retries": REPORT_MAX_ATTEMPTS,
+    }
+}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a long render holds no other report hostage
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
@@ -200,6 +220,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-drafts": {"task": "survey.tasks.purge_expired_drafts", "schedule": 3600.0},
     "prune-pool-history": {"task": "benchmarks.tasks.prune_pool_history", "schedule": 3600.0},
+    "reconcile-reports": {"task": "reports.tasks.reconcile_reports", "schedule": 60.0},
 }
 
 LOGGING = {

@@ -7,4 +7,5 @@ admin.site.site_title = "CSPI Benchmark admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("survey.urls")),
+    path("", include("reports.urls")),
 ]

@@ -16,8 +16,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from benchmarks.models import ResponseBenchmark
 from benchmarks.pool import email_key
 from benchmarks.services import benchmark_compute, peer_pool_sync
+from reports.services import report_request
 from scoring.bank import BankSpec
 from scoring.scores import ResponseScores, ScoringError, response_score
 from survey.answers import AnswerValue, answers_unanswered
@@ -239,17 +241,19 @@ def response_complete(*, response: Response) -> CompletionResult:
             peer_pool_sync(email_keys=[email_key(locked.email)])
     response.refresh_from_db()
     if completed:
-        _benchmark_first(response)
+        benchmark = _benchmark_first(response)
+        report_request(response=response, benchmark=benchmark)
     return CompletionResult(completed_now=completed == 1, unanswered=[])
 
 
-def _benchmark_first(response: Response) -> None:
-    """The comparison shown on the results page. Without it the page says it is not ready;
-    the completion itself must never fail because of it."""
+def _benchmark_first(response: Response) -> ResponseBenchmark | None:
+    """The comparison shown on the results page and printed in the report. Without it both say
+    it is not ready; the completion itself must never fail because of it."""
     try:
-        benchmark_compute(response=response)
+        return benchmark_compute(response=response)
     except Exception:
         logger.exception("Peer comparison of response %s failed", response.pk)
+        return None
 
 
 PEER_GROUP_ROLES = ("region", "industry", "arr_band")

@@ -15,6 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from benchmarks.selectors import benchmark_latest
 from reports.charts import Bar, BucketBand, peer_group_charts, pillar_bars_svg
+from reports.selectors import report_latest
+from reports.services import report_download_path
+from reports.views import NO_REPORT_TEXT
 from scoring.bank import BankSpec, Kind, QuestionSpec
 from survey.answers import (
     AnswerValue,
@@ -150,6 +153,7 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
         bands=[BucketBand(b.name, b.lower_bound) for b in results.spec.buckets],
         title="Your score on each pillar, from 0 to 100",
     )
+    report = report_latest(response=response)
     benchmark = benchmark_latest(response=response)
     pillar_names = {pillar.key: pillar.name for pillar in results.spec.pillars}
     respondent = PeerScores(results.overall, results.pillar_scores, results.kpi_values)
@@ -162,6 +166,12 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
             "benchmark": benchmark,
             "respondent": respondent,
             "pillar_names": pillar_names,
+            "report": report,
+            "report_status_url": reverse("reports:status", args=[token]),
+            "report_status_text": report.status_text if report else NO_REPORT_TEXT,
+            "report_download_url": report_download_path(report)
+            if report and report.is_ready
+            else None,
             "peer_charts": peer_group_charts(
                 comparison=benchmark.comparison, respondent=respondent, pillar_names=pillar_names
             )

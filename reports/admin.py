@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from reports.models import Report
+from reports.services import report_requeue
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = [
+        "response", "purpose", "generation", "status", "attempts", "render_ms", "requested_at",
+        "finished_at", "short_error",
+    ]  # fmt: skip
+    list_filter = ["status", "purpose"]
+    search_fields = ["response__email", "error"]
+    list_select_related = ["response"]
+    readonly_fields = [
+        "token", "response", "purpose", "generation", "benchmark", "status", "attempts", "error",
+        "claim", "lease_until", "requested_at", "started_at", "finished_at", "render_ms",
+        "file", "emailed_at",
+    ]  # fmt: skip
+    actions = ["requeue_failed"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description="Error")
+    def short_error(self, report: Report) -> str:
+        return report.error[:120]
+
+    @admin.action(description="Queue the selected failed reports again")
+    def requeue_failed(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
+        requeued = sum(report_requeue(report_id=pk) for pk in queryset.values_list("pk", flat=True))
+        skipped = queryset.count() - requeued
+        self.message_user(
+            request,
+            f"Queued {requeued} report(s) again"
+            + (f"; {skipped} were not failed and were left alone." if skipped else "."),
+            messages.SUCCESS,
+        )

@@ -1,0 +1,80 @@
+"""A PDF report of one response, and the state of its rendering.
+
+The database, not the queue, says what has to happen: a report is `pending` until a worker
+claims it (one conditional UPDATE: `rendering`, a fresh `claim`, a lease deadline), and only the
+holder of that claim can finish it. A worker that dies leaves the lease to run out; the
+reconciler then queues the report again.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+
+from benchmarks.models import ResponseBenchmark
+from survey.models import Response
+
+
+def new_report_token() -> str:
+    return secrets.token_urlsafe(24)  # 192 bits: the download link cannot be guessed
+
+
+class Report(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Queued"
+        RENDERING = "rendering", "Rendering"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    class Purpose(models.TextChoices):
+        RESPONDENT = "respondent", "For the respondent"
+        CONSULTANT = "consultant", "For a consultant's client"
+
+    token = models.CharField(max_length=64, unique=True, default=new_report_token, editable=False)
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="reports")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.RESPONDENT)
+    generation = models.PositiveIntegerField(
+        default=1, help_text="1 for the first report of this response and purpose, then 2, …"
+    )
+    benchmark = models.ForeignKey(
+        ResponseBenchmark, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    claim = models.CharField(max_length=32, blank=True, help_text="The render attempt holding it.")
+    lease_until = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    render_ms = models.PositiveIntegerField(null=True, blank=True)
+    file = models.FileField(upload_to="reports/", blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "purpose", "generation"], name="one_report_per_generation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"report {self.generation} of response {self.response_id} ({self.status})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def status_text(self) -> str:
+        """What the respondent reads about it."""
+        return {
+            self.Status.PENDING: "Your PDF report is queued.",
+            self.Status.RENDERING: "Your PDF report is being written.",
+            self.Status.READY: "Your PDF report is ready.",
+            self.Status.FAILED: "We could not produce your PDF report. Our team has been told.",
+        }[self.Status(self.status)]

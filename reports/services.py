@@ -1,0 +1,187 @@
+"""Writes for reports: asking for one, rendering it exactly once, giving up on it, re-queuing."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from benchmarks.models import ResponseBenchmark
+from reports.models import Report
+from reports.storage import file_store_atomically
+from survey.models import Response
+
+logger = logging.getLogger(__name__)
+
+
+def report_request(
+    *,
+    response: Response,
+    purpose: Report.Purpose = Report.Purpose.RESPONDENT,
+    benchmark: ResponseBenchmark | None = None,
+) -> Report:
+    """A new report of the response (the first, or a regeneration: earlier files stay), queued
+    for a worker once this transaction commits."""
+    with transaction.atomic():
+        Response.objects.select_for_update().filter(pk=response.pk).first()  # one at a time
+        latest = Report.objects.filter(response=response, purpose=purpose).aggregate(
+            generation=Max("generation")
+        )["generation"]
+        report = Report.objects.create(
+            response=response,
+            purpose=purpose,
+            generation=(latest or 0) + 1,
+            benchmark=benchmark or ResponseBenchmark.objects.filter(response=response).first(),
+        )
+        transaction.on_commit(lambda: _enqueue(report.pk))
+    return report
+
+
+def _enqueue(report_id: int) -> None:
+    """Hand the report to a worker. If the broker is down the report stays pending in the
+    database, and the reconciler queues it once the broker is back."""
+    from reports.tasks import render_report
+
+    try:
+        render_report.delay(report_id)
+    except Exception:
+        logger.exception("Could not queue report %s; the reconciler will try again", report_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    report_id: int
+    claim: str
+    attempt: int
+
+
+def report_claim(*, report_id: int) -> Claim | None:
+    """Take the report for one render attempt, or None when it is not this worker's to render
+    (another holds a live lease, or it is already ready or failed)."""
+    now = timezone.now()
+    claim = uuid.uuid4().hex
+    taken = Report.objects.filter(
+        Q(status=Report.Status.PENDING) | Q(status=Report.Status.RENDERING, lease_until__lt=now),
+        pk=report_id,
+    ).update(
+        status=Report.Status.RENDERING,
+        claim=claim,
+        attempts=F("attempts") + 1,
+        started_at=now,
+        lease_until=now + timedelta(seconds=settings.REPORT_LEASE_SECONDS),
+    )
+    if not taken:
+        return None
+    attempt = Report.objects.values_list("attempts", flat=True).get(pk=report_id)
+    return Claim(report_id, claim, attempt)
+
+
+def report_render(*, report_id: int, request_base_url: str = "") -> bool:
+    """Render the report if it is ours to render. True when this call finished it."""
+    claim = report_claim(report_id=report_id)
+    if claim is None:
+        return False
+    # WeasyPrint is heavy to import; only workers that render need it.
+    from reports.pdf import report_pdf
+
+    report = Report.objects.select_related("response", "benchmark").get(pk=report_id)
+    started = time.perf_counter()
+    pdf = report_pdf(response=report.response, benchmark=report.benchmark)
+    name = file_store_atomically(f"reports/{report.token}.pdf", pdf)
+    finished = Report.objects.filter(
+        pk=report_id, status=Report.Status.RENDERING, claim=claim.claim
+    ).update(
+        status=Report.Status.READY,
+        file=name,
+        error="",
+        finished_at=timezone.now(),
+        render_ms=round(1000 * (time.perf_counter() - started)),
+        lease_until=None,
+    )
+    if finished:
+        report_ready_email(report_id=report_id, request_base_url=request_base_url)
+    return bool(finished)
+
+
+def report_attempt_failed(*, report_id: int, error: str, transient: bool) -> bool:
+    """A render raised. A transient error goes back to the queue while attempts remain; anything
+    else, or the last attempt, is `failed` with the reason kept. True when it is final."""
+    attempts = Report.objects.filter(pk=report_id).values_list("attempts", flat=True).first()
+    final = not transient or (attempts or 0) >= settings.REPORT_MAX_ATTEMPTS
+    Report.objects.filter(pk=report_id, status=Report.Status.RENDERING).update(
+        status=Report.Status.FAILED if final else Report.Status.PENDING,
+        error=error[:2000],
+        claim="",
+        lease_until=None,
+        finished_at=timezone.now() if final else None,
+    )
+    return final
+
+
+def report_requeue(*, report_id: int) -> bool:
+    """Staff give a failed report another round of attempts."""
+    requeued = Report.objects.filter(pk=report_id, status=Report.Status.FAILED).update(
+        status=Report.Status.PENDING, attempts=0, error="", finished_at=None
+    )
+    if requeued:
+        transaction.on_commit(lambda: _enqueue(report_id))
+    return bool(requeued)
+
+
+def reports_reconcile() -> list[int]:
+    """Queue again what the queue lost: reports pending for longer than a worker needs to pick
+    them up, and renders whose worker died (lease run out). Past the last attempt, `failed`."""
+    now = timezone.now()
+    lost = Report.objects.filter(status=Report.Status.RENDERING, lease_until__lt=now)
+    lost.filter(attempts__gte=settings.REPORT_MAX_ATTEMPTS).update(
+        status=Report.Status.FAILED,
+        error="The worker rendering it stopped answering on every attempt.",
+        claim="",
+        lease_until=None,
+        finished_at=now,
+    )
+    waiting = Report.objects.filter(
+        Q(status=Report.Status.PENDING,
+          requested_at__lt=now - timedelta(seconds=settings.REPORT_QUEUE_GRACE_SECONDS))
+        | Q(status=Report.Status.RENDERING, lease_until__lt=now)
+    )  # fmt: skip
+    report_ids = list(waiting.values_list("pk", flat=True))
+    for report_id in report_ids:
+        _enqueue(report_id)
+    return report_ids
+
+
+def report_download_path(report: Report) -> str:
+    return reverse("reports:download", args=[report.response.token, report.token])
+
+
+def report_ready_email(*, report_id: int, request_base_url: str = "") -> bool:
+    """Tell the respondent their report is ready, once."""
+    report = Report.objects.select_related("response").get(pk=report_id)
+    response = report.response
+    if report.purpose != Report.Purpose.RESPONDENT or not response.email:
+        return False
+    if not Report.objects.filter(pk=report_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    ):
+        return False
+    base = settings.SITE_URL or request_base_url or "http://127.0.0.1:8000"
+    body = render_to_string(
+        "reports/email/ready.txt",
+        {
+            "download_url": base + report_download_path(report),
+            "results_url": base + reverse("survey:done", args=[response.token]),
+        },
+    )
+    send_mail("Your CSPI benchmark report is ready", body, None, [response.email])
+    return True

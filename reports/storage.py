@@ -1,0 +1,36 @@
+"""Writing a finished PDF so that nobody ever reads half of one."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
+
+
+def file_store_atomically(name: str, data: bytes, storage: Storage = default_storage) -> str:
+    """Store `data` under exactly `name`, replacing any earlier copy in one step.
+
+    On local disk: write a temporary file in the same folder, flush it to disk, then rename it
+    into place (a rename within one file system is atomic). Object stores (S3) publish an
+    object only once its upload is complete, so there the storage's own save is already atomic.
+    """
+    if isinstance(storage, FileSystemStorage):
+        target = Path(storage.path(name))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".part-", suffix=".pdf")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        return name
+    if storage.exists(name):
+        storage.delete(name)
+    return storage.save(name, ContentFile(data))

@@ -1,0 +1,47 @@
+"""The report's progress (for the results page to poll) and its download."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404, HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from reports.selectors import report_for_download, report_latest
+from reports.services import report_download_path
+from survey.selectors import response_by_token
+
+NO_REPORT_TEXT = "No PDF report has been asked for."
+
+
+@require_GET
+@never_cache
+def status(request: HttpRequest, token: str) -> JsonResponse:
+    response = response_by_token(token=token)
+    if response is None or not response.is_completed:
+        raise Http404("This survey link is not valid.")
+    report = report_latest(response=response)
+    if report is None:
+        return JsonResponse({"status": "none", "text": NO_REPORT_TEXT})
+    return JsonResponse(
+        {
+            "status": report.status,
+            "text": report.status_text,
+            "download_url": report_download_path(report) if report.is_ready else None,
+        }
+    )
+
+
+@require_GET
+def download(request: HttpRequest, token: str, report_token: str) -> FileResponse:
+    report = report_for_download(response_token=token, report_token=report_token)
+    if report is None or not report.file:
+        raise Http404("No such report.")
+    reply = FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=f"cspi-benchmark-report-{report.finished_at:%Y-%m-%d}.pdf",
+        content_type="application/pdf",
+    )
+    reply["Cache-Control"] = "private, no-store"
+    reply["Referrer-Policy"] = "no-referrer"
+    return reply
