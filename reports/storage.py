@@ -20,7 +20,8 @@ def file_store_atomically(name: str, data: bytes, storage: Storage = default_sto
     if isinstance(storage, FileSystemStorage):
         target = Path(storage.path(name))
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".part-", suffix=".pdf")
+        prefix = f".{target.name}.part-"
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=prefix)
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
@@ -30,6 +31,8 @@ def file_store_atomically(name: str, data: bytes, storage: Storage = default_sto
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+        for leftover in target.parent.glob(f"{prefix}*"):  # from a writer killed mid-write
+            leftover.unlink(missing_ok=True)
         return name
     if storage.exists(name):
         storage.delete(name)

@@ -5,7 +5,7 @@ as production, so CI runs these tests once on SQLite and once on PostgreSQL and 
 """
 
 from cspi.settings import *  # noqa: F403
-from cspi.settings import STORAGES
+from cspi.settings import DATABASES, STORAGES, VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -16,3 +16,8 @@ STORAGES = {
 # Served straight from static/ by WhiteNoise's finders, with no collectstatic step.
 STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True
+
+# A real worker process (tests/worker.py) reads the same test database: for SQLite that means a
+# file, not the in-memory database pytest-django would otherwise use.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
