@@ -6,5 +6,6 @@ app_name = "reports"
 
 urlpatterns = [
     path("survey/<str:token>/report/", views.status, name="status"),
+    path("survey/<str:token>/report/new/", views.request_report, name="request"),
     path("survey/<str:token>/report/<str:report_token>.pdf", views.download, name="download"),
 ]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpRequest, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from reports.models import Report
 from reports.selectors import report_for_download, report_latest
-from reports.services import report_download_path
+from reports.services import report_download_path, report_request
 from survey.selectors import response_by_token
 
 NO_REPORT_TEXT = "No PDF report has been asked for."
@@ -29,6 +32,19 @@ def status(request: HttpRequest, token: str) -> JsonResponse:
             "download_url": report_download_path(report) if report.is_ready else None,
         }
     )
+
+
+@require_POST
+def request_report(request: HttpRequest, token: str) -> HttpResponseRedirect:
+    """A respondent asks for a report (one completed before reports existed, or one that
+    failed); a report already on its way is not asked for twice."""
+    response = response_by_token(token=token)
+    if response is None or not response.is_completed:
+        raise Http404("This survey link is not valid.")
+    latest = report_latest(response=response)
+    if latest is None or latest.status == Report.Status.FAILED:
+        report_request(response=response)
+    return redirect(reverse("survey:done", args=[token]) + "#report")
 
 
 @require_GET

@@ -168,6 +168,7 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
             "pillar_names": pillar_names,
             "report": report,
             "report_status_url": reverse("reports:status", args=[token]),
+            "report_request_url": reverse("reports:request", args=[token]),
             "report_status_text": report.status_text if report else NO_REPORT_TEXT,
             "report_download_url": report_download_path(report)
             if report and report.is_ready

@@ -131,3 +131,19 @@ def test_status_and_download_need_the_respondents_link(spec, report, tmp_path, s
     other = complete(spec, "other@example.com")
     wrong = f"/survey/{other.token}/report/{report.token}.pdf"
     assert client.get(wrong).status_code == 404
+
+
+def test_a_respondent_without_a_report_can_ask_for_one_once(spec):
+    response = complete(spec, "me@example.com")
+    Report.objects.filter(response=response).delete()  # completed before reports existed
+    client = Client()
+    page = client.get(f"/survey/{response.token}/results/").content.decode()
+    assert "Create my PDF report" in page
+
+    for _ in range(2):  # a double click
+        reply = client.post(f"/survey/{response.token}/report/new/")
+        assert reply.status_code == 302 and reply["Location"].endswith("/results/#report")
+
+    assert Report.objects.filter(response=response).count() == 1
+    page = client.get(f"/survey/{response.token}/results/").content.decode()
+    assert "Your PDF report is queued." in page and "Create my PDF report" not in page
