@@ -12,6 +12,8 @@ from django.http import HttpRequest
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from benchmarks.services import benchmark_compute
+from reports.services import report_request
 from survey.bank_file import BankFileError
 from survey.models import (
     Bucket,
@@ -275,7 +277,7 @@ class ResponseAdmin(admin.ModelAdmin):
         "created_at", "updated_at", "completed_at",
     ]  # fmt: skip
     list_select_related = ["bank", "score"]
-    actions = ["exclude_from_benchmarks", "include_in_benchmarks"]
+    actions = ["exclude_from_benchmarks", "include_in_benchmarks", "new_reports"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Response]:
         bucket_name = Bucket.objects.filter(
@@ -320,6 +322,22 @@ class ResponseAdmin(admin.ModelAdmin):
         changed = responses_benchmark_exclusion_set(responses=queryset, excluded=False)
         self.message_user(
             request, f"Included {changed} response(s) in benchmarks again.", messages.SUCCESS
+        )
+
+    @admin.action(
+        description="Compare again and render a new PDF report (earlier ones stay)",
+        permissions=["change"],
+    )
+    def new_reports(self, request: HttpRequest, queryset: QuerySet[Response]) -> None:
+        completed = list(queryset.filter(status=Response.Status.COMPLETED))
+        for response in completed:
+            report_request(response=response, benchmark=benchmark_compute(response=response))
+        skipped = queryset.count() - len(completed)
+        self.message_user(
+            request,
+            f"Queued {len(completed)} new report(s)"
+            + (f"; {skipped} unfinished response(s) left alone." if skipped else "."),
+            messages.SUCCESS,
         )
 
 

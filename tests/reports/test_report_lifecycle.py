@@ -147,3 +147,19 @@ def test_a_respondent_without_a_report_can_ask_for_one_once(spec):
     assert Report.objects.filter(response=response).count() == 1
     page = client.get(f"/survey/{response.token}/results/").content.decode()
     assert "Your PDF report is queued." in page and "Create my PDF report" not in page
+
+
+def test_staff_render_a_new_report_after_a_rescore_and_the_old_one_stays(spec, admin_client):
+    response = complete(spec, "me@example.com")
+    first = Report.objects.get(response=response)
+
+    page = admin_client.post(
+        "/admin/survey/response/",
+        {"action": "new_reports", "_selected_action": [response.pk]},
+        follow=True,
+    )
+
+    assert "Queued 1 new report(s)." in page.content.decode()
+    reports = list(Report.objects.filter(response=response).order_by("generation"))
+    assert reports[0].pk == first.pk and reports[1].generation == 2
+    assert reports[1].benchmark_id != first.benchmark_id  # compared again with today's pool
