@@ -150,6 +150,22 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Reports are files that web and workers on different machines must share: set MEDIA_BUCKET
+# (and the S3 variables of .env.example) to keep them in an S3-compatible bucket instead.
+if env_str("MEDIA_BUCKET", ""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("MEDIA_BUCKET", ""),
+            "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("S3_REGION", "") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY", "") or None,
+            "default_acl": None,  # private: downloads go through our own access checks
+            "querystring_auth": True,
+            "file_overwrite": True,
+        },
+    }
 MEDIA_URL = "/media/"
 
 # Messages travel in a signed cookie, so showing a page never needs a session lookup.

@@ -163,3 +163,32 @@ def test_staff_render_a_new_report_after_a_rescore_and_the_old_one_stays(spec, a
     reports = list(Report.objects.filter(response=response).order_by("generation"))
     assert reports[0].pk == first.pk and reports[1].generation == 2
     assert reports[1].benchmark_id != first.benchmark_id  # compared again with today's pool
+
+
+def test_in_an_object_store_a_report_file_is_replaced_through_the_storage_api():
+    from django.core.files.storage import InMemoryStorage
+
+    storage = InMemoryStorage()
+    file_store_atomically("reports/x.pdf", b"%PDF-first", storage)
+    name = file_store_atomically("reports/x.pdf", b"%PDF-second", storage)
+
+    assert name == "reports/x.pdf" and storage.open(name).read() == b"%PDF-second"
+
+
+def test_setting_a_bucket_alone_moves_report_files_to_s3(monkeypatch):
+    import importlib
+
+    import cspi.settings
+
+    monkeypatch.setenv("MEDIA_BUCKET", "cspi-reports")
+    monkeypatch.setenv("S3_ENDPOINT_URL", "https://s3.example.com")
+    try:
+        configured = importlib.reload(cspi.settings).STORAGES["default"]
+    finally:
+        monkeypatch.delenv("MEDIA_BUCKET")
+        importlib.reload(cspi.settings)
+    from storages.backends.s3 import S3Storage
+
+    assert configured["BACKEND"] == f"{S3Storage.__module__}.{S3Storage.__name__}"
+    assert configured["OPTIONS"]["bucket_name"] == "cspi-reports"
+    assert configured["OPTIONS"]["default_acl"] is None
