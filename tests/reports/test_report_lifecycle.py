@@ -126,7 +126,7 @@ def test_status_and_download_need_the_respondents_link(spec, report, tmp_path, s
     assert status["status"] == "ready"
     download = client.get(status["download_url"])
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
-    assert b"".join(download.streaming_content) == b"%PDF-1.7 test"
+    assert download.getvalue() == b"%PDF-1.7 test"
 
     other = complete(spec, "other@example.com")
     wrong = f"/survey/{other.token}/report/{report.token}.pdf"
