@@ -246,3 +246,117 @@ def _peer_row(top: int, row: QuartileRow) -> list[str]:
         f'stroke="{PEER_INK}" stroke-width="2.5"/>',
         _diamond(you, middle, 7, "you"),
     ]
+
+
+# The report's A4-wide chart: names beside the rows, bucket bands behind the peers' quartiles,
+# your score and the peers' median printed at the right of every row.
+WIDE_WIDTH = 680
+WIDE_VALUES = 104
+WIDE_TOP = 52
+WIDE_ROW = 30
+WIDE_AXIS = 22
+WIDE_CHAR = 7.2  # average advance of a 12-unit DejaVu Sans character, for cutting long labels
+
+
+def pillar_peers_svg(
+    *,
+    rows: Sequence[QuartileRow],
+    bands: Sequence[BucketBand],
+    title: str,
+    label_width: int = 130,
+) -> Markup:
+    """Rows on a 0–100 axis against the bucket bands: the peers' middle half as a box, their
+    median as a tick, the respondent as a diamond; "you / median" in figures at the right.
+
+    Meant for print, where the page is wide enough for the labels to sit beside the rows."""
+    plot = (label_width, WIDE_WIDTH - WIDE_VALUES - 10)
+    height = WIDE_TOP + WIDE_ROW * len(rows) + WIDE_AXIS
+    description = (
+        "Each row's box spans the peers' 25th to 75th percentile, the dark tick is their median "
+        "and the diamond is your score; the figures at the right are your score and the median."
+    )
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDE_WIDTH} {height}" '
+        f'width="{WIDE_WIDTH}" height="{height}" role="img" aria-label="{escape(title)}" '
+        'font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-size="12">',
+        f"<title>{escape(title)}</title><desc>{escape(description)}</desc>",
+        *_wide_legend(plot),
+        *_wide_bands(bands, plot, height),
+    ]
+    for index, row in enumerate(rows):
+        parts += _wide_row(WIDE_TOP + index * WIDE_ROW, row, plot, index < len(rows) - 1)
+    parts.append("</svg>")
+    return Markup("".join(parts))  # every text above went through escape()
+
+
+def _wide_x(value: Decimal, plot: tuple[int, int]) -> float:
+    clamped = min(max(float(value), 0.0), 100.0)
+    return plot[0] + clamped / 100 * (plot[1] - plot[0])
+
+
+def _wide_legend(plot: tuple[int, int]) -> list[str]:
+    y = 10
+    left = plot[0]
+    return [
+        f'<rect x="{left}" y="{y - 5}" width="20" height="10" fill="{PEER_BOX}" '
+        f'stroke="{PEER_BOX_EDGE}"/>',
+        _legend_text(left + 26, y, "Peers' 25th–75th percentile"),
+        f'<line x1="{left + 226}" y1="{y - 7}" x2="{left + 226}" y2="{y + 7}" '
+        f'stroke="{PEER_INK}" stroke-width="2.5"/>',
+        _legend_text(left + 233, y, "Peer median"),
+        _diamond(left + 335, y, 6, "legend-you"),
+        _legend_text(left + 345, y, "You"),
+        f'<text x="{WIDE_WIDTH - 4}" y="{y + 4}" text-anchor="end" fill="{PEER_MUTED}" '
+        'font-size="11">You / median</text>',
+    ]
+
+
+def _wide_bands(bands: Sequence[BucketBand], plot: tuple[int, int], height: int) -> list[str]:
+    parts = []
+    upper_bounds = [band.lower_bound for band in bands[1:]] + [Decimal(100)]
+    for index, (band, upper) in enumerate(zip(bands, upper_bounds, strict=True)):
+        low, high = _wide_x(band.lower_bound, plot), _wide_x(upper, plot)
+        shade = "#f3f5f4" if index % 2 == 0 else "#ffffff"
+        parts += [
+            f'<rect x="{low:.1f}" y="{WIDE_TOP - 14}" width="{high - low:.1f}" '
+            f'height="{height - WIDE_TOP - WIDE_AXIS + 18}" fill="{shade}"/>',
+            f'<text x="{(low + high) / 2:.1f}" y="{WIDE_TOP - 20}" text-anchor="middle" '
+            f'fill="#4a575c" font-size="11">{escape(band.name)}</text>',
+        ]
+    axis = height - WIDE_AXIS + 4
+    for bound in [*(band.lower_bound for band in bands), Decimal(100)]:
+        x = _wide_x(bound, plot)
+        parts += [
+            f'<line x1="{x:.1f}" y1="{WIDE_TOP - 14}" x2="{x:.1f}" y2="{axis}" '
+            'stroke="#b8c4c0" stroke-dasharray="3 3"/>',
+            f'<text x="{x:.1f}" y="{axis + 13}" text-anchor="middle" fill="{PEER_MUTED}" '
+            f'font-size="10">{bound:.0f}</text>',
+        ]
+    return parts
+
+
+def _wide_row(top: int, row: QuartileRow, plot: tuple[int, int], rule: bool) -> list[str]:
+    fits = int((plot[0] - 12) / WIDE_CHAR)
+    label = row.label if len(row.label) <= fits else f"{row.label[: fits - 1]}…"
+    weight = ' font-weight="bold"' if row.emphasis else ""
+    middle = top + WIDE_ROW / 2
+    low, high = _wide_x(row.p25, plot), _wide_x(row.p75, plot)
+    median, you = _wide_x(row.median, plot), _wide_x(row.yours, plot)
+    parts = [
+        f'<text x="{plot[0] - 10}" y="{middle + 4:.1f}" text-anchor="end" fill="{PEER_INK}"'
+        f"{weight}>{escape(label)}</text>",
+        f'<rect x="{low:.1f}" y="{middle - 6:.1f}" width="{max(high - low, 2):.1f}" height="12" '
+        f'fill="{PEER_BOX}" stroke="{PEER_BOX_EDGE}"/>',
+        f'<line x1="{median:.1f}" y1="{middle - 9:.1f}" x2="{median:.1f}" y2="{middle + 9:.1f}" '
+        f'stroke="{PEER_INK}" stroke-width="2.5"/>',
+        _diamond(you, middle, 7, "you"),
+        f'<text x="{WIDE_WIDTH - 4}" y="{middle + 4:.1f}" text-anchor="end" fill="{PEER_MUTED}">'
+        f'<tspan fill="{PEER_YOU}" font-weight="bold">{row.yours:.2f}</tspan> / '
+        f"{row.median:.2f}</text>",
+    ]
+    if row.emphasis and rule:
+        parts.append(
+            f'<line x1="8" y1="{top + WIDE_ROW}" x2="{WIDE_WIDTH - 4}" y2="{top + WIDE_ROW}" '
+            'stroke="#c9d2cf"/>'
+        )
+    return parts
