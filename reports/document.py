@@ -3,9 +3,9 @@
 `report_document_for` reads the response's stored scores (`response_results`) and takes the
 stored peer comparison it is given, exactly as it was computed, then computes the rest in
 Python: the cover's profile, the summary's prose, the charts, the peer lines of every pillar and
-KPI, and the KPIs to start tracking. The template only lays it out; every text in here is plain
-(never markup) and is escaped when rendered, the charts excepted (`Markup`, escaped in
-reports/charts.py).
+KPI, and the KPIs to start tracking. The template only lays it out. Every text in here is plain
+(never markup) and is escaped when rendered; the charts are SVG as `data:` URIs, whose texts
+reports/charts.py escapes.
 """
 
 from __future__ import annotations

@@ -13,10 +13,11 @@ import mimetypes
 import os
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import get_template
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -64,8 +65,12 @@ def static_roots() -> list[Path]:
     ]
     if settings.STATIC_ROOT:
         folders.append(settings.STATIC_ROOT)
-    roots = [Path(folder).resolve() for folder in folders]
-    return [root for root in dict.fromkeys(roots) if root.is_dir()] or roots[:1]
+    roots = [root for root in dict.fromkeys(Path(f).resolve() for f in folders) if root.is_dir()]
+    if not roots:
+        raise ImproperlyConfigured(
+            "The PDF report needs static files: no STATICFILES_DIRS or STATIC_ROOT folder exists."
+        )
+    return roots
 
 
 class StaticFilesFetcher(URLFetcher):
@@ -98,12 +103,12 @@ class StaticFilesFetcher(URLFetcher):
         parts = urlsplit(url)
         if parts.netloc not in ("", "localhost"):
             return None
-        wanted = Path(url2pathname(unquote(parts.path)))
+        wanted = Path(url2pathname(parts.path))
         # The name of the file inside a static folder, whichever root the URL was made against.
         names = [wanted.relative_to(root) for root in self.roots if wanted.is_relative_to(root)]
         static_url = "/" + settings.STATIC_URL.strip("/") + "/"
         if parts.path.startswith(static_url):
-            names.append(Path(url2pathname(unquote(parts.path[len(static_url) :]))))
+            names.append(Path(url2pathname(parts.path[len(static_url) :])))
         for name in names:
             for root in self.roots:
                 real = (root / name).resolve()

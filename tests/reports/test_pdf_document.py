@@ -177,6 +177,10 @@ def test_pillar_pages_print_the_stored_peer_quartiles_of_every_shown_group(examp
     benchmark = stored_benchmark(example_a)
     comparison = comparison_from_json(benchmark.comparison)
     pages = pages_text(report_pdf(response=example_a, benchmark=benchmark))
+    everyone = comparison.group(GroupKey.ALL).overall
+    assert everyone is not None
+    overview = squeezed(page_of(pages, "Your pillars against peers\n"))
+    assert f"Overall14.28Undeveloped{everyone.p25:.2f}{everyone.median:.2f}" in overview
     shown = [group for group in comparison.groups if group.enough_peers]
     assert {group.key for group in shown} == {GroupKey.ALL, GroupKey.INDUSTRY, GroupKey.ARR_BAND}
     for number, key in enumerate(PILLAR_KEYS, start=1):
@@ -203,6 +207,30 @@ def test_a_withheld_group_says_fewer_than_k_peers_and_prints_no_number(example_a
         assert line == "Region: Europe fewer than 5 peers"
     summary = " ".join(page_of(pages, "Executive summary\n").split())
     assert "The group Region: Europe has fewer than 5 peers and is not shown" in summary
+
+
+def test_a_pool_under_k_prints_no_statistic_and_says_so(spec, settings):
+    settings.BENCHMARK_K = 5
+    for number in range(4):
+        completed(spec, EXAMPLE_B, f"few{number}@example.com")
+    me = completed(spec, EXAMPLE_A, "ada@example.com")
+    benchmark = stored_benchmark(me)
+    assert benchmark.pool_size is None
+
+    pages = pages_text(report_pdf(response=me, benchmark=benchmark))
+
+    summary = " ".join(page_of(pages, "Executive summary\n").split())
+    assert "the peer pool held fewer than 5 peers: too few for any peer statistic" in summary
+    assert "Your pillars at a glance\n" in pages[3]
+    for number in range(1, 9):
+        page = page_of(pages, f"Pillar {number} of 8")
+        rows = [line for line in page.splitlines() if line.endswith("fewer than 5 peers")]
+        assert [row.split(" fewer")[0] for row in rows] == [
+            "All respondents",
+            "Industry: Software and SaaS",
+            "ARR: $1M – $5M",
+            "Region: Europe",
+        ]
 
 
 def test_kpis_unknown_stay_unknown_and_definitions_are_printed(example_a):
@@ -335,6 +363,7 @@ def test_hostile_names_and_bank_text_print_literally_and_fetch_nothing(
     response.refresh_from_db()
 
     pdf = report_pdf(response=response, benchmark=stored_benchmark(response))
+    preview("report_hostile.pdf", pdf)
 
     text = squeezed("".join(pages_text(pdf)))
     for piece in hostile:
