@@ -404,7 +404,7 @@ def test_the_fetcher_serves_static_files_and_data_and_refuses_the_rest(tmp_path,
     assert listener.connections == 0
 
 
-def test_a_document_that_links_outside_still_renders_without_fetching(listener, fetched):
+def test_a_document_that_links_outside_still_renders_without_fetching(listener, fetched, caplog):
     port = listener.port
     html = (
         '<!DOCTYPE html><html lang="en"><head><title>t</title>'
@@ -417,7 +417,17 @@ def test_a_document_that_links_outside_still_renders_without_fetching(listener, 
     pdf = pdf_from_html(html)
     assert "still here" in pages_text(pdf)[0]
     assert listener.connections == 0
-    assert fetched and not any(is_ours(url) for url in fetched)
+    assert set(fetched) == {
+        f"http://127.0.0.1:{port}/x.css",
+        f"http://127.0.0.1:{port}/y.css",
+        f"http://127.0.0.1:{port}/z.png",
+        "file:///etc/passwd",
+        f"http://127.0.0.1:{port}/i.png",
+    }
+    refused = [
+        r.getMessage() for r in caplog.records if "Not one of our static files" in r.getMessage()
+    ]
+    assert len(refused) >= len(set(fetched))
 
 
 def test_report_renders_with_static_root_only(example_a, settings, tmp_path):
