@@ -4,6 +4,8 @@ Everything else, the database and broker included, comes from the same environme
 as production, so CI runs these tests once on SQLite and once on PostgreSQL and Redis.
 """
 
+import os
+
 from cspi.settings import *  # noqa: F403
 from cspi.settings import DATABASES, STORAGES, VAR_DIR
 
@@ -20,4 +22,5 @@ WHITENOISE_USE_FINDERS = True
 # A real worker process (tests/worker.py) reads the same test database: for SQLite that means a
 # file, not the in-memory database pytest-django would otherwise use.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # One file per test run, so that two runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
