@@ -141,12 +141,13 @@ def _copy_responses(cursor, spec: BankSpec, bank, codes: np.ndarray, ids: list[i
     from survey.models import Response, new_response_token
 
     now = timezone.now()
-    columns = ("id", "token", "bank_id", "status", "answers", "email", "revision",
+    columns = ("id", "token", "public_id", "bank_id", "status", "answers", "email", "revision",
                "resume_link_sent_to", "region", "industry", "arr_band", "created_at",
                "updated_at", "completed_at")  # fmt: skip
     rows = (
-        (response_id, new_response_token(), bank.pk, Response.Status.COMPLETED.value,
-         answers, f"r{row}@example.com", 0, "", "", "", "", now, now, now)
+        (response_id, new_response_token(), new_response_token(), bank.pk,
+         Response.Status.COMPLETED.value, answers, f"r{row}@example.com", 0, "", "", "", "",
+         now, now, now)
         for row, (response_id, answers) in enumerate(
             zip(ids, answers_json(spec, codes), strict=True)
         )
@@ -544,11 +545,12 @@ def _copy_population_responses(cursor, bank, population: PeerPopulation) -> None
     region, industry, arr_band = (
         [labels[i] for i in index] for index, labels in (texts[r] for r in PEER_ROLES)
     )
-    columns = ("id", "token", "bank_id", "status", "answers", "email", "revision",
+    columns = ("id", "token", "public_id", "bank_id", "status", "answers", "email", "revision",
                "resume_link_sent_to", "region", "industry", "arr_band", "created_at",
                "updated_at", "completed_at", "is_demo", "excluded_from_benchmarks")  # fmt: skip
     rows = zip(
         population.response_ids.tolist(),
+        (new_response_token() for _ in range(population.count)),
         (new_response_token() for _ in range(population.count)),
         repeat(bank.pk), repeat(Response.Status.COMPLETED.value), population.answers,
         population.emails, repeat(0), repeat(""), region, industry, arr_band, created,

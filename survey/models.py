@@ -1,5 +1,6 @@
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -132,13 +133,56 @@ class Option(models.Model):
         return self.text
 
 
+def new_campaign_token() -> str:
+    """192 random bits: the shareable survey link of a campaign."""
+    return secrets.token_urlsafe(24)
+
+
+class Campaign(models.Model):
+    """A consultant's round of the assessment for one client: a survey link of its own."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="campaigns"
+    )
+    client_name = models.CharField(max_length=200)
+    note = models.TextField(blank=True)
+    bank = models.ForeignKey(QuestionBank, on_delete=models.PROTECT, related_name="campaigns")
+    token = models.CharField(max_length=64, unique=True, default=new_campaign_token, editable=False)
+    closes_on = models.DateField(
+        null=True, blank=True, help_text="After this day the link takes no new answers."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.client_name} ({self.owner})"
+
+
 class Response(models.Model):
     class Status(models.TextChoices):
         IN_PROGRESS = "in_progress", "In progress"
         COMPLETED = "completed", "Completed"
 
     token = models.CharField(max_length=64, unique=True, default=new_response_token, editable=False)
+    # The response's id in the API and the consultants' workspace: unguessable, and not the
+    # respondent's own link (`token`), which must stay private to them.
+    public_id = models.CharField(
+        max_length=64, unique=True, default=new_response_token, editable=False
+    )
     bank = models.ForeignKey(QuestionBank, on_delete=models.PROTECT, related_name="responses")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submitted_responses",
+        help_text="The API user who submitted it, if it came through the API.",
+    )
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.IN_PROGRESS, db_index=True
     )
