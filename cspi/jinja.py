@@ -6,6 +6,7 @@ the survey page renders several times faster this way, measured in perf/survey_l
 
 from __future__ import annotations
 
+import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -34,7 +35,12 @@ def _url_without_arguments(name: str) -> str:
 
 
 def date(value: Any, format_string: str) -> str:
-    return dateformat.format(timezone.localtime(value), format_string) if value else ""
+    """A datetime in the local time zone, or a plain date as it is."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    return dateformat.format(value, format_string)
 
 
 def environment(**options: Any) -> Environment:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from survey import views
+from survey import views, workspace
 
 app_name = "survey"
 
@@ -11,4 +11,19 @@ urlpatterns = [
     path("survey/<str:token>/page/<int:page>/", views.page, name="page"),
     path("survey/<str:token>/saved/", views.saved, name="saved"),
     path("survey/<str:token>/results/", views.done, name="done"),
+    path("c/<str:token>/", views.campaign_landing, name="campaign"),
+    path("c/<str:token>/start/", views.campaign_start, name="campaign-start"),
+    path("workspace/", workspace.campaign_list, name="workspace"),
+    path("workspace/campaigns/new/", workspace.campaign_new, name="workspace-campaign-new"),
+    path("workspace/campaigns/<str:token>/", workspace.campaign_detail, name="workspace-campaign"),
+    path(
+        "workspace/campaigns/<str:token>/responses.csv",
+        workspace.campaign_export,
+        name="workspace-campaign-csv",
+    ),
+    path(
+        "workspace/reports/<str:report_token>.pdf",
+        workspace.report_download,
+        name="workspace-report",
+    ),
 ]

@@ -26,7 +26,8 @@ from survey.answers import (
     answers_count,
     answers_unanswered,
 )
-from survey.models import Response
+from survey.campaigns import campaign_is_open, campaign_response_start
+from survey.models import Campaign, Response
 from survey.pages import SurveyPage, first_page_with, survey_pages
 from survey.question_html import QuestionOnPage, question_html
 from survey.selectors import (
@@ -73,6 +74,38 @@ def start(request: HttpRequest) -> HttpResponse:
         response = response_start(bank=bank)
         request.session[SESSION_DRAFT_KEY] = response.token
     return redirect("survey:resume", token=response.token)
+
+
+def campaign_landing(request: HttpRequest, token: str) -> HttpResponse:
+    """A consultant's link for one client: the same survey, its answers kept with the campaign."""
+    campaign = _campaign_or_404(token)
+    if not campaign_is_open(campaign):
+        return render(request, "survey/campaign_closed.html", {"campaign": campaign}, status=410)
+    spec = bank_spec_for(bank=campaign.bank)
+    return render(
+        request,
+        "survey/landing.html",
+        {"spec": spec, "draft": None, "question_total": len(spec.questions),
+         "page_total": len(survey_pages(spec)), "campaign": campaign,
+         "start_url": reverse("survey:campaign-start", args=[token])},
+    )  # fmt: skip
+
+
+@require_POST
+def campaign_start(request: HttpRequest, token: str) -> HttpResponse:
+    campaign = _campaign_or_404(token)
+    if not campaign_is_open(campaign):
+        return render(request, "survey/campaign_closed.html", {"campaign": campaign}, status=410)
+    response = campaign_response_start(campaign=campaign)
+    request.session[SESSION_DRAFT_KEY] = response.token
+    return redirect("survey:resume", token=response.token)
+
+
+def _campaign_or_404(token: str) -> Campaign:
+    campaign = Campaign.objects.select_related("bank", "owner").filter(token=token).first()
+    if campaign is None:
+        raise Http404("This survey link is not valid.")
+    return campaign
 
 
 def resume(request: HttpRequest, token: str) -> HttpResponse:

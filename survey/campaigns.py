@@ -1,0 +1,135 @@
+"""Campaigns: a consultant's survey link per client, the responses taken through it, exports.
+
+Reads and writes of campaigns live here together (they touch nothing else); access is always
+decided by `campaigns_visible_to`, so a campaign that is not the user's is simply not found.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date
+
+import pandas as pd
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User as Account
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from benchmarks.pool import email_key
+from scoring.bank import BankSpec, Kind
+from survey.models import Campaign, QuestionBank, Response, ResponseScore
+from survey.selectors import bank_spec_for
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
+    """A consultant's own campaigns; every campaign for an administrator; none otherwise."""
+    if not user.is_authenticated:
+        return Campaign.objects.none()
+    if getattr(user, "is_superuser", False):
+        return Campaign.objects.all()
+    return Campaign.objects.filter(owner_id=user.pk)
+
+
+def campaign_is_open(campaign: Campaign, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return campaign.closes_on is None or today <= campaign.closes_on
+
+
+def campaign_create(
+    *, owner: Account, client_name: str, note: str, bank: QuestionBank,
+    closes_on: date | None,
+) -> Campaign:  # fmt: skip
+    return Campaign.objects.create(
+        owner=owner, client_name=client_name.strip(), note=note.strip(), bank=bank,
+        closes_on=closes_on,
+    )  # fmt: skip
+
+
+def campaign_response_start(*, campaign: Campaign) -> Response:
+    return Response.objects.create(bank=campaign.bank, campaign=campaign)
+
+
+def banks_for_campaigns() -> QuerySet[QuestionBank]:
+    """Versions a campaign can use: published or archived (never an editable draft)."""
+    return QuestionBank.objects.exclude(status=QuestionBank.Status.DRAFT).order_by(
+        "key", "-version"
+    )
+
+
+def campaign_responses(*, campaign: Campaign) -> QuerySet[Response]:
+    return (
+        campaign.responses.select_related("score")
+        .prefetch_related("reports")
+        .order_by("-completed_at", "-created_at")
+    )
+
+
+def campaign_export_frame(*, campaign: Campaign) -> pd.DataFrame:
+    """One row per response: status, profile, scores by pillar, KPIs, then every answer by
+    question number (option texts, not codes), as a spreadsheet reader expects."""
+    spec = bank_spec_for(bank=campaign.bank)
+    responses = list(campaign.responses.select_related("score").order_by("created_at", "pk"))
+    scores = {
+        score.response_id: score
+        for score in ResponseScore.objects.filter(response__in=responses).prefetch_related(
+            "pillars"
+        )
+    }
+    rows = [_export_row(spec, response, scores.get(response.pk)) for response in responses]
+    return pd.DataFrame(rows, columns=_export_columns(spec))
+
+
+def _export_columns(spec: BankSpec) -> list[str]:
+    return [
+        "response_id", "status", "email", "completed_at", "region", "industry", "arr_band",
+        "overall", "overall_bucket",
+        *[f"pillar_{pillar.key}" for pillar in spec.pillars],
+        "nrr", "retention", "nps", "customers_per_csm",
+        *[f"q{question.number}" for question in spec.questions],
+    ]  # fmt: skip
+
+
+def _export_row(spec: BankSpec, response: Response, score: ResponseScore | None) -> list[object]:
+    pillars = {row.pillar_key: row.score for row in score.pillars.all()} if score else {}
+    return [
+        response.public_id, response.status, _cell(email_key(response.email)),
+        response.completed_at.isoformat() if response.completed_at else "",
+        _cell(response.region), _cell(response.industry), _cell(response.arr_band),
+        score.overall if score else None, score.overall_bucket if score else "",
+        *[pillars.get(pillar.key) for pillar in spec.pillars],
+        *[(getattr(score, kpi) if score else None)
+          for kpi in ("nrr", "retention", "nps", "customers_per_csm")],
+        *[_answer_text(spec, number, response.answers.get(str(number)))
+          for number in (q.number for q in spec.questions)],
+    ]  # fmt: skip
+
+
+def _answer_text(spec: BankSpec, number: int, value: object) -> object:
+    question = spec.question(number)
+    if value is None or question is None:
+        return None
+    if question.kind in (Kind.SINGLE, Kind.MULTI):
+        codes: Sequence[object] = value if isinstance(value, list) else [value]
+        texts = [
+            option.text
+            for code in codes
+            if isinstance(code, int) and (option := question.option_by_code(code)) is not None
+        ]
+        return _cell("; ".join(texts))
+    return _cell(value)
+
+
+def _cell(value: object) -> object:
+    """Text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is kept as text."""
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + value
+    return value
+
+
+def campaign_csv(*, campaign: Campaign) -> bytes:
+    buffer = io.StringIO()
+    campaign_export_frame(campaign=campaign).to_csv(buffer, index=False)
+    return buffer.getvalue().encode("utf-8-sig")  # the BOM tells Excel it is UTF-8

@@ -1,0 +1,137 @@
+"""The consultants' workspace: their campaigns, the responses taken through each, downloads.
+
+Every lookup goes through `campaigns_visible_to`, so another consultant's campaign, response or
+report answers 404, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from reports.models import Report
+from survey.campaigns import (
+    banks_for_campaigns,
+    campaign_create,
+    campaign_csv,
+    campaign_is_open,
+    campaign_responses,
+    campaigns_visible_to,
+)
+from survey.models import Campaign, QuestionBank
+
+SORTS = {
+    "completed": "-completed_at",
+    "score": "-score__overall",
+    "started": "-created_at",
+}
+
+
+class CampaignForm(forms.Form):
+    client_name = forms.CharField(label="Client name", max_length=200)
+    note = forms.CharField(label="Note (only you see it)", required=False, widget=forms.Textarea(
+        attrs={"rows": 3}))  # fmt: skip
+    bank = forms.ModelChoiceField(
+        label="Question bank version", queryset=QuestionBank.objects.none(), empty_label=None
+    )
+    closes_on = forms.DateField(
+        label="Closing date (optional)", required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The link takes no new answers after this day.",
+    )  # fmt: skip
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        banks = banks_for_campaigns()
+        field = self.fields["bank"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = banks
+        published = banks.filter(status=QuestionBank.Status.PUBLISHED).first()
+        if published is not None:
+            field.initial = published.pk
+        for name, bound in self.fields.items():
+            css = "form-select" if name == "bank" else "form-control"
+            bound.widget.attrs.setdefault("class", css)
+
+    def clean_closes_on(self) -> date | None:
+        closes_on: date | None = self.cleaned_data.get("closes_on")
+        if closes_on is not None and closes_on < timezone.localdate():
+            raise forms.ValidationError("The closing date is in the past; pick today or later.")
+        return closes_on
+
+
+@login_required
+@require_GET
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    campaigns = campaigns_visible_to(request.user).select_related("bank")
+    return render(request, "workspace/campaigns.html", {"campaigns": campaigns})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        campaign = campaign_create(owner=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        return redirect("survey:workspace-campaign", token=campaign.token)
+    return render(request, "workspace/campaign_new.html", {"form": form})
+
+
+@login_required
+@require_GET
+def campaign_detail(request: HttpRequest, token: str) -> HttpResponse:
+    campaign = _campaign_or_404(request, token)
+    status = request.GET.get("status", "")
+    sort = request.GET.get("sort", "completed")
+    responses = campaign_responses(campaign=campaign).order_by(SORTS.get(sort, "-completed_at"))
+    if status in {"in_progress", "completed"}:
+        responses = responses.filter(status=status)
+    link = request.build_absolute_uri(reverse("survey:campaign", args=[campaign.token]))
+    return render(
+        request,
+        "workspace/campaign_detail.html",
+        {
+            "campaign": campaign, "responses": responses, "link": link, "status": status,
+            "sort": sort, "is_open": campaign_is_open(campaign),
+        },
+    )  # fmt: skip
+
+
+@login_required
+@require_GET
+def campaign_export(request: HttpRequest, token: str) -> HttpResponse:
+    campaign = _campaign_or_404(request, token)
+    reply = HttpResponse(campaign_csv(campaign=campaign), content_type="text/csv; charset=utf-8")
+    filename = f"cspi-campaign-{campaign.created_at:%Y%m%d}-{campaign.pk}.csv"
+    reply["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return reply
+
+
+@login_required
+@require_GET
+def report_download(request: HttpRequest, report_token: str) -> FileResponse:
+    report = get_object_or_404(
+        Report.objects.select_related("response"),
+        token=report_token,
+        status=Report.Status.READY,
+        response__campaign__in=campaigns_visible_to(request.user),
+    )
+    if not report.file:
+        raise Http404("No such report.")
+    reply = FileResponse(
+        report.file.open("rb"), as_attachment=True, content_type="application/pdf",
+        filename=f"cspi-benchmark-report-{report.finished_at:%Y-%m-%d}.pdf",
+    )  # fmt: skip
+    reply["Cache-Control"] = "private, no-store"
+    return reply
+
+
+def _campaign_or_404(request: HttpRequest, token: str) -> Campaign:
+    return get_object_or_404(campaigns_visible_to(request.user).select_related("bank"), token=token)

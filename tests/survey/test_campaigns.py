@@ -1,0 +1,151 @@
+"""Consultants' campaigns: their links, their workspace pages, and nobody else's."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.utils import timezone
+
+from reports.models import Report
+from survey.campaigns import campaign_create
+from survey.models import Campaign, Response
+from survey.services import response_complete
+from tests.examples import EXAMPLE_A, EXAMPLE_B
+from tests.survey.answering import stored_form
+
+
+@pytest.fixture
+def consultants(db) -> dict[str, User]:
+    return {
+        "a": User.objects.create_user("a@example.com", "a@example.com", "pw-a-123456"),
+        "b": User.objects.create_user("b@example.com", "b@example.com", "pw-b-123456"),
+        "admin": User.objects.create_superuser("root@example.com", "root@example.com", "pw-r"),
+    }
+
+
+@pytest.fixture
+def campaign(bank, consultants) -> Campaign:
+    return campaign_create(
+        owner=consultants["a"], client_name="=HYPERLINK(\"http://x\")", note="", bank=bank,
+        closes_on=None,
+    )  # fmt: skip
+
+
+def answered_through(client: Client, campaign: Campaign, spec, answers) -> Response:
+    """A respondent opens the campaign link and completes the survey."""
+    assert client.post(f"/c/{campaign.token}/start/").status_code == 302
+    response = Response.objects.filter(campaign=campaign).latest("created_at")
+    Response.objects.filter(pk=response.pk).update(
+        answers=stored_form(spec, answers), email=str(answers[3])
+    )
+    assert response_complete(response=response).completed_now
+    response.refresh_from_db()
+    return response
+
+
+def test_responses_through_the_link_belong_to_the_campaign(campaign, spec):
+    page = Client().get(f"/c/{campaign.token}/")
+    assert page.status_code == 200 and "Start the assessment" in page.content.decode()
+
+    response = answered_through(Client(), campaign, spec, EXAMPLE_A)
+
+    assert response.campaign == campaign and response.bank == campaign.bank
+
+
+def test_a_closed_campaign_says_so_and_stores_nothing(campaign):
+    Campaign.objects.filter(pk=campaign.pk).update(
+        closes_on=timezone.localdate() - timedelta(days=1)
+    )
+
+    assert Client().get(f"/c/{campaign.token}/").status_code == 410
+    reply = Client().post(f"/c/{campaign.token}/start/")
+
+    assert reply.status_code == 410 and "This survey has closed" in reply.content.decode()
+    assert not Response.objects.filter(campaign=campaign).exists()
+
+
+def test_an_unknown_campaign_link_is_not_found(db):
+    assert Client().get("/c/not-a-campaign/").status_code == 404
+
+
+@pytest.mark.parametrize(("who", "expected"), [("a", 200), ("b", 404), ("admin", 200), (None, 302)])
+def test_only_the_owner_and_admins_reach_a_campaigns_pages(
+    campaign, spec, consultants, tmp_path, settings, who, expected
+):
+    settings.MEDIA_ROOT = tmp_path
+    response = answered_through(Client(), campaign, spec, EXAMPLE_A)
+    report = Report.objects.get(response=response)
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "r.pdf").write_bytes(b"%PDF-1.7")
+    Report.objects.filter(pk=report.pk).update(
+        status=Report.Status.READY, file="reports/r.pdf", finished_at=timezone.now()
+    )
+    client = Client()
+    if who:
+        client.force_login(consultants[who])
+
+    for path in (
+        f"/workspace/campaigns/{campaign.token}/",
+        f"/workspace/campaigns/{campaign.token}/responses.csv",
+        f"/workspace/reports/{report.token}.pdf",
+    ):
+        assert client.get(path).status_code == expected, path
+
+
+def test_the_campaign_list_shows_only_ones_own(campaign, consultants, bank):
+    campaign_create(owner=consultants["b"], client_name="Other client", note="", bank=bank,
+                    closes_on=None)  # fmt: skip
+    client = Client()
+    client.force_login(consultants["a"])
+
+    page = client.get("/workspace/").content.decode()
+
+    assert "HYPERLINK" in page and "Other client" not in page
+
+
+def test_creating_a_campaign_refuses_a_past_closing_date_and_keeps_the_input(consultants, bank):
+    client = Client()
+    client.force_login(consultants["a"])
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+
+    page = client.post(
+        "/workspace/campaigns/new/",
+        {"client_name": "Acme", "note": "pilot", "bank": bank.pk, "closes_on": yesterday},
+    )
+
+    assert page.status_code == 200 and "The closing date is in the past" in page.content.decode()
+    assert 'value="Acme"' in page.content.decode()
+    assert not Campaign.objects.exists()
+    created = client.post(
+        "/workspace/campaigns/new/", {"client_name": "Acme", "note": "", "bank": bank.pk}
+    )
+    campaign = Campaign.objects.get()
+    assert created["Location"] == f"/workspace/campaigns/{campaign.token}/"
+    assert campaign.owner == consultants["a"] and campaign.bank == bank
+
+
+def test_the_csv_holds_the_stored_scores_and_neutralises_formulas(campaign, spec, consultants):
+    a = answered_through(Client(), campaign, spec, EXAMPLE_A)
+    b = answered_through(Client(), campaign, spec, {**EXAMPLE_B, 1: "=cmd|' /C calc'!A0"})
+    client = Client()
+    client.force_login(consultants["a"])
+
+    body = client.get(f"/workspace/campaigns/{campaign.token}/responses.csv").content
+    rows = {
+        row["response_id"]: row for row in csv.DictReader(io.StringIO(body.decode("utf-8-sig")))
+    }
+
+    assert set(rows) == {a.public_id, b.public_id}
+    for response in (a, b):
+        row, score = rows[response.public_id], response.score
+        assert row["overall"] == str(score.overall)
+        for pillar in score.pillars.all():
+            assert row[f"pillar_{pillar.pillar_key}"] == str(pillar.score)
+    assert rows[a.public_id]["overall"] == "14.28"
+    assert rows[a.public_id]["q4"] == "Europe"
+    assert rows[b.public_id]["q1"].startswith("'=")  # shown as text, never run as a formula
