@@ -6,6 +6,7 @@ admin.site.site_title = "CSPI Benchmark admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("cspi.accounts")),
     path("", include("survey.urls")),
     path("", include("reports.urls")),
 ]
