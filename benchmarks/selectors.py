@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,7 @@ from django.db.models import Q
 from benchmarks.groups import Comparison, GroupKey
 from benchmarks.index import DIMENSIONS, PeerIndex
 from benchmarks.models import PoolEntry, PoolState, ResponseBenchmark
+from benchmarks.percentiles import MEDIAN, CountedSample, shown
 from benchmarks.pool import PoolMember
 from benchmarks.stored import comparison_from_json
 from survey.models import Response
@@ -200,3 +202,28 @@ def benchmark_latest(*, response: Response) -> StoredBenchmark | None:
 def active_entries_for(*, email_keys: Iterable[str]) -> dict[str, PoolEntry]:
     entries = PoolEntry.objects.filter(email_key__in=list(email_keys), removed_seq__isnull=True)
     return {entry.email_key: entry for entry in entries}
+
+
+@dataclass(frozen=True, slots=True)
+class PoolMedians:
+    n: int
+    overall: Decimal
+    pillars: dict[str, Decimal]
+
+
+def pool_medians(*, k: int) -> PoolMedians | None:
+    """The median of every pillar over the whole pool, or None under `k` peers (nothing shown)."""
+    with peer_index_current() as live:
+        group = live.index.groups.get((GroupKey.ALL, None))
+        if group is None or group.size < k:
+            return None
+        medians = [
+            shown(CountedSample.without(counts, ()).quantile(MEDIAN)) for counts in group.metrics
+        ]
+        return PoolMedians(
+            n=group.size,
+            overall=medians[0],
+            pillars=dict(
+                zip(live.pillar_keys, medians[1 : 1 + len(live.pillar_keys)], strict=True)
+            ),
+        )

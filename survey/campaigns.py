@@ -8,16 +8,22 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from fractions import Fraction
 
 import pandas as pd
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.models import User as Account
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from benchmarks.pool import email_key
+from benchmarks.selectors import pool_medians
 from scoring.bank import BankSpec, Kind
+from scoring.rounding import round_half_up
 from survey.models import Campaign, QuestionBank, Response, ResponseScore
 from survey.selectors import bank_spec_for
 
@@ -133,3 +139,56 @@ def campaign_csv(*, campaign: Campaign) -> bytes:
     buffer = io.StringIO()
     campaign_export_frame(campaign=campaign).to_csv(buffer, index=False)
     return buffer.getvalue().encode("utf-8-sig")  # the BOM tells Excel it is UTF-8
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryRow:
+    name: str
+    scores: tuple[Decimal, ...]  # one per respondent, in `CampaignSummary.respondents` order
+    campaign_median: Decimal
+    pool_median: Decimal | None  # None: the pool has fewer than K peers
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignSummary:
+    respondents: tuple[str, ...]
+    rows: tuple[SummaryRow, ...]
+    pool_size: int | None
+    k: int
+
+
+def campaign_summary(*, campaign: Campaign) -> CampaignSummary | None:
+    """The campaign's respondents side by side, their median, and the whole pool's median."""
+    completed = list(
+        campaign.responses.filter(status=Response.Status.COMPLETED, score__isnull=False)
+        .select_related("score")
+        .prefetch_related("score__pillars")
+        .order_by("completed_at", "pk")
+    )
+    if not completed:
+        return None
+    spec = bank_spec_for(bank=campaign.bank)
+    pool = pool_medians(k=settings.BENCHMARK_K)
+    by_response = [
+        {row.pillar_key: row.score for row in response.score.pillars.all()}
+        for response in completed
+    ]
+    overall_median = pool.overall if pool else None
+    rows = [_summary_row("Overall", [r.score.overall for r in completed], overall_median)]
+    for pillar in spec.pillars:
+        scores = [scores.get(pillar.key, Decimal(0)) for scores in by_response]
+        pool_median = pool.pillars.get(pillar.key) if pool else None
+        rows.append(_summary_row(pillar.name, scores, pool_median))
+    return CampaignSummary(
+        respondents=tuple(r.email or f"Respondent {n}" for n, r in enumerate(completed, 1)),
+        rows=tuple(rows),
+        pool_size=pool.n if pool else None,
+        k=settings.BENCHMARK_K,
+    )
+
+
+def _summary_row(name: str, scores: list[Decimal], pool_median: Decimal | None) -> SummaryRow:
+    ordered = sorted(Fraction(score) for score in scores)
+    middle = len(ordered) // 2
+    median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    return SummaryRow(name, tuple(scores), round_half_up(median), pool_median)

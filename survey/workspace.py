@@ -23,6 +23,7 @@ from survey.campaigns import (
     campaign_csv,
     campaign_is_open,
     campaign_responses,
+    campaign_summary,
     campaigns_visible_to,
 )
 from survey.models import Campaign, QuestionBank
@@ -100,6 +101,7 @@ def campaign_detail(request: HttpRequest, token: str) -> HttpResponse:
         {
             "campaign": campaign, "responses": responses, "link": link, "status": status,
             "sort": sort, "is_open": campaign_is_open(campaign),
+            "summary": campaign_summary(campaign=campaign),
         },
     )  # fmt: skip
 

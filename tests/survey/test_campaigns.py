@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -149,3 +150,32 @@ def test_the_csv_holds_the_stored_scores_and_neutralises_formulas(campaign, spec
     assert rows[a.public_id]["overall"] == "14.28"
     assert rows[a.public_id]["q4"] == "Europe"
     assert rows[b.public_id]["q1"].startswith("'=")  # shown as text, never run as a formula
+
+
+def test_the_campaign_summary_puts_respondents_side_by_side_with_the_pool(
+    campaign, spec, consultants, settings
+):
+    settings.BENCHMARK_K = 2
+    answered_through(Client(), campaign, spec, EXAMPLE_A)
+    answered_through(Client(), campaign, spec, EXAMPLE_B)
+    client = Client()
+    client.force_login(consultants["a"])
+
+    page = client.get(f"/workspace/campaigns/{campaign.token}/").content.decode()
+    summary = page[page.index('id="summary-heading"') :]
+    overall = summary[summary.index('<th scope="row">Overall</th>') :]
+    cells = re.findall(r'<td class="text-end">([^<]+)</td>', overall[: overall.index("</tr>")])
+
+    # A 14.28, B 61.13; their median 37.705 rounds half up; the pool holds just A and B.
+    assert cells == ["14.28", "61.13", "37.71", "37.71"]
+    assert "(2 peers)" in summary
+
+
+def test_the_pool_median_is_withheld_under_k(campaign, spec, consultants):
+    answered_through(Client(), campaign, spec, EXAMPLE_A)
+    client = Client()
+    client.force_login(consultants["a"])
+
+    page = client.get(f"/workspace/campaigns/{campaign.token}/").content.decode()
+
+    assert "fewer than 5 peers" in page[page.index('id="summary-heading"') :]
