@@ -1,0 +1,84 @@
+"""API tokens: a user's key to the JSON API, kept only as a hash of its secret."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+SECRET_PREFIX = "cspi_"
+VISIBLE_PREFIX_LENGTH = 12  # "cspi_" and 7 characters: enough to tell tokens apart in a list
+LAST_USED_GRANULARITY = timedelta(minutes=1)
+
+
+def api_token_hash(secret: str) -> str:
+    """The secrets carry 256 random bits, so a plain (unsalted, fast) hash cannot be reversed."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="What it is for, e.g. “CRM import”.")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(
+        max_length=VISIBLE_PREFIX_LENGTH, editable=False, help_text="The secret's first characters."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @classmethod
+    def issue(cls, *, user: models.Model, name: str) -> tuple[ApiToken, str]:
+        """A new token and its secret, which is shown once and never stored."""
+        secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            key_hash=api_token_hash(secret),
+            prefix=secret[:VISIBLE_PREFIX_LENGTH],
+        )
+        return token, secret
+
+    @classmethod
+    def for_secret(cls, secret: str) -> ApiToken | None:
+        """The unrevoked token of an active user that this secret opens."""
+        return (
+            cls.objects.select_related("user")
+            .filter(key_hash=api_token_hash(secret), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+
+    def used_now(self) -> None:
+        """Record use at most once a minute: a write on every request would cost more than
+        the answer is worth."""
+        now = timezone.now()
+        if self.last_used_at is not None and now - self.last_used_at < LAST_USED_GRANULARITY:
+            return
+        ApiToken.objects.filter(pk=self.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_GRANULARITY)
+        ).update(last_used_at=now)
+        self.last_used_at = now
+
+    def revoke(self) -> None:
+        ApiToken.objects.filter(pk=self.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        self.refresh_from_db(fields=["revoked_at"])
