@@ -251,3 +251,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# The JSON API (cspi/api.py). Its rate limits count in this cache: per process in memory by
+# default; set CACHE_URL (redis://…) so that every web process shares one count.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("CACHE_URL", ""),
+        }
+        if env_str("CACHE_URL", "")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+API_RATE_LIMIT_TOKEN = env_str("API_RATE_LIMIT_TOKEN", "120/min")
+API_RATE_LIMIT_ANONYMOUS = env_str("API_RATE_LIMIT_ANONYMOUS", "30/min")
+# How many proxies of ours sit in front of the app and append to X-Forwarded-For. 0: the client
+# address is REMOTE_ADDR and X-Forwarded-For (which anyone can write) is ignored.
+TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT", "0"))
+# Swagger UI for /api/v1/docs comes from django-ninja's static files, not a CDN.
+INSTALLED_APPS += ["ninja"]

@@ -1,0 +1,61 @@
+"""The JSON API v1 (the contract: API.md), mounted at /api/v1/: its root, error answers and
+routers. Shared pieces (token auth, rate limits, body reading) are in `cspi/api_base.py`.
+
+The docs page (/api/v1/docs) loads Swagger UI from our own static files ("ninja" is an
+installed app for that), so it works under the site's Content-Security-Policy unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, Throttled, ValidationError
+
+from benchmarks.api import router as benchmarks_router
+from cspi.api_base import SubmissionRejected, TokenAuth, TokenThrottle
+from reports.api import router as reports_router
+from survey.api import router as survey_router
+
+api = NinjaAPI(
+    title="CSPI Benchmark API",
+    version="1",
+    urls_namespace="api-v1",
+    auth=TokenAuth(),
+    throttle=[TokenThrottle()],
+    description="Submit CSPI survey answers, read scores, peer benchmarks and PDF reports.",
+)
+
+
+@api.exception_handler(SubmissionRejected)
+def _submission_rejected(request: HttpRequest, exc: SubmissionRejected) -> HttpResponse:
+    return api.create_response(request, {"errors": exc.errors}, status=400)
+
+
+@api.exception_handler(ValidationError)
+def _invalid_parameters(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = {".".join(str(part) for part in e.get("loc", ())): e["msg"] for e in exc.errors}
+    return api.create_response(request, {"errors": errors}, status=400)
+
+
+@api.exception_handler(Throttled)
+def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    reply = api.create_response(request, {"detail": "Too many requests."}, status=429)
+    if exc.wait is not None:
+        reply["Retry-After"] = str(math.ceil(exc.wait))
+    return reply
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    reply = api.create_response(
+        request, {"detail": "A valid API token is required (Authorization: Bearer …)."}, status=401
+    )
+    reply["WWW-Authenticate"] = "Bearer"
+    return reply
+
+
+api.add_router("", survey_router)
+api.add_router("", benchmarks_router)
+api.add_router("", reports_router)

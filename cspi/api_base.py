@@ -1,0 +1,149 @@
+"""What every route of the JSON API v1 shares: token auth, rate limits, the error shapes and
+the reading of JSON bodies. The API's root is `cspi/api.py`; each app keeps its routes in
+`<app>/api.py`.
+
+Rate limits count requests per token, and per client address for calls without a valid token
+(failed token guesses included), in fixed windows in Django's cache. The client address is
+REMOTE_ADDR unless TRUSTED_PROXY_COUNT says how many proxies of ours append to
+X-Forwarded-For; anything further left in that header was written by the client and is ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from ninja import Schema
+from ninja.errors import HttpError, Throttled
+from ninja.security import HttpBearer
+from ninja.throttling import BaseThrottle
+
+from cspi.models import ApiToken
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+class Detail(Schema):
+    detail: str
+
+
+class Errors(Schema):
+    errors: dict[str, str]
+
+
+class SubmissionRejected(Exception):
+    """A request body that cannot be taken: 400 with every problem named."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+def client_address(request: HttpRequest) -> str:
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies <= 0 or not forwarded:
+        return remote
+    # Each trusted proxy appends the address it received from; the rightmost entries are theirs.
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    return hops[-proxies] if len(hops) >= proxies else (hops[0] if hops else remote)
+
+
+def _parse_rate(rate: str) -> tuple[int, int]:
+    count, _, period = rate.partition("/")
+    seconds = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400}
+    return int(count), seconds[period.strip()]
+
+
+class _Windows:
+    """Fixed-window counters in the cache (atomic `incr`: right across processes with Redis)."""
+
+    _waits = threading.local()  # the throttle objects are shared by every request thread
+
+    @classmethod
+    def hit(cls, key: str, rate: str) -> bool:
+        limit, period = _parse_rate(rate)
+        now = time.time()
+        cache_key = f"api-rate:{key}:{int(now // period)}"
+        cache.add(cache_key, 0, timeout=period + 1)
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:  # the window expired between add and incr
+            cache.add(cache_key, 1, timeout=period + 1)
+            count = 1
+        cls._waits.seconds = math.ceil(period - now % period)
+        return count <= limit
+
+    @classmethod
+    def wait(cls) -> float | None:
+        return getattr(cls._waits, "seconds", None)
+
+
+class TokenThrottle(BaseThrottle):
+    """Per token; calls without one are counted by TokenAuth per address."""
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        token = getattr(request, "auth", None)
+        if not isinstance(token, ApiToken):
+            return True
+        return _Windows.hit(f"token:{token.pk}", settings.API_RATE_LIMIT_TOKEN)
+
+    def wait(self) -> float | None:
+        return _Windows.wait()
+
+
+class AddressThrottle(BaseThrottle):
+    """Per client address, for the endpoints that need no token."""
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        key = f"address:{client_address(request)}"
+        return _Windows.hit(key, settings.API_RATE_LIMIT_ANONYMOUS)
+
+    def wait(self) -> float | None:
+        return _Windows.wait()
+
+
+class TokenAuth(HttpBearer):
+    def __call__(self, request: HttpRequest) -> ApiToken | None:
+        token = super().__call__(request)
+        if token is None and not AddressThrottle().allow_request(request):
+            raise Throttled(wait=_Windows.wait())  # type: ignore[arg-type]
+        return token
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        if not token or len(token) > 200:
+            return None
+        found = ApiToken.for_secret(token)
+        if found is not None:
+            found.used_now()
+        return found
+
+
+def api_token(request: HttpRequest) -> ApiToken:
+    token = request.auth  # type: ignore[attr-defined]
+    assert isinstance(token, ApiToken)
+    return token
+
+
+def json_body(request: HttpRequest) -> dict[str, Any]:
+    """The request's JSON object, read by us so that size and syntax errors get our answers."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_BODY_BYTES or len(request.body) > MAX_BODY_BYTES:
+        raise HttpError(413, f"The body is larger than {MAX_BODY_BYTES // 1024} KiB.")
+    try:
+        data = json.loads(request.body)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise SubmissionRejected({"body": "The body is not valid JSON."}) from None
+    if not isinstance(data, dict):
+        raise SubmissionRejected({"body": "The body must be a JSON object."})
+    return data

@@ -1,0 +1,88 @@
+"""API routes of reports: a response's PDF report, its state, asking for a new one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse, Http404, HttpRequest
+from django.urls import reverse
+from ninja import Router, Schema, Status
+
+from cspi.api_base import Detail
+from reports.models import Report
+from reports.selectors import report_latest
+from reports.services import report_request
+from survey.api import response_for
+from survey.models import Response
+
+router = Router(tags=["reports"])
+
+
+class ReportState(Schema):
+    status: str
+    pdf_url: str | None
+
+
+class ReportNotReady(Schema):
+    status: str
+    detail: str
+
+
+def _state(response: Response, report: Report) -> dict[str, Any]:
+    pdf_url = reverse("api-v1:response_report_pdf", args=[response.public_id])
+    return {"status": report.status, "pdf_url": pdf_url if report.is_ready else None}
+
+
+@router.get(
+    "/responses/{id}/report",
+    response={200: ReportState, 401: Detail, 404: Detail, 429: Detail},
+    url_name="response_report",
+)
+def report_get(request: HttpRequest, id: str) -> dict[str, Any]:
+    response = response_for(request, id)
+    report = report_latest(response=response)
+    if report is None:
+        raise Http404("No report has been asked for.")
+    return _state(response, report)
+
+
+@router.post(
+    "/responses/{id}/report", response={202: ReportState, 401: Detail, 404: Detail, 429: Detail}
+)
+def report_post(request: HttpRequest, id: str) -> Status[dict[str, Any]]:
+    """Queue a new render, unless one is already pending or rendering: then that one answers."""
+    response = response_for(request, id)
+    report = report_latest(response=response)
+    if report is None or report.status in (Report.Status.READY, Report.Status.FAILED):
+        report = report_request(response=response)
+    return Status(202, _state(response, report))
+
+
+@router.get(
+    "/responses/{id}/report.pdf",
+    response={200: None, 401: Detail, 404: Detail, 409: ReportNotReady, 429: Detail},
+    url_name="response_report_pdf",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The PDF report",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def report_pdf(request: HttpRequest, id: str) -> Any:
+    response = response_for(request, id)
+    report = report_latest(response=response)
+    if report is None:
+        raise Http404("No report has been asked for.")
+    if not report.is_ready or not report.file:
+        return Status(409, {"status": report.status, "detail": "The report is not ready."})
+    reply = FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=f"cspi-benchmark-report-{report.finished_at:%Y-%m-%d}.pdf",
+        content_type="application/pdf",
+    )
+    reply["Cache-Control"] = "private, no-store"
+    return reply

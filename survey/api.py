@@ -1,0 +1,229 @@
+"""API routes of the survey: the current bank, submitting answers, reading a scored response."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from cspi.api_base import AddressThrottle, Detail, Errors, SubmissionRejected, api_token, json_body
+from reports.selectors import report_latest
+from scoring.bank import CHOICE_KINDS, NUMBER_KINDS, BankSpec, QuestionSpec
+from survey.answers import number_text
+from survey.models import QuestionBank, Response, ResponseScore
+from survey.selectors import bank_current, bank_spec_for
+from survey.services import response_submit
+
+router = Router(tags=["survey"])
+
+
+class PillarOut(Schema):
+    key: str
+    name: str
+
+
+class OptionOut(Schema):
+    id: int
+    text: str
+
+
+class QuestionOut(Schema):
+    number: int
+    kind: str
+    text: str
+    required: bool
+    pillar: str | None = None
+    options: list[OptionOut] | None = None
+    min: float | None = None
+    max: float | None = None
+    unknown_allowed: bool | None = None
+
+
+class BankOut(Schema):
+    bank: str
+    version: int
+    title: str
+    pillars: list[PillarOut]
+    questions: list[QuestionOut]
+
+
+class Submission(Schema):
+    answers: dict[str, Any]
+
+
+class ScoreOut(Schema):
+    score: float
+    bucket: str
+
+
+class ProfileOut(Schema):
+    region: str
+    industry: str
+    arr_band: str
+
+
+class KpisOut(Schema):
+    nrr: float | None
+    retention: float | None
+    nps: float | None
+    customers_per_csm: float | None
+
+
+class ReportLink(Schema):
+    status: str | None
+    url: str
+
+
+class ScoredResponse(Schema):
+    id: str
+    bank_version: int
+    completed_at: datetime
+    profile: ProfileOut
+    overall: ScoreOut
+    pillars: dict[str, ScoreOut]
+    kpis: KpisOut
+    report: ReportLink
+
+
+def responses_visible_to(user: Any) -> QuerySet[Response]:
+    """Completed responses the token's user may read: all for a superuser; for anyone else
+    those of campaigns they own and those they submitted."""
+    completed = Response.objects.filter(status=Response.Status.COMPLETED)
+    if user.is_superuser:
+        return completed
+    return completed.filter(Q(campaign__owner=user) | Q(submitted_by=user))
+
+
+def response_for(request: HttpRequest, public_id: str) -> Response:
+    """Someone else's response and a missing one answer the same 404."""
+    response = (
+        responses_visible_to(api_token(request).user)
+        .select_related("bank")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if response is None:
+        raise Http404("No such response.")
+    return response
+
+
+@router.get(
+    "/banks/current",
+    response={200: BankOut, 429: Detail, 503: Detail},
+    auth=None,
+    throttle=[AddressThrottle()],
+    exclude_unset=True,
+)
+def bank_current_get(request: HttpRequest) -> dict[str, Any]:
+    bank = _published_bank()
+    spec = bank_spec_for(bank=bank)
+    return {
+        "bank": spec.key,
+        "version": spec.version,
+        "title": spec.title,
+        "pillars": [{"key": p.key, "name": p.name} for p in spec.pillars],
+        "questions": [_question(q) for q in spec.questions],
+    }
+
+
+def _published_bank() -> QuestionBank:
+    bank = bank_current()
+    if bank is None:
+        raise HttpError(503, "No question bank is published yet.")
+    return bank
+
+
+def _question(question: QuestionSpec) -> dict[str, Any]:
+    shown: dict[str, Any] = {
+        "number": question.number, "kind": question.kind.value, "text": question.text,
+        "required": question.required, "pillar": question.pillar,
+    }  # fmt: skip
+    if question.kind in CHOICE_KINDS:
+        shown["options"] = [{"id": o.code, "text": o.text} for o in question.options]
+    if question.kind in NUMBER_KINDS:
+        shown["min"] = _number(number_text(question.min_value))
+        shown["max"] = _number(number_text(question.max_value))
+        shown["unknown_allowed"] = question.unknown_allowed
+    return shown
+
+
+def _number(text: str) -> int | float | None:
+    if not text:
+        return None
+    return int(text) if text.lstrip("-").isdigit() else float(text)
+
+
+@router.post(
+    "/responses",
+    response={201: ScoredResponse, 400: Errors, 401: Detail, 413: Detail, 429: Detail},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": Submission.model_json_schema()}},
+        }
+    },
+)
+def response_create(request: HttpRequest) -> Status[dict[str, Any]]:
+    body = json_body(request)
+    unknown = {key: "Unknown field: send only “answers”." for key in body if key != "answers"}
+    answers = body.get("answers")
+    if not isinstance(answers, dict):
+        answers = {}
+        unknown["answers"] = "Give “answers”: an object keyed by question number."
+    if unknown:
+        raise SubmissionRejected(unknown)
+    result = response_submit(
+        bank=_published_bank(), answers=answers, submitted_by=api_token(request).user
+    )
+    if result.response is None:
+        raise SubmissionRejected(result.errors)
+    return Status(201, scored_response(result.response))
+
+
+@router.get(
+    "/responses/{id}", response={200: ScoredResponse, 401: Detail, 404: Detail, 429: Detail}
+)
+def response_get(request: HttpRequest, id: str) -> dict[str, Any]:
+    return scored_response(response_for(request, id))
+
+
+def scored_response(response: Response) -> dict[str, Any]:
+    """The Scored response of API.md, from the kept scores (against the bank they were scored
+    on, whose version is `bank_version`)."""
+    stored = ResponseScore.objects.select_related("bank").get(response=response)
+    spec = bank_spec_for(bank=stored.bank)
+    report = report_latest(response=response)
+    return {
+        "id": response.public_id,
+        "bank_version": stored.bank.version,
+        "completed_at": response.completed_at,
+        "profile": {
+            "region": response.region, "industry": response.industry,
+            "arr_band": response.arr_band,
+        },
+        "overall": _score(spec, stored.overall, stored.overall_bucket),
+        "pillars": {
+            row.pillar_key: _score(spec, row.score, row.bucket) for row in stored.pillars.all()
+        },
+        "kpis": {
+            key: None if value is None else float(value)
+            for key, value in (
+                ("nrr", stored.nrr), ("retention", stored.retention), ("nps", stored.nps),
+                ("customers_per_csm", stored.customers_per_csm),
+            )
+        },
+        "report": {
+            "status": report.status if report else None,
+            "url": reverse("api-v1:response_report", args=[response.public_id]),
+        },
+    }  # fmt: skip
+
+
+def _score(spec: BankSpec, score: Any, bucket_key: str) -> dict[str, Any]:
+    names = {bucket.key: bucket.name for bucket in spec.buckets}
+    return {"score": float(score), "bucket": names.get(bucket_key, bucket_key)}
