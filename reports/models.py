@@ -78,3 +78,31 @@ class Report(models.Model):
             self.Status.READY: "Your PDF report is ready.",
             self.Status.FAILED: "We could not produce your PDF report. Our team has been told.",
         }[self.Status(self.status)]
+
+
+class CampaignArchive(models.Model):
+    """All ready PDFs of a campaign in one ZIP, built by a worker, with its progress."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Queued"
+        BUILDING = "building", "Being built"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    token = models.CharField(max_length=64, unique=True, default=new_report_token, editable=False)
+    campaign = models.ForeignKey(
+        "survey.Campaign", on_delete=models.CASCADE, related_name="archives"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(default=0, help_text="PDFs to put in.")
+    done = models.PositiveIntegerField(default=0, help_text="PDFs put in so far.")
+    error = models.TextField(blank=True)
+    file = models.FileField(upload_to="archives/", blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"archive of campaign {self.campaign_id} ({self.status})"

@@ -3,11 +3,34 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
+
+
+def file_store_from_path(name: str, source: Path, storage: Storage = default_storage) -> str:
+    """Like `file_store_atomically`, for a file built on disk (too big to hold in memory)."""
+    if isinstance(storage, FileSystemStorage):
+        target = Path(storage.path(name))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.part-")
+        try:
+            with os.fdopen(handle, "wb") as out, source.open("rb") as data:
+                shutil.copyfileobj(data, out)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        return name
+    if storage.exists(name):
+        storage.delete(name)
+    with source.open("rb") as data:
+        return storage.save(name, File(data))
 
 
 def file_store_atomically(name: str, data: bytes, storage: Storage = default_storage) -> str:

@@ -2,6 +2,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError, InterfaceError
 
+from reports.archives import archive_build, archive_failed
 from reports.services import report_attempt_failed, report_render, reports_reconcile
 
 # Errors worth another try (database blips, a render cut off by its time limit); others fail
@@ -23,3 +24,12 @@ def render_report(self, report_id: int) -> bool:  # type: ignore[no-untyped-def]
 @shared_task
 def reconcile_reports() -> int:
     return len(reports_reconcile())
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def build_archive(archive_id: int) -> bool:
+    try:
+        return archive_build(archive_id=archive_id)
+    except Exception as error:
+        archive_failed(archive_id=archive_id, error=repr(error))
+        raise

@@ -22,6 +22,21 @@ urlpatterns = [
         name="workspace-campaign-csv",
     ),
     path(
+        "workspace/campaigns/<str:token>/archive/",
+        workspace.archive_new,
+        name="workspace-archive-new",
+    ),
+    path(
+        "workspace/campaigns/<str:token>/archive/status/",
+        workspace.archive_status,
+        name="workspace-archive-status",
+    ),
+    path(
+        "workspace/archives/<str:archive_token>.zip",
+        workspace.archive_download,
+        name="workspace-archive",
+    ),
+    path(
         "workspace/reports/<str:report_token>.pdf",
         workspace.report_download,
         name="workspace-report",

@@ -10,13 +10,17 @@ from datetime import date
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reports.models import Report
+from reports.archives import archive_request
+from reports.models import CampaignArchive, Report
 from survey.campaigns import (
     banks_for_campaigns,
     campaign_create,
@@ -102,6 +106,8 @@ def campaign_detail(request: HttpRequest, token: str) -> HttpResponse:
             "campaign": campaign, "responses": responses, "link": link, "status": status,
             "sort": sort, "is_open": campaign_is_open(campaign),
             "summary": campaign_summary(campaign=campaign),
+            "archive": (archive := campaign.archives.first()),
+            "archive_text": archive_progress_text(archive),
         },
     )  # fmt: skip
 
@@ -137,3 +143,59 @@ def report_download(request: HttpRequest, report_token: str) -> FileResponse:
 
 def _campaign_or_404(request: HttpRequest, token: str) -> Campaign:
     return get_object_or_404(campaigns_visible_to(request.user).select_related("bank"), token=token)
+
+
+@login_required
+@require_POST
+def archive_new(request: HttpRequest, token: str) -> HttpResponse:
+    archive_request(campaign=_campaign_or_404(request, token))
+    return redirect(reverse("survey:workspace-campaign", args=[token]) + "#archive")
+
+
+@login_required
+@require_GET
+@never_cache
+def archive_status(request: HttpRequest, token: str) -> JsonResponse:
+    archive = _campaign_or_404(request, token).archives.first()
+    if archive is None:
+        return JsonResponse({"status": "none"})
+    return JsonResponse(
+        {
+            "status": archive.status,
+            "text": archive_progress_text(archive),
+            "done": archive.done,
+            "total": archive.total,
+            "download_url": reverse("survey:workspace-archive", args=[archive.token])
+            if archive.status == CampaignArchive.Status.READY
+            else None,
+        }
+    )
+
+
+@login_required
+@require_GET
+def archive_download(request: HttpRequest, archive_token: str) -> FileResponse:
+    archive = get_object_or_404(
+        CampaignArchive.objects.select_related("campaign"),
+        token=archive_token,
+        status=CampaignArchive.Status.READY,
+        campaign__in=campaigns_visible_to(request.user),
+    )
+    reply = FileResponse(
+        archive.file.open("rb"), as_attachment=True, content_type="application/zip",
+        filename=f"cspi-reports-{slugify(archive.campaign.client_name) or 'campaign'}.zip",
+    )  # fmt: skip
+    reply["Cache-Control"] = "private, no-store"
+    return reply
+
+
+def archive_progress_text(archive: CampaignArchive | None) -> str:
+    if archive is None:
+        return ""
+    if archive.status == CampaignArchive.Status.READY:
+        return f"The ZIP of {archive.total} PDF{pluralize(archive.total)} is ready."
+    if archive.status == CampaignArchive.Status.FAILED:
+        return "The ZIP could not be built. Try again; our team has been told."
+    if archive.status == CampaignArchive.Status.BUILDING and archive.total:
+        return f"Adding PDFs: {archive.done} of {archive.total}."
+    return "The ZIP is queued."

@@ -48,7 +48,8 @@ def test_consultant_creates_a_campaign_and_downloads_a_clients_pdf(
             client.get_by_role("button", name=label).click()
         expect(client.get_by_text("Overall CSPI score: 14.28")).to_be_visible()
 
-        row = desk.get_by_role("row", name="ada@example.com")
+        responses = desk.get_by_role("table").filter(has_text="PDF report")
+        row = responses.get_by_role("row", name="ada@example.com")
         download_link = row.get_by_role("link", name="Download PDF")
         for _ in range(60):
             desk.reload()
@@ -58,7 +59,14 @@ def test_consultant_creates_a_campaign_and_downloads_a_clients_pdf(
         else:
             raise AssertionError(f"the PDF never became ready:\n{worker.log_tail()}")
         expect(row).to_contain_text("14.28")
+        desk.get_by_role("button", name="Download all PDFs as a ZIP").click()
+        expect(desk.get_by_role("status").filter(has_text="ZIP")).to_have_text(
+            "The ZIP of 1 PDF is ready.", timeout=30_000
+        )
         screenshot(desk, "workspace-campaign")
+        with desk.expect_download() as bundle:
+            desk.get_by_role("link", name="Download the ZIP").click()
+        assert bundle.value.path().read_bytes().startswith(b"PK")
         with desk.expect_download() as download:
             download_link.click()
         assert download.value.path().read_bytes().startswith(b"%PDF")

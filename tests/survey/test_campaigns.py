@@ -179,3 +179,43 @@ def test_the_pool_median_is_withheld_under_k(campaign, spec, consultants):
     page = client.get(f"/workspace/campaigns/{campaign.token}/").content.decode()
 
     assert "fewer than 5 peers" in page[page.index('id="summary-heading"') :]
+
+
+def test_all_pdfs_of_a_campaign_as_one_zip_with_progress(
+    campaign, spec, consultants, tmp_path, settings
+):
+    import zipfile
+
+    from reports.archives import archive_build
+    from reports.models import CampaignArchive
+
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "reports").mkdir()
+    for number, answers in enumerate((EXAMPLE_A, EXAMPLE_B, {**EXAMPLE_A, 3: "c@example.com"})):
+        response = answered_through(Client(), campaign, spec, answers)
+        report = Report.objects.get(response=response)
+        (tmp_path / "reports" / f"{number}.pdf").write_bytes(b"%PDF-" + bytes([48 + number]))
+        Report.objects.filter(pk=report.pk).update(
+            status=Report.Status.READY, file=f"reports/{number}.pdf", finished_at=timezone.now()
+        )
+    owner, other = Client(), Client()
+    owner.force_login(consultants["a"])
+    other.force_login(consultants["b"])
+
+    for _ in range(2):  # a double click queues one ZIP
+        owner.post(f"/workspace/campaigns/{campaign.token}/archive/")
+    archive = CampaignArchive.objects.get()
+    status_url = f"/workspace/campaigns/{campaign.token}/archive/status/"
+    assert owner.get(status_url).json()["status"] == "pending"
+    assert other.get(status_url).status_code == 404
+
+    assert archive_build(archive_id=archive.pk)
+    assert not archive_build(archive_id=archive.pk)  # built once
+
+    state = owner.get(status_url).json()
+    assert (state["status"], state["done"], state["total"]) == ("ready", 3, 3)
+    assert other.get(state["download_url"]).status_code == 404
+    body = b"".join(owner.get(state["download_url"]).streaming_content)  # type: ignore[attr-defined]
+    with zipfile.ZipFile(io.BytesIO(body)) as bundle:
+        contents = sorted(bundle.read(name) for name in bundle.namelist())
+    assert contents == [b"%PDF-0", b"%PDF-1", b"%PDF-2"]

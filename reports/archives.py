@@ -1,0 +1,89 @@
+"""A campaign's PDFs in one ZIP, built by a worker with its progress kept in the database."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import zipfile
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+
+from reports.models import CampaignArchive, Report
+from reports.storage import file_store_from_path
+from survey.models import Campaign
+
+logger = logging.getLogger(__name__)
+
+
+def archive_request(*, campaign: Campaign) -> CampaignArchive:
+    """Queue a ZIP of the campaign's PDFs; one already on its way is returned instead."""
+    with transaction.atomic():
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        waiting = campaign.archives.filter(
+            status__in=[CampaignArchive.Status.PENDING, CampaignArchive.Status.BUILDING]
+        ).first()
+        if waiting is not None:
+            return waiting
+        archive = CampaignArchive.objects.create(campaign=campaign)
+        transaction.on_commit(lambda: _enqueue(archive.pk))
+    return archive
+
+
+def _enqueue(archive_id: int) -> None:
+    from reports.tasks import build_archive
+
+    try:
+        build_archive.delay(archive_id)
+    except Exception:
+        logger.exception("Could not queue archive %s", archive_id)
+
+
+def archive_reports(*, campaign: Campaign) -> list[Report]:
+    """The newest ready report of each response of the campaign."""
+    newest: dict[int, Report] = {}
+    ready = Report.objects.filter(
+        response__campaign=campaign, status=Report.Status.READY
+    ).select_related("response")
+    for report in ready.order_by("response_id", "-generation"):
+        newest.setdefault(report.response_id, report)
+    return list(newest.values())
+
+
+def archive_build(*, archive_id: int) -> bool:
+    """Build the ZIP if it is still waiting (one worker only), counting PDFs as they go in."""
+    claimed = CampaignArchive.objects.filter(
+        pk=archive_id, status=CampaignArchive.Status.PENDING
+    ).update(status=CampaignArchive.Status.BUILDING)
+    if not claimed:
+        return False
+    archive = CampaignArchive.objects.select_related("campaign").get(pk=archive_id)
+    reports = archive_reports(campaign=archive.campaign)
+    CampaignArchive.objects.filter(pk=archive_id).update(total=len(reports), done=0)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "archive.zip"
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as bundle:
+            for number, report in enumerate(reports, 1):
+                with report.file.open("rb") as pdf:
+                    bundle.writestr(_member_name(number, report), pdf.read())
+                CampaignArchive.objects.filter(pk=archive_id).update(done=F("done") + 1)
+        name = file_store_from_path(f"archives/{archive.token}.zip", path)
+    CampaignArchive.objects.filter(pk=archive_id).update(
+        status=CampaignArchive.Status.READY, file=name, finished_at=timezone.now()
+    )
+    return True
+
+
+def archive_failed(*, archive_id: int, error: str) -> None:
+    CampaignArchive.objects.filter(pk=archive_id).update(
+        status=CampaignArchive.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+def _member_name(number: int, report: Report) -> str:
+    # PDFs are stored already compressed; names come from the respondent's address, made safe.
+    who = slugify(report.response.email.split("@")[0]) or "respondent"
+    return f"{number:03d}-{who}-{report.finished_at:%Y-%m-%d}.pdf"
