@@ -27,7 +27,7 @@ class ApiClient:
         self.headers = {"Authorization": f"Bearer {secret}"} if secret else {}
 
     def get(self, path: str, **extra: Any) -> Any:
-        return self.client.get(f"/api/v1{path}", headers={**self.headers, **extra})
+        return self.client.get(f"/api/v1{path}", headers=self.headers, **extra)
 
     def post(self, path: str, data: Any = None, raw: bytes | None = None, **extra: Any) -> Any:
         import json
@@ -35,7 +35,7 @@ class ApiClient:
         body = raw if raw is not None else json.dumps(data if data is not None else {})
         return self.client.post(
             f"/api/v1{path}", body, content_type="application/json",
-            headers={**self.headers, **extra},
+            headers=self.headers, **extra,
         )  # fmt: skip
 
 

@@ -69,7 +69,7 @@ def test_last_use_is_written_at_most_once_a_minute(consultant, bank):
 @pytest.mark.parametrize(("method", "path"), [("post", "/responses"), *ENDPOINTS])
 def test_without_a_valid_token_every_endpoint_but_the_bank_is_401(bank, header, method, path):
     client = ApiClient(None)
-    extra = {"Authorization": header} if header else {}
+    extra = {"HTTP_AUTHORIZATION": header} if header else {}
     reply = getattr(client, method)(path.format(id="x"), **extra)
     assert reply.status_code == 401
     assert reply["WWW-Authenticate"] == "Bearer"

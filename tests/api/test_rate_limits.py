@@ -1,0 +1,49 @@
+"""Rate limits: per token, per client address without one; X-Forwarded-For cannot be forged."""
+
+from __future__ import annotations
+
+from tests.api.conftest import ApiClient
+
+
+def test_a_token_over_its_limit_gets_429_with_retry_after(api, bank, settings):
+    settings.API_RATE_LIMIT_TOKEN = "3/min"
+    codes = [api.get("/responses/x").status_code for _ in range(4)]
+    assert codes == [404, 404, 404, 429]
+    reply = api.get("/responses/x")
+    assert reply.status_code == 429
+    assert 1 <= int(reply["Retry-After"]) <= 60
+
+
+def test_anonymous_calls_are_limited_per_address(bank, settings):
+    settings.API_RATE_LIMIT_ANONYMOUS = "2/min"
+    client = ApiClient(None)
+    assert [client.get("/banks/current").status_code for _ in range(3)] == [200, 200, 429]
+    # Token guesses count against the address too.
+    guesser = ApiClient("wrong")
+    assert guesser.get("/responses/x").status_code == 429
+    other = ApiClient(None)
+    assert other.get("/banks/current", REMOTE_ADDR="10.0.0.9").status_code == 200
+
+
+def test_x_forwarded_for_is_ignored_without_trusted_proxies(bank, settings):
+    settings.API_RATE_LIMIT_ANONYMOUS = "2/min"
+    settings.TRUSTED_PROXY_COUNT = 0
+    client = ApiClient(None)
+    codes = [
+        client.get("/banks/current", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(3)
+    ]
+    assert codes == [200, 200, 429]
+
+
+def test_behind_one_trusted_proxy_only_the_address_it_appended_counts(bank, settings):
+    settings.API_RATE_LIMIT_ANONYMOUS = "2/min"
+    settings.TRUSTED_PROXY_COUNT = 1
+    client = ApiClient(None)
+    # The client forges the left part; our proxy appended the real address 198.51.100.7.
+    codes = [
+        client.get("/banks/current", HTTP_X_FORWARDED_FOR=f"1.2.3.{n}, 198.51.100.7").status_code
+        for n in range(3)
+    ]
+    assert codes == [200, 200, 429]
+    assert client.get("/banks/current", HTTP_X_FORWARDED_FOR="198.51.100.8").status_code == 200
