@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("cspi.accounts")),
+    path("workspace/tokens/", include("cspi.tokens")),
     path("", include("survey.urls")),
     path("", include("reports.urls")),
 ]

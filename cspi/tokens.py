@@ -1,0 +1,48 @@
+"""API tokens in the workspace: a consultant issues one (its secret shown once) and revokes it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cspi.models import ApiToken
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label="What the token is for", max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "CRM import"}),
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        _, secret = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
+        form = TokenForm()
+    return render(
+        request,
+        "workspace/tokens.html",
+        {"tokens": ApiToken.objects.filter(user=request.user), "form": form, "secret": secret},
+        status=201 if secret else 200,
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(ApiToken, pk=pk, user=request.user).revoke()
+    return redirect("tokens")
+
+
+urlpatterns = [
+    path("", tokens, name="tokens"),
+    path("<int:pk>/revoke/", token_revoke, name="token-revoke"),
+]
