@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -22,15 +23,17 @@ class TokenForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)  # login_required
     form = TokenForm(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
-        _, secret = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
+        _, secret = ApiToken.issue(user=user, name=form.cleaned_data["name"])
         form = TokenForm()
     return render(
         request,
         "workspace/tokens.html",
-        {"tokens": ApiToken.objects.filter(user=request.user), "form": form, "secret": secret},
+        {"tokens": ApiToken.objects.filter(user=user), "form": form, "secret": secret},
         status=201 if secret else 200,
     )
 
@@ -38,7 +41,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    get_object_or_404(ApiToken, pk=pk, user=request.user).revoke()
+    get_object_or_404(ApiToken, pk=pk, user_id=request.user.pk).revoke()
     return redirect("tokens")
 
 
