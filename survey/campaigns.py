@@ -192,3 +192,12 @@ def _summary_row(name: str, scores: list[Decimal], pool_median: Decimal | None) 
     middle = len(ordered) // 2
     median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
     return SummaryRow(name, tuple(scores), round_half_up(median), pool_median)
+
+
+def campaign_xlsx(*, campaign: Campaign) -> bytes:
+    """The same table as the CSV, as an Excel workbook."""
+    buffer = io.BytesIO()
+    frame = campaign_export_frame(campaign=campaign)
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name="Responses")
+    return buffer.getvalue()

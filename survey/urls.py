@@ -17,7 +17,7 @@ urlpatterns = [
     path("workspace/campaigns/new/", workspace.campaign_new, name="workspace-campaign-new"),
     path("workspace/campaigns/<str:token>/", workspace.campaign_detail, name="workspace-campaign"),
     path(
-        "workspace/campaigns/<str:token>/responses.csv",
+        "workspace/campaigns/<str:token>/responses.<str:extension>",
         workspace.campaign_export,
         name="workspace-campaign-csv",
     ),

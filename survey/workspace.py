@@ -28,6 +28,7 @@ from survey.campaigns import (
     campaign_is_open,
     campaign_responses,
     campaign_summary,
+    campaign_xlsx,
     campaigns_visible_to,
 )
 from survey.models import Campaign, QuestionBank
@@ -112,12 +113,21 @@ def campaign_detail(request: HttpRequest, token: str) -> HttpResponse:
     )  # fmt: skip
 
 
+EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", campaign_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", campaign_xlsx),
+}
+
+
 @login_required
 @require_GET
-def campaign_export(request: HttpRequest, token: str) -> HttpResponse:
+def campaign_export(request: HttpRequest, token: str, extension: str) -> HttpResponse:
     campaign = _campaign_or_404(request, token)
-    reply = HttpResponse(campaign_csv(campaign=campaign), content_type="text/csv; charset=utf-8")
-    filename = f"cspi-campaign-{campaign.created_at:%Y%m%d}-{campaign.pk}.csv"
+    if extension not in EXPORTS:
+        raise Http404("No such export.")
+    content_type, export = EXPORTS[extension]
+    reply = HttpResponse(export(campaign=campaign), content_type=content_type)
+    filename = f"cspi-campaign-{campaign.created_at:%Y%m%d}-{campaign.pk}.{extension}"
     reply["Content-Disposition"] = f'attachment; filename="{filename}"'
     return reply
 

@@ -219,3 +219,23 @@ def test_all_pdfs_of_a_campaign_as_one_zip_with_progress(
     with zipfile.ZipFile(io.BytesIO(body)) as bundle:
         contents = sorted(bundle.read(name) for name in bundle.namelist())
     assert contents == [b"%PDF-0", b"%PDF-1", b"%PDF-2"]
+
+
+def test_the_excel_export_holds_the_same_table_as_the_csv(campaign, spec, consultants):
+    import pandas as pd
+
+    answered_through(Client(), campaign, spec, EXAMPLE_A)
+    client = Client()
+    client.force_login(consultants["a"])
+
+    reply = client.get(f"/workspace/campaigns/{campaign.token}/responses.xlsx")
+    sheet = pd.read_excel(io.BytesIO(reply.content), dtype=str)
+    table = pd.read_csv(
+        io.BytesIO(client.get(f"/workspace/campaigns/{campaign.token}/responses.csv").content),
+        dtype=str,
+    )
+
+    assert reply["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert list(sheet.columns) == list(table.columns)
+    assert sheet.loc[0, "overall"] == "14.28" and sheet.loc[0, "q4"] == "Europe"
+    assert client.get(f"/workspace/campaigns/{campaign.token}/responses.exe").status_code == 404
