@@ -235,6 +235,10 @@ CELERY_TASK_ANNOTATIONS = {
     }
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a long render holds no other report hostage
+# WeasyPrint's native libraries keep about 0.4 MB per render (measured in perf/report_bench.py),
+# so a pool process is replaced after this many tasks, or once it holds this many KiB.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = int(env_str("CELERY_WORKER_MAX_TASKS_PER_CHILD", "200"))
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(env_str("CELERY_WORKER_MAX_MEMORY_PER_CHILD", "400000"))
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
@@ -250,6 +254,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint narrates every step of every render at INFO; its warnings still show.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # The JSON API (cspi/api.py). Its rate limits count in this cache: per process in memory by
