@@ -72,12 +72,11 @@ class _Windows:
         limit, period = _parse_rate(rate)
         now = time.time()
         cache_key = f"api-rate:{key}:{int(now // period)}"
-        cache.add(cache_key, 0, timeout=period + 1)
         try:
-            count = cache.incr(cache_key)
-        except ValueError:  # the window expired between add and incr
-            cache.add(cache_key, 1, timeout=period + 1)
-            count = 1
+            count = cache.incr(cache_key)  # one round trip for every call but a window's first
+        except ValueError:  # the window's first call; another process may open it first
+            opened = cache.add(cache_key, 1, timeout=period + 1)
+            count = 1 if opened else cache.incr(cache_key)
         cls._waits.seconds = math.ceil(period - now % period)
         return count <= limit
 
