@@ -352,8 +352,10 @@ def test_hostile_names_and_bank_text_print_literally_and_fetch_nothing(
     settings.BENCHMARK_K = 5
     hostile = [text.format(port=listener.port) for text in HOSTILE]
     Pillar.objects.filter(bank__key=spec.key, key="segmentation").update(name=hostile[0])
+    # A pillar's name holds at most 80 characters (PostgreSQL enforces it): the long one goes
+    # in the description.
     Pillar.objects.filter(bank__key=spec.key, key="roi").update(
-        name=f"ROI {hostile[2]}", description=hostile[1]
+        name=f"ROI {hostile[1]}", description=hostile[2]
     )
     frozen_caches_clear()
     peers(spec)
