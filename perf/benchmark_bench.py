@@ -48,12 +48,14 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from perf.survey_load import SetupError, database_recreate  # noqa: E402
+
 BANK_FILE = "fixtures/cspi-v1.yaml"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cspi_bench_perf"
 FILL_TARGET_S = 120.0
@@ -61,10 +63,6 @@ SERVICE_TARGET_MS = 20.0
 SPEEDUP_TARGET = 100.0
 KPI_KEYS = ("nrr", "retention", "nps", "customers_per_csm")
 GROUP_COLUMNS = {"all": None, "industry": "industry", "arr_band": "arr_band", "region": "region"}
-
-
-class SetupError(Exception):
-    """Something needed before measuring failed; the run stops with exit status 2."""
 
 
 def parse_args() -> argparse.Namespace:
@@ -98,31 +96,6 @@ def main() -> int:
 
 
 # --- setup ----------------------------------------------------------------------------------
-
-
-def database_recreate(url: str) -> str:
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = unquote(parts.path.lstrip("/"))
-    if parts.scheme not in {"postgres", "postgresql", "pgsql"} or not name:
-        raise SetupError(f"--database-url must be a PostgreSQL URL with a database name: {url}")
-    if "perf" not in name:
-        raise SetupError(
-            f"Refusing to drop database {name!r}: its name must contain 'perf', so that a "
-            "mistyped URL cannot destroy real data."
-        )
-    admin = parts._replace(path="/postgres").geturl()
-    try:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    except psycopg.Error as error:
-        raise SetupError(f"Could not recreate database {name!r}: {error}") from error
-    return name
 
 
 def manage(*args: str) -> None:

@@ -55,10 +55,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from perf.survey_load import SetupError, database_recreate  # noqa: E402
+
 BANK_FILE = REPO / "fixtures" / "cspi-v1.yaml"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cspi_report_perf"
 DEFAULT_BROKER = "redis://127.0.0.1:6379/14"
@@ -69,10 +71,6 @@ MB = 1_000_000
 REGIONS = ("Europe", "North America")
 INDUSTRIES = ("Software and SaaS", "Financial Services")
 BANDS = ("$1M – $5M", "$100M – $500M")
-
-
-class SetupError(Exception):
-    """Something needed before measuring failed; the run stops with exit status 2."""
 
 
 class MeasurementError(Exception):
@@ -180,31 +178,6 @@ def run(args: argparse.Namespace, work: Path, stack: ExitStack) -> None:
 
 def _load_average() -> str:
     return " ".join(f"{load:.2f}" for load in os.getloadavg())
-
-
-def database_recreate(url: str) -> str:
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = unquote(parts.path.lstrip("/"))
-    if parts.scheme not in {"postgres", "postgresql", "pgsql"} or not name:
-        raise SetupError(f"--database-url must be a PostgreSQL URL with a database name: {url}")
-    if "perf" not in name:
-        raise SetupError(
-            f"Refusing to drop database {name!r}: its name must contain 'perf', so that a "
-            "mistyped URL cannot destroy real data."
-        )
-    admin = parts._replace(path="/postgres").geturl()
-    try:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    except psycopg.Error as error:
-        raise SetupError(f"Could not recreate database {name!r}: {error}") from error
-    return name
 
 
 def setup(args: argparse.Namespace, name: str) -> list[Any]:
