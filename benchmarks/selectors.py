@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,13 +22,13 @@ import pandas as pd
 from django.db import connection
 from django.db.models import Q
 
-from benchmarks.groups import Comparison, GroupKey
+from benchmarks.groups import Comparison, GroupKey, RespondentValues
 from benchmarks.index import DIMENSIONS, PeerIndex
 from benchmarks.models import PoolEntry, PoolState, ResponseBenchmark
 from benchmarks.percentiles import MEDIAN, CountedSample, shown
-from benchmarks.pool import PoolMember
+from benchmarks.pool import PoolMember, hundredths
 from benchmarks.stored import comparison_from_json
-from survey.models import Response
+from survey.models import Response, ResponseScore
 
 KPI_KEYS = ("nrr", "retention", "nps", "customers_per_csm")
 POOL_STATE_ID = 1
@@ -227,3 +227,25 @@ def pool_medians(*, k: int) -> PoolMedians | None:
                 zip(live.pillar_keys, medians[1 : 1 + len(live.pillar_keys)], strict=True)
             ),
         )
+
+
+def respondent_values(*, response: Response, layout: Sequence[str]) -> RespondentValues | None:
+    """A completed response's kept values in hundredths, in the pool's pillar order; None when
+    it was scored against other pillars (not comparable)."""
+    score = ResponseScore.objects.filter(response=response).first()
+    if score is None:
+        return None
+    pillars = {row.pillar_key: hundredths(row.score) for row in score.pillars.all()}
+    if set(pillars) != set(layout):
+        return None
+    overall = hundredths(score.overall)
+    assert overall is not None
+    return RespondentValues(
+        email=response.email,
+        industry=response.industry or None,
+        arr_band=response.arr_band or None,
+        region=response.region or None,
+        overall_hundredths=overall,
+        pillar_hundredths=tuple(pillars[pillar] or 0 for pillar in layout),
+        kpi_hundredths=tuple(hundredths(getattr(score, kpi)) for kpi in KPI_KEYS),
+    )

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from benchmarks.groups import GroupKey, RespondentValues
+from benchmarks.groups import GroupKey
 from benchmarks.models import PoolEntry, PoolState, ResponseBenchmark
 from benchmarks.pool import email_key, hundredths
 from benchmarks.selectors import (
@@ -23,6 +23,7 @@ from benchmarks.selectors import (
     pool_entry_of,
     pool_member,
     pool_state,
+    respondent_values,
 )
 from benchmarks.stored import comparison_to_json
 from survey.models import PillarScore, Response, ResponseScore
@@ -104,7 +105,7 @@ def benchmark_compute(*, response: Response) -> ResponseBenchmark | None:
     """
     peer_pool_ensure_current()
     with peer_index_current() as live:
-        respondent = _respondent_values(response, live.pillar_keys)
+        respondent = respondent_values(response=response, layout=live.pillar_keys)
         if respondent is None:
             return None
         own = pool_entry_of(email_key=email_key(response.email), seq=live.seq)
@@ -274,23 +275,3 @@ def _values(entry: PoolEntry | None) -> tuple[object, ...] | None:
         entry.response_id, entry.industry, entry.arr_band, entry.region, entry.overall,
         tuple(entry.pillars), *(getattr(entry, kpi) for kpi in KPI_KEYS),
     )  # fmt: skip
-
-
-def _respondent_values(response: Response, layout: Sequence[str]) -> RespondentValues | None:
-    score = ResponseScore.objects.filter(response=response).first()
-    if score is None:
-        return None
-    pillars = {row.pillar_key: hundredths(row.score) for row in score.pillars.all()}
-    if set(pillars) != set(layout):
-        return None
-    overall = hundredths(score.overall)
-    assert overall is not None
-    return RespondentValues(
-        email=response.email,
-        industry=response.industry or None,
-        arr_band=response.arr_band or None,
-        region=response.region or None,
-        overall_hundredths=overall,
-        pillar_hundredths=tuple(pillars[pillar] or 0 for pillar in layout),
-        kpi_hundredths=tuple(hundredths(getattr(score, kpi)) for kpi in KPI_KEYS),
-    )

@@ -409,23 +409,11 @@ def compare_measured(respondents: list[Any]) -> dict[str, Any]:
 
 def respondent_values(response: Any, pillar_keys: Sequence[str]) -> Any:
     """The response's kept values in hundredths, as the service reads them."""
-    from benchmarks.groups import RespondentValues
-    from benchmarks.pool import hundredths
-    from survey.models import ResponseScore
+    from benchmarks.selectors import respondent_values as kept_values
 
-    score = ResponseScore.objects.get(response=response)
-    pillars = {row.pillar_key: hundredths(row.score) for row in score.pillars.all()}
-    overall = hundredths(score.overall)
-    assert overall is not None
-    return RespondentValues(
-        email=response.email,
-        industry=response.industry or None,
-        arr_band=response.arr_band or None,
-        region=response.region or None,
-        overall_hundredths=overall,
-        pillar_hundredths=tuple(pillars[key] or 0 for key in pillar_keys),
-        kpi_hundredths=tuple(hundredths(getattr(score, kpi)) for kpi in KPI_KEYS),
-    )
+    values = kept_values(response=response, layout=pillar_keys)
+    assert values is not None, f"response {response.pk} is not comparable"
+    return values
 
 
 # --- 5. the naive baseline ------------------------------------------------------------------
