@@ -52,11 +52,12 @@ _live_lock = threading.Lock()
 
 
 @contextmanager
-def peer_index_current() -> Iterator[LiveIndex]:
+def peer_index_current(state: PoolState | None = None) -> Iterator[LiveIndex]:
     """This process's index, brought up to the pool's latest change number, held for reading
-    (another thread of this process waits rather than change it mid-comparison)."""
+    (another thread of this process waits rather than change it mid-comparison). `state`: the
+    pool's state if the caller has just read it."""
     global _live
-    state = pool_state()
+    state = state or pool_state()
     with _live_lock:
         live = _live
         if (

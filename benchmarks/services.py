@@ -87,14 +87,16 @@ def peer_pool_prune(*, keep_changes: int = 10_000) -> int:
     return deleted
 
 
-def peer_pool_ensure_current() -> None:
-    """Rebuild when the pool was built under other settings or for another bank's pillars."""
+def peer_pool_ensure_current() -> PoolState:
+    """Rebuild when the pool was built under other settings or for another bank's pillars.
+    Returns the pool's state as it now stands."""
     state = pool_state()
     if _layout_outdated(state):
         with transaction.atomic():
             state = _state_locked()
             if _layout_outdated(state):
                 _rebuild(state)
+    return state
 
 
 def benchmark_compute(*, response: Response) -> ResponseBenchmark | None:
@@ -103,8 +105,7 @@ def benchmark_compute(*, response: Response) -> ResponseBenchmark | None:
     None when the response cannot be compared (its scores are for pillars the pool's bank does
     not have).
     """
-    peer_pool_ensure_current()
-    with peer_index_current() as live:
+    with peer_index_current(peer_pool_ensure_current()) as live:
         respondent = respondent_values(response=response, layout=live.pillar_keys)
         if respondent is None:
             return None
