@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db import connections, router
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models.expressions import Col
 from django.utils import timezone
 
+from cspi.rows import RowReader
 from scoring.bank import BankSpec, BucketSpec, Kind, OptionSpec, PillarSpec, QuestionSpec, Scoring
 from scoring.meanings import bucket_meaning
 from scoring.plan import PillarPlan, next_bucket_plan
@@ -77,19 +73,12 @@ def _bank_spec_load(bank: QuestionBank) -> BankSpec:
     )
 
 
-# The hottest query of the product (every survey page and save). Written out, with the field
-# converters looked up once per connection, it skips the ORM's query compilation and raw()'s
-# column matching, which together cost about as much as the database round trip itself.
-_RESPONSE_FIELDS = tuple(Response._meta.concrete_fields)
-_RESPONSE_ATTNAMES = [field.attname for field in _RESPONSE_FIELDS]
+# The hottest query of the product (every survey page and save). Written out (cspi.rows), it
+# skips the ORM's query compilation and raw()'s column matching, which together cost about as
+# much as the database round trip itself.
+_RESPONSE_ROWS = RowReader(Response)
 RESPONSE_BY_TOKEN_SQL = "SELECT {} FROM {} WHERE {} = %s".format(
-    ", ".join(f.column for f in _RESPONSE_FIELDS),
-    Response._meta.db_table,
-    Response._meta.get_field("token").column,
-)
-_Converters = tuple[int, Col, list[Callable[..., Any]]]
-_response_converters: weakref.WeakKeyDictionary[BaseDatabaseWrapper, list[_Converters]] = (
-    weakref.WeakKeyDictionary()
+    _RESPONSE_ROWS.columns(), _RESPONSE_ROWS.table, _RESPONSE_ROWS.column("token")
 )
 
 
@@ -100,29 +89,9 @@ def response_by_token(*, token: str) -> Response | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    values = list(row)
-    for index, column, converters in _converters_for(connection):
-        for converter in converters:
-            values[index] = converter(values[index], column, connection)
-    response = Response.from_db(connection.alias, _RESPONSE_ATTNAMES, values)
+    response = _RESPONSE_ROWS.read(connection, row)
     response.bank = bank_by_id(bank_id=response.bank_id)
     return response
-
-
-def _converters_for(connection: BaseDatabaseWrapper) -> list[_Converters]:
-    """What the ORM would apply to each column read from this connection (dates, JSON, ...)."""
-    found = _response_converters.get(connection)
-    if found is None:
-        found = []
-        for index, field in enumerate(_RESPONSE_FIELDS):
-            column = field.get_col(Response._meta.db_table)
-            converters = connection.ops.get_db_converters(column) + column.get_db_converters(
-                connection
-            )
-            if converters:
-                found.append((index, column, converters))
-        _response_converters[connection] = found
-    return found
 
 
 # Banks by primary key, for this process; only published and archived ones, which never change.
