@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+
+import pytest
+import redis
+
 from tests.api.conftest import ApiClient
 
 
@@ -47,3 +53,35 @@ def test_behind_one_trusted_proxy_only_the_address_it_appended_counts(bank, sett
     ]
     assert codes == [200, 200, 429]
     assert client.get("/banks/current", HTTP_X_FORWARDED_FOR="198.51.100.8").status_code == 200
+
+
+def redis_url() -> str:
+    """A Redis this machine runs (CI does), or the test is skipped: a laptop may have none."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        pytest.skip(f"no Redis at {url}")
+    return url
+
+
+def test_with_redis_every_process_counts_in_one_window(bank, settings):
+    url = redis_url()
+    prefix = f"test-{secrets.token_hex(4)}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.API_RATE_LIMIT_ANONYMOUS = "2/min"
+    client = ApiClient(None)
+    assert [client.get("/banks/current").status_code for _ in range(3)] == [200, 200, 429]
+    # The window lives in Redis, where another web process would count too, and expires.
+    server = redis.Redis.from_url(url)
+    (key,) = server.keys(f"{prefix}:*api-rate:address:127.0.0.1:*")
+    assert int(server.get(key) or 0) == 3
+    assert 0 < server.ttl(key) <= 61
+    server.delete(key)
+    assert client.get("/banks/current").status_code == 200
