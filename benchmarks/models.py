@@ -84,6 +84,11 @@ class ResponseBenchmark(models.Model):
         null=True, blank=True, help_text="Peers in 'all respondents'; empty when under K."
     )
     comparison = models.JSONField()
+    # API v1 is a fixed contract, so the answer to GET /api/v1/responses/{id}/benchmark for
+    # this comparison never changes: written once here, it is sent as it is on every read.
+    api_json = models.TextField(
+        blank=True, editable=False, help_text="The API's answer; empty for older comparisons."
+    )
 
     class Meta:
         ordering = ["-computed_at", "-pk"]

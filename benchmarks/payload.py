@@ -1,56 +1,63 @@
 """A comparison as the Benchmark JSON of API.md (`GET /api/v1/responses/{id}/benchmark`).
 
-Numbers become JSON numbers (floats of the 2-decimal values, whose shortest repr shows the
-same digits), not strings. The quartile band and the fallback group are report wording and stay
-out: the API shape is a fixed contract, and a withheld group is exactly key, label,
-enough_peers and n.
+Built from the comparison as kept with the response (`benchmarks.stored`), which is what every
+API read has in hand: no Decimal or dataclass in between. Numbers become JSON numbers (floats of
+the 2-decimal strings, whose shortest repr shows the same digits), not strings. The quartile
+band and the fallback group are report wording and stay out: the API shape is a fixed contract,
+and a withheld group is exactly key, label, enough_peers and n.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+import json
 from typing import Any
 
-from benchmarks.groups import Comparison, GroupComparison, MetricStats
+from benchmarks.groups import Comparison
+from benchmarks.stored import comparison_to_json
 
 
 def comparison_to_api(comparison: Comparison) -> dict[str, Any]:
-    return {"k": comparison.k, "groups": [_group(group) for group in comparison.groups]}
+    return kept_comparison_to_api(comparison_to_json(comparison))
 
 
-def _group(group: GroupComparison) -> dict[str, Any]:
+def kept_comparison_api_json(kept: dict[str, Any]) -> str:
+    """The API answer as sent (plain JSON types only: strings, numbers, booleans, null)."""
+    return json.dumps(kept_comparison_to_api(kept))
+
+
+def kept_comparison_to_api(kept: dict[str, Any]) -> dict[str, Any]:
+    """The API answer for a comparison in its stored JSON form."""
+    return {"k": kept["k"], "groups": [_group(group) for group in kept["groups"]]}
+
+
+def _group(group: dict[str, Any]) -> dict[str, Any]:
     head: dict[str, Any] = {
-        "key": group.key.value,
-        "label": group.label,
-        "enough_peers": group.enough_peers,
-        "n": group.n,
+        "key": group["key"],
+        "label": group["label"],
+        "enough_peers": group["enough_peers"],
+        "n": group["n"],
     }
-    if not group.enough_peers or group.overall is None:
+    if not group["enough_peers"] or group["overall"] is None:
         return head
-    pillars = group.pillars or {}
-    kpis = group.kpis or {}
-    return {
-        **head,
-        "overall": _quartiles_and_rank(group.overall),
-        "pillars": {key: _quartiles_and_rank(stats) for key, stats in pillars.items()},
-        "kpis": {key: _kpi(stats) for key, stats in kpis.items()},
-    }
+    pillars = group["pillars"] or {}
+    kpis = group["kpis"] or {}
+    head["overall"] = _quartiles_and_rank(group["overall"])
+    head["pillars"] = {key: _quartiles_and_rank(stats) for key, stats in pillars.items()}
+    head["kpis"] = {key: _kpi(stats) for key, stats in kpis.items()}
+    return head
 
 
-def _kpi(stats: MetricStats | None) -> dict[str, Any]:
+def _kpi(stats: dict[str, Any] | None) -> dict[str, Any]:
     if stats is None:
         return {"enough_peers": False, "n": None}
-    return {"n": stats.n, **_quartiles_and_rank(stats)}
+    return {"n": stats["n"], **_quartiles_and_rank(stats)}
 
 
-def _quartiles_and_rank(stats: MetricStats) -> dict[str, float | None]:
+def _quartiles_and_rank(stats: dict[str, Any]) -> dict[str, float | None]:
+    rank = stats["percentile_rank"]
     return {
-        "p25": _number(stats.p25),
-        "median": _number(stats.median),
-        "p75": _number(stats.p75),
-        "percentile_rank": _number(stats.percentile_rank),
+        "p25": float(stats["p25"]),
+        "median": float(stats["median"]),
+        "p75": float(stats["p75"]),
+        "percentile_rank": None if rank is None else float(rank),
     }
-
-
-def _number(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)

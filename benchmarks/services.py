@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from benchmarks.groups import GroupKey
 from benchmarks.models import PoolEntry, PoolState, ResponseBenchmark
+from benchmarks.payload import kept_comparison_api_json
 from benchmarks.pool import email_key, hundredths
 from benchmarks.selectors import (
     KPI_KEYS,
@@ -117,13 +118,15 @@ def benchmark_compute(*, response: Response) -> ResponseBenchmark | None:
         )
         seq = live.seq
     everyone = comparison.group(GroupKey.ALL)
+    kept = comparison_to_json(comparison)
     return ResponseBenchmark.objects.create(
         response=response,
         computed_at=timezone.now(),
         pool_seq=seq,
         k=comparison.k,
         pool_size=everyone.n if everyone.enough_peers else None,
-        comparison=comparison_to_json(comparison),
+        comparison=kept,
+        api_json=kept_comparison_api_json(kept),
     )
 
 

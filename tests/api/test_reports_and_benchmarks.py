@@ -6,8 +6,10 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from benchmarks.models import ResponseBenchmark
+from benchmarks.payload import kept_comparison_to_api
 from reports.models import Report
 from tests.api.conftest import ApiClient, submission
+from tests.examples import EXAMPLE_A
 
 
 def submitted(api) -> str:
@@ -22,6 +24,35 @@ def test_benchmark_is_the_stored_comparison_with_four_groups(api, bank):
     assert [g["key"] for g in body["groups"]] == ["all", "industry", "arr_band", "region"]
     alone = body["groups"][0]  # the only respondent: every group withheld
     assert alone == {"key": "all", "label": "All respondents", "enough_peers": False, "n": None}
+
+
+def peers_then_me(api, settings) -> str:
+    """Two earlier respondents (K = 2), then the response whose benchmark is read."""
+    settings.BENCHMARK_K = 2
+    for n in range(3):
+        answers = {**EXAMPLE_A, 3: f"person{n}@example.com", 10: str(90 + n)}
+        rid = api.post("/responses", submission(answers)).json()["id"]
+    return rid
+
+
+def test_benchmark_answer_is_the_kept_comparison_in_numbers(api, bank, settings):
+    rid = peers_then_me(api, settings)
+    body = api.get(f"/responses/{rid}/benchmark").json()
+    kept = ResponseBenchmark.objects.get(response__public_id=rid)
+    assert body == kept_comparison_to_api(kept.comparison)
+    everyone = body["groups"][0]
+    assert (everyone["enough_peers"], everyone["n"]) == (True, 2)
+    assert everyone["overall"]["median"] == float(kept.comparison["groups"][0]["overall"]["median"])
+
+
+def test_a_comparison_kept_before_answers_were_answers_the_same(api, bank, settings):
+    rid = peers_then_me(api, settings)
+    fresh = api.get(f"/responses/{rid}/benchmark").json()
+    ResponseBenchmark.objects.update(api_json="")  # as kept by an earlier version
+    older = api.get(f"/responses/{rid}/benchmark")
+    assert (older.status_code, older["Content-Type"]) == (200, "application/json")
+    assert older.json() == fresh
+    assert ResponseBenchmark.objects.filter(response__public_id=rid).count() == 1  # not remade
 
 
 def test_benchmark_is_computed_when_none_was_kept(api, bank):
