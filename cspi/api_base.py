@@ -184,6 +184,8 @@ def json_body(request: HttpRequest) -> dict[str, Any]:
         data = json.loads(request.body)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise SubmissionRejected({"body": "The body is not valid JSON."}) from None
+    except ValueError:  # an integer of thousands of digits: Python refuses to convert it
+        raise SubmissionRejected({"body": "The body holds a number too long to read."}) from None
     if not isinstance(data, dict):
         raise SubmissionRejected({"body": "The body must be a JSON object."})
     return data

@@ -143,6 +143,8 @@ def number_text(number: Decimal | None) -> str:
 def _text(question: QuestionSpec, value: str) -> ParsedAnswer:
     if not value:
         return NOT_GIVEN
+    if "\x00" in value:  # no database text type can keep it
+        return ParsedAnswer(error="Remove the invisible NUL character from this answer.")
     if question.kind == Kind.EMAIL:
         if len(value) > EMAIL_MAX_LENGTH:
             return ParsedAnswer(error="That e-mail address is too long.")

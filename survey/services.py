@@ -364,8 +364,9 @@ def response_submit(
     stored, errors = submission_parse(spec, answers)
     if errors:
         return SubmitResult(response=None, errors=errors)
-    response = Response.objects.create(bank=bank, submitted_by=submitted_by)
-    response_save_answers(response=response, answers=stored, cleared=set())
+    with transaction.atomic():  # a failed save leaves no half-made response behind
+        response = Response.objects.create(bank=bank, submitted_by=submitted_by)
+        response_save_answers(response=response, answers=stored, cleared=set())
     outcome = response_complete(response=response)
     if not outcome.completed_now:
         Response.objects.filter(pk=response.pk).delete()
@@ -381,7 +382,8 @@ def submission_parse(
     """The stored form of API answers, through the same checks as the survey pages."""
     errors: dict[str, str] = {}
     for key in answers:
-        if not (key.isascii() and key.isdigit()) or spec.question(int(key)) is None:
+        canonical = key.isascii() and key.isdigit() and key == str(int(key))  # "8", not "08"
+        if not canonical or spec.question(int(key)) is None:
             errors[key] = f"There is no question {key[:20]} in this bank."
     stored: dict[str, AnswerValue] = {}
     for question in spec.questions:

@@ -68,3 +68,21 @@ def test_an_oversized_body_is_413(api, bank):
 
 def test_deeply_nested_json_is_refused_not_crashing(api, bank):
     refused(api, None, raw=b'{"answers": {"1": ' + b"[" * 5000 + b"]" * 5000 + b"}}")
+
+
+def test_a_number_of_thousands_of_digits_is_refused_not_crashing(api, bank):
+    raw = b'{"answers": {"8": ' + b"1" * 5000 + b"}}"
+    assert "too long" in refused(api, None, raw=raw)["errors"]["body"]
+
+
+def test_a_nul_character_in_a_text_answer_is_named(api, bank):
+    # PostgreSQL cannot keep U+0000 in text or JSON: refused like any other bad answer.
+    errors = refused(api, submission({**EXAMPLE_A, 1: "Ada\x00Example"}))["errors"]
+    assert errors == {"1": "Remove the invisible NUL character from this answer."}
+
+
+def test_a_question_number_with_a_leading_zero_is_unknown(api, bank):
+    body = submission()
+    body["answers"]["08"] = body["answers"].pop("8")
+    errors = refused(api, body)["errors"]
+    assert "There is no question 08" in errors["08"]

@@ -152,6 +152,15 @@ def test_an_invalid_email_is_refused_with_a_message(client, spec):
     assert 'value="ada@"' in page.content.decode()
 
 
+def test_a_nul_character_is_refused_with_a_message_not_a_crash(client, spec):
+    response = start_survey(client)
+    page = client.post(page_url(response, 1), form_data(spec, 1, {**EXAMPLE_A, 1: "Ada\x00"}))
+    assert page.status_code == 200
+    assert "invisible NUL character" in page.content.decode()
+    response.refresh_from_db()
+    assert "1" not in response.answers
+
+
 def test_an_unknown_option_value_is_refused(client, spec):
     response = start_survey(client)
     data = form_data(spec, 2, EXAMPLE_A)
