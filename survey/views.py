@@ -114,6 +114,8 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("survey:done", token=token)
     if response_is_expired(response=response):
         return _expired(request)
+    if (closed := _closed_campaign(request, response)) is not None:
+        return closed
     request.session[SESSION_DRAFT_KEY] = response.token
     spec = bank_spec_for(bank=response.bank)
     pages = survey_pages(spec)
@@ -129,6 +131,8 @@ def page(request: HttpRequest, token: str, page: int) -> HttpResponse:
         return redirect("survey:done", token=token)
     if response_is_expired(response=response):
         return _expired(request)
+    if (closed := _closed_campaign(request, response)) is not None:
+        return closed
     spec = bank_spec_for(bank=response.bank)
     pages = survey_pages(spec)
     if not 1 <= page <= len(pages):
@@ -314,6 +318,15 @@ def _render_page(
         "action": reverse("survey:page", args=[response.token, current.number]),
     }
     return render(request, "survey/page.html", context, status=status)
+
+
+def _closed_campaign(request: HttpRequest, response: Response) -> HttpResponse | None:
+    """A draft of a campaign that has closed since it was started takes no more answers."""
+    campaign = response.campaign
+    if campaign is None or campaign_is_open(campaign):
+        return None
+    context = {"campaign": campaign}
+    return render(request, "survey/campaign_closed.html", context, status=410)
 
 
 def _expired(request: HttpRequest) -> HttpResponse:

@@ -17,7 +17,7 @@ from survey.campaigns import campaign_create
 from survey.models import Campaign, Response
 from survey.services import response_complete
 from tests.examples import EXAMPLE_A, EXAMPLE_B
-from tests.survey.answering import stored_form
+from tests.survey.answering import form_data, stored_form
 
 
 @pytest.fixture
@@ -68,6 +68,30 @@ def test_a_closed_campaign_says_so_and_stores_nothing(campaign):
 
     assert reply.status_code == 410 and "This survey has closed" in reply.content.decode()
     assert not Response.objects.filter(campaign=campaign).exists()
+
+
+def test_a_draft_started_before_the_campaign_closed_takes_no_more_answers(campaign, spec):
+    # Given: a respondent who started through the link and answered page 1.
+    client = Client()
+    assert client.post(f"/c/{campaign.token}/start/").status_code == 302
+    draft = Response.objects.get(campaign=campaign)
+    first = form_data(spec, 1, EXAMPLE_A)
+    assert client.post(f"/survey/{draft.token}/page/1/", first).status_code == 302
+    draft.refresh_from_db()
+    kept = dict(draft.answers)
+
+    # When: the campaign closes, then the respondent comes back and sends page 2.
+    Campaign.objects.filter(pk=campaign.pk).update(
+        closes_on=timezone.localdate() - timedelta(days=1)
+    )
+    resumed = client.get(f"/survey/{draft.token}/")
+    sent = client.post(f"/survey/{draft.token}/page/2/", form_data(spec, 2, EXAMPLE_A))
+
+    # Then: both pages say the survey has closed, and nothing more was stored.
+    for reply in (resumed, sent):
+        assert reply.status_code == 410 and "This survey has closed" in reply.content.decode()
+    draft.refresh_from_db()
+    assert draft.answers == kept and not draft.is_completed
 
 
 def test_an_unknown_campaign_link_is_not_found(db):
