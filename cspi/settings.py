@@ -211,6 +211,9 @@ REPORT_TIME_LIMIT = int(env_str("REPORT_TIME_LIMIT", "150"))
 REPORT_LEASE_SECONDS = int(env_str("REPORT_LEASE_SECONDS", str(REPORT_TIME_LIMIT + 30)))
 REPORT_MAX_ATTEMPTS = int(env_str("REPORT_MAX_ATTEMPTS", "3"))
 REPORT_QUEUE_GRACE_SECONDS = int(env_str("REPORT_QUEUE_GRACE_SECONDS", "120"))
+# A campaign's ZIP whose build has put no PDF in for this long has lost its worker: it fails,
+# and "download all" starts a new one.
+ARCHIVE_STALL_SECONDS = int(env_str("ARCHIVE_STALL_SECONDS", "300"))
 
 # Celery: the filesystem transport needs no server; production points this at Redis.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")

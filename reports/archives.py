@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import tempfile
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -57,7 +59,7 @@ def archive_build(*, archive_id: int) -> bool:
     """Build the ZIP if it is still waiting (one worker only), counting PDFs as they go in."""
     claimed = CampaignArchive.objects.filter(
         pk=archive_id, status=CampaignArchive.Status.PENDING
-    ).update(status=CampaignArchive.Status.BUILDING)
+    ).update(status=CampaignArchive.Status.BUILDING, progress_at=timezone.now())
     if not claimed:
         return False
     archive = CampaignArchive.objects.select_related("campaign").get(pk=archive_id)
@@ -69,7 +71,9 @@ def archive_build(*, archive_id: int) -> bool:
             for number, report in enumerate(reports, 1):
                 with report.file.open("rb") as pdf:
                     bundle.writestr(_member_name(number, report), pdf.read())
-                CampaignArchive.objects.filter(pk=archive_id).update(done=F("done") + 1)
+                CampaignArchive.objects.filter(pk=archive_id).update(
+                    done=F("done") + 1, progress_at=timezone.now()
+                )
         name = file_store_from_path(f"archives/{archive.token}.zip", path)
     CampaignArchive.objects.filter(pk=archive_id).update(
         status=CampaignArchive.Status.READY, file=name, finished_at=timezone.now()
@@ -81,6 +85,30 @@ def archive_failed(*, archive_id: int, error: str) -> None:
     CampaignArchive.objects.filter(pk=archive_id).update(
         status=CampaignArchive.Status.FAILED, error=error[:2000], finished_at=timezone.now()
     )
+
+
+def archives_reconcile() -> list[int]:
+    """Mend what the queue or a worker lost, so that "download all" never stays stuck: a ZIP
+    still queued after the grace a worker needs to pick it up is queued again; one whose build
+    has put nothing in for ARCHIVE_STALL_SECONDS (its worker died) fails, and the next request
+    starts a new one. Returns the ids queued again."""
+    now = timezone.now()
+    CampaignArchive.objects.filter(
+        status=CampaignArchive.Status.BUILDING,
+        progress_at__lt=now - timedelta(seconds=settings.ARCHIVE_STALL_SECONDS),
+    ).update(
+        status=CampaignArchive.Status.FAILED,
+        error="The worker building it stopped before it was done.",
+        finished_at=now,
+    )
+    lost = CampaignArchive.objects.filter(
+        status=CampaignArchive.Status.PENDING,
+        requested_at__lt=now - timedelta(seconds=settings.REPORT_QUEUE_GRACE_SECONDS),
+    )
+    archive_ids = list(lost.values_list("pk", flat=True))
+    for archive_id in archive_ids:
+        _enqueue(archive_id)
+    return archive_ids
 
 
 def _member_name(number: int, report: Report) -> str:

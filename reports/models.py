@@ -99,6 +99,9 @@ class CampaignArchive(models.Model):
     error = models.TextField(blank=True)
     file = models.FileField(upload_to="archives/", blank=True)
     requested_at = models.DateTimeField(auto_now_add=True)
+    progress_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the worker last put a PDF in (or started)."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

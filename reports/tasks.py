@@ -2,7 +2,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError, InterfaceError
 
-from reports.archives import archive_build, archive_failed
+from reports.archives import archive_build, archive_failed, archives_reconcile
 from reports.services import report_attempt_failed, report_render, reports_reconcile
 
 # Errors worth another try (database blips, a render cut off by its time limit); others fail
@@ -23,7 +23,8 @@ def render_report(self, report_id: int) -> bool:  # type: ignore[no-untyped-def]
 
 @shared_task
 def reconcile_reports() -> int:
-    return len(reports_reconcile())
+    """Reports and campaign ZIPs the queue or a worker lost (every minute, by beat)."""
+    return len(reports_reconcile()) + len(archives_reconcile())
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

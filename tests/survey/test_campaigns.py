@@ -245,6 +245,38 @@ def test_all_pdfs_of_a_campaign_as_one_zip_with_progress(
     assert contents == [b"%PDF-0", b"%PDF-1", b"%PDF-2"]
 
 
+def test_a_zip_lost_by_the_queue_or_its_worker_never_blocks_download_all(campaign, consultants):
+    from reports.archives import archives_reconcile
+    from reports.models import CampaignArchive
+
+    owner = Client()
+    owner.force_login(consultants["a"])
+    ask = f"/workspace/campaigns/{campaign.token}/archive/"
+    owner.post(ask)
+    queued = CampaignArchive.objects.get()
+    assert archives_reconcile() == []  # just asked for: a worker has time to pick it up
+
+    # The queue lost it: queued again once the grace has passed.
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    CampaignArchive.objects.filter(pk=queued.pk).update(requested_at=an_hour_ago)
+    assert archives_reconcile() == [queued.pk]
+
+    # Its worker died while building: a live build is left alone, a stalled one fails ...
+    CampaignArchive.objects.filter(pk=queued.pk).update(
+        status=CampaignArchive.Status.BUILDING, progress_at=timezone.now()
+    )
+    assert archives_reconcile() == []
+    assert CampaignArchive.objects.get().status == CampaignArchive.Status.BUILDING
+    CampaignArchive.objects.filter(pk=queued.pk).update(progress_at=an_hour_ago)
+    archives_reconcile()
+    stalled = CampaignArchive.objects.get()
+    assert stalled.status == CampaignArchive.Status.FAILED and "stopped" in stalled.error
+
+    # ... and "download all" starts a new ZIP.
+    owner.post(ask)
+    assert CampaignArchive.objects.filter(status=CampaignArchive.Status.PENDING).count() == 1
+
+
 def test_the_excel_export_holds_the_same_table_as_the_csv(campaign, spec, consultants):
     import pandas as pd
 
