@@ -141,8 +141,10 @@ def _published_bank() -> QuestionBank:
 def _question(question: QuestionSpec) -> dict[str, Any]:
     shown: dict[str, Any] = {
         "number": question.number, "kind": question.kind.value, "text": question.text,
-        "required": question.required, "pillar": question.pillar,
+        "required": question.required,
     }  # fmt: skip
+    if question.pillar:  # profile questions score on no pillar: no key, as in API.md
+        shown["pillar"] = question.pillar
     if question.kind in CHOICE_KINDS:
         shown["options"] = [{"id": o.code, "text": o.text} for o in question.options]
     if question.kind in NUMBER_KINDS:

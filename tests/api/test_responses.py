@@ -24,9 +24,10 @@ def test_current_bank_needs_no_token_and_lists_options_with_ids(bank):
     assert by_number[15]["options"][0]["id"] == 1501
     assert by_number[10] == {
         "number": 10, "kind": "percent", "text": by_number[10]["text"], "required": True,
-        "pillar": None, "min": 0, "max": 300, "unknown_allowed": True,
+        "min": 0, "max": 300, "unknown_allowed": True,
     }  # fmt: skip
     assert "options" not in by_number[1]
+    assert by_number[15]["pillar"] == "alignment"
 
 
 @pytest.mark.parametrize("example", ["A", "B"])
