@@ -95,3 +95,7 @@ class BankSpec:
 
     def question_for_role(self, role: str) -> QuestionSpec | None:
         return next((q for q in self.questions if q.role == role), None)
+
+    def bucket_name(self, key: str) -> str:
+        """What people read for a stored bucket key ("Undeveloped" for "undeveloped")."""
+        return next((bucket.name for bucket in self.buckets if bucket.key == key), key)

@@ -227,5 +227,4 @@ def scored_response(response: Response) -> dict[str, Any]:
 
 
 def _score(spec: BankSpec, score: Any, bucket_key: str) -> dict[str, Any]:
-    names = {bucket.key: bucket.name for bucket in spec.buckets}
-    return {"score": float(score), "bucket": names.get(bucket_key, bucket_key)}
+    return {"score": float(score), "bucket": spec.bucket_name(bucket_key)}

@@ -104,7 +104,7 @@ def _export_row(spec: BankSpec, response: Response, score: ResponseScore | None)
         response.public_id, response.status, _cell(email_key(response.email)),
         response.completed_at.isoformat() if response.completed_at else "",
         _cell(response.region), _cell(response.industry), _cell(response.arr_band),
-        score.overall if score else None, score.overall_bucket if score else "",
+        score.overall if score else None, spec.bucket_name(score.overall_bucket) if score else "",
         *[pillars.get(pillar.key) for pillar in spec.pillars],
         *[(getattr(score, kpi) if score else None)
           for kpi in ("nrr", "retention", "nps", "customers_per_csm")],

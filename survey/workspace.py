@@ -32,6 +32,7 @@ from survey.campaigns import (
     campaigns_visible_to,
 )
 from survey.models import Campaign, QuestionBank
+from survey.selectors import bank_spec_for
 
 SORTS = {
     "completed": "-completed_at",
@@ -106,6 +107,7 @@ def campaign_detail(request: HttpRequest, token: str) -> HttpResponse:
         {
             "campaign": campaign, "responses": responses, "link": link, "status": status,
             "sort": sort, "is_open": campaign_is_open(campaign),
+            "bucket_name": bank_spec_for(bank=campaign.bank).bucket_name,
             "summary": campaign_summary(campaign=campaign),
             "archive": (archive := campaign.archives.first()),
             "archive_text": archive_progress_text(archive),

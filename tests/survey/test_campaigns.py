@@ -172,6 +172,9 @@ def test_the_csv_holds_the_stored_scores_and_neutralises_formulas(campaign, spec
         for pillar in score.pillars.all():
             assert row[f"pillar_{pillar.pillar_key}"] == str(pillar.score)
     assert rows[a.public_id]["overall"] == "14.28"
+    assert (rows[a.public_id]["overall_bucket"], rows[b.public_id]["overall_bucket"]) == (
+        "Undeveloped", "Expanding",
+    )  # fmt: skip
     assert rows[a.public_id]["q4"] == "Europe"
     assert rows[b.public_id]["q1"].startswith("'=")  # shown as text, never run as a formula
 
