@@ -7,12 +7,16 @@ admin, which needs staff status, never lets them in; administrators are staff.
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django import forms
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
+from django.db.models import Q
+from django.http import HttpRequest
 from django.urls import path, reverse, reverse_lazy
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -28,6 +32,29 @@ class EmailAuthenticationForm(AuthenticationForm):
         if self.cleaned_data.get("username"):
             self.cleaned_data["username"] = self.cleaned_data["username"].strip().lower()
         return super().clean()
+
+
+class EmailBackend(ModelBackend):
+    """Sign-in by e-mail address or username, in any letter case: an account made in Django
+    admin as "Jane@Acme.com" signs in as jane@acme.com. An address two accounts share opens
+    neither."""
+
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None,
+        password: str | None = None, **kwargs: Any,
+    ) -> User | None:  # fmt: skip
+        if not username or password is None:
+            return None
+        found = list(
+            User.objects.filter(Q(username__iexact=username) | Q(email__iexact=username))[:2]
+        )
+        if len(found) != 1:
+            User().set_password(password)  # the same time as a real check: no account probing
+            return None
+        user = found[0]
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
 
 
 def consultant_create(*, email: str, first_name: str = "", last_name: str = "") -> User:

@@ -126,6 +126,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Consultants sign in with their e-mail address and land in their workspace.
+AUTHENTICATION_BACKENDS = ["cspi.accounts.EmailBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "survey:workspace"
 LOGOUT_REDIRECT_URL = "login"

@@ -76,3 +76,68 @@ def test_the_command_refuses_a_bad_or_taken_address():
 def test_the_workspace_asks_anonymous_visitors_to_sign_in():
     reply = Client().get("/workspace/")
     assert reply.status_code == 302 and reply["Location"].startswith("/accounts/login/?next=")
+
+
+def signs_in(email: str, password: str) -> bool:
+    client = Client()
+    reply = client.post("/accounts/login/", {"username": email, "password": password})
+    return reply.status_code == 302 and client.get("/workspace/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_account_made_in_django_admin_signs_in_by_its_address_in_any_case():
+    User.objects.create_user("Jane@Acme.COM", email="Jane@Acme.COM", password="long-pass-123")
+    assert signs_in("jane@acme.com", "long-pass-123")
+    assert signs_in("JANE@acme.com", "long-pass-123")
+    assert not signs_in("jane@acme.com", "wrong-pass-123")
+
+
+@pytest.mark.django_db
+def test_an_address_two_accounts_share_opens_neither():
+    User.objects.create_user("one", email="Shared@Example.com", password="long-pass-123")
+    User.objects.create_user("two", email="shared@example.com", password="long-pass-123")
+    assert not signs_in("shared@example.com", "long-pass-123")
+
+
+@pytest.mark.django_db
+def test_an_administrator_still_signs_in_to_admin_by_username():
+    User.objects.create_superuser("root", "root@example.com", "root-pass-123")
+    client = Client()
+    reply = client.post(
+        "/admin/login/?next=/admin/", {"username": "root", "password": "root-pass-123"}
+    )
+    assert reply.status_code == 302 and client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_signing_out_ends_the_session():
+    user, _ = created_consultant()
+    client = Client()
+    client.force_login(user)
+    assert client.get("/workspace/").status_code == 200
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get("/workspace/")["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_a_forgotten_password_is_reset_through_the_emailed_link():
+    from django.core import mail
+
+    created_consultant("sam@example.com")
+    client = Client()
+    sent = client.post("/accounts/password-reset/", {"email": "Sam@Example.com"}, follow=True)
+    assert sent.status_code == 200
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["sam@example.com"]
+    link = re.search(r"https?://\S+", mail.outbox[0].body)
+    assert link is not None
+    form = client.get("/" + link.group(0).split("://", 1)[1].split("/", 1)[1], follow=True)
+    client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "a-brand-new-pass-9", "new_password2": "a-brand-new-pass-9"},
+    )
+    assert signs_in("sam@example.com", "a-brand-new-pass-9")
+
+    # An address with no account sees the same page, and no e-mail goes out.
+    other = Client().post("/accounts/password-reset/", {"email": "nobody@example.com"}, follow=True)
+    assert other.content == sent.content.replace(b"Sam@Example.com", b"nobody@example.com")
+    assert len(mail.outbox) == 1
