@@ -10,6 +10,7 @@ from datetime import date
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db.models import F, OrderBy
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -34,10 +35,11 @@ from survey.campaigns import (
 from survey.models import Campaign, QuestionBank
 from survey.selectors import bank_spec_for
 
-SORTS = {
-    "completed": "-completed_at",
-    "score": "-score__overall",
-    "started": "-created_at",
+# Newest or best first; responses without the value (in progress) last on every database.
+SORTS: dict[str, tuple[str | OrderBy, ...]] = {
+    "completed": (F("completed_at").desc(nulls_last=True), "-created_at"),
+    "score": (F("score__overall").desc(nulls_last=True), "-created_at"),
+    "started": ("-created_at",),
 }
 
 
@@ -97,7 +99,7 @@ def campaign_detail(request: HttpRequest, token: str) -> HttpResponse:
     campaign = _campaign_or_404(request, token)
     status = request.GET.get("status", "")
     sort = request.GET.get("sort", "completed")
-    responses = campaign_responses(campaign=campaign).order_by(SORTS.get(sort, "-completed_at"))
+    responses = campaign_responses(campaign=campaign).order_by(*SORTS.get(sort, SORTS["completed"]))
     if status in {"in_progress", "completed"}:
         responses = responses.filter(status=status)
     link = request.build_absolute_uri(reverse("survey:campaign", args=[campaign.token]))

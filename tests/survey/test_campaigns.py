@@ -248,6 +248,32 @@ def test_all_pdfs_of_a_campaign_as_one_zip_with_progress(
     assert contents == [b"%PDF-0", b"%PDF-1", b"%PDF-2"]
 
 
+def test_the_campaign_table_sorts_and_filters(campaign, spec, consultants):
+    # Given: A completes (low score), then B (higher score), then someone starts and stops.
+    answered_through(Client(), campaign, spec, EXAMPLE_A)
+    answered_through(Client(), campaign, spec, EXAMPLE_B)
+    assert Client().post(f"/c/{campaign.token}/start/").status_code == 302
+    client = Client()
+    client.force_login(consultants["a"])
+
+    def rows(query: str) -> list[str]:
+        page = client.get(f"/workspace/campaigns/{campaign.token}/?{query}").content.decode()
+        table = page.split('id="summary-heading"')[0]  # the responses, not the summary
+        return re.findall(r'<th scope="row">([^<]*)</th>', table)
+
+    drafted = "Not given yet"
+    assert rows("") == ["bo@example.com", "ada@example.com", drafted]  # newest completion first
+    assert rows("sort=score") == ["bo@example.com", "ada@example.com", drafted]
+    Response.objects.filter(email="ada@example.com").update(
+        completed_at=timezone.now() + timedelta(minutes=5)
+    )
+    assert rows("sort=completed") == ["ada@example.com", "bo@example.com", drafted]
+    assert rows("sort=started") == [drafted, "bo@example.com", "ada@example.com"]
+    assert rows("status=in_progress") == [drafted]
+    assert rows("status=completed&sort=score") == ["bo@example.com", "ada@example.com"]
+    assert rows("sort=nonsense") == rows("sort=completed")  # an unknown order: the default
+
+
 def test_a_zip_lost_by_the_queue_or_its_worker_never_blocks_download_all(campaign, consultants):
     from reports.archives import archives_reconcile
     from reports.models import CampaignArchive
