@@ -52,10 +52,7 @@ def report_get(request: HttpRequest, id: str) -> dict[str, Any]:
 def report_post(request: HttpRequest, id: str) -> Status[dict[str, Any]]:
     """Queue a new render, unless one is already pending or rendering: then that one answers."""
     response = response_for(request, id)
-    report = report_latest(response=response)
-    if report is None or report.status in (Report.Status.READY, Report.Status.FAILED):
-        report = report_request(response=response)
-    return Status(202, _state(response, report))
+    return Status(202, _state(response, report_request(response=response, reuse_waiting=True)))
 
 
 @router.get(

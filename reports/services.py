@@ -24,16 +24,30 @@ from survey.models import Response
 logger = logging.getLogger(__name__)
 
 
+WAITING = (Report.Status.PENDING, Report.Status.RENDERING)
+
+
 def report_request(
     *,
     response: Response,
     purpose: Report.Purpose = Report.Purpose.RESPONDENT,
     benchmark: ResponseBenchmark | None = None,
+    reuse_waiting: bool = False,
 ) -> Report:
     """A new report of the response (the first, or a regeneration: earlier files stay), queued
-    for a worker once this transaction commits."""
+    for a worker once this transaction commits. With `reuse_waiting`, one still pending or
+    rendering is returned instead (decided under the same lock, so two requests at once queue
+    one render)."""
     with transaction.atomic():
         Response.objects.select_for_update().filter(pk=response.pk).first()  # one at a time
+        if reuse_waiting:
+            waiting = (
+                Report.objects.filter(response=response, purpose=purpose)
+                .order_by("-generation")
+                .first()
+            )
+            if waiting is not None and waiting.status in WAITING:
+                return waiting
         latest = Report.objects.filter(response=response, purpose=purpose).aggregate(
             generation=Max("generation")
         )["generation"]

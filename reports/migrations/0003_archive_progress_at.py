@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0002_campaign_archives'),
+        ("reports", "0002_campaign_archives"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaignarchive',
-            name='progress_at',
-            field=models.DateTimeField(blank=True, help_text='When the worker last put a PDF in (or started).', null=True),
+            model_name="campaignarchive",
+            name="progress_at",
+            field=models.DateTimeField(
+                blank=True, help_text="When the worker last put a PDF in (or started).", null=True
+            ),
         ),
     ]
