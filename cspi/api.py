@@ -14,7 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, Throttled, ValidationError
 
 from benchmarks.api import router as benchmarks_router
-from cspi.api_base import SubmissionRejected, TokenAuth, TokenThrottle
+from cspi.api_base import SubmissionRejected, TokenAuth, TokenThrottle, address_limited
 from reports.api import router as reports_router
 from survey.api import router as survey_router
 
@@ -24,6 +24,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=TokenAuth(),
     throttle=[TokenThrottle()],
+    docs_decorator=address_limited,
     description="Submit CSPI survey answers, read scores, peer benchmarks and PDF reports.",
 )
 

@@ -22,7 +22,7 @@ import redis
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Schema
 from ninja.errors import HttpError, Throttled
 from ninja.security import HttpBearer
@@ -141,6 +141,21 @@ class AddressThrottle(BaseThrottle):
 
     def wait(self) -> float | None:
         return _Windows.wait()
+
+
+def address_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The anonymous per-address limit for views outside the API's routes (its OpenAPI document
+    and docs page): 429 with Retry-After, like every route."""
+
+    @functools.wraps(view)
+    def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not AddressThrottle().allow_request(request):
+            reply = JsonResponse({"detail": "Too many requests."}, status=429)
+            reply["Retry-After"] = str(math.ceil(_Windows.wait() or 1))
+            return reply
+        return view(request, *args, **kwargs)
+
+    return limited
 
 
 class TokenAuth(HttpBearer):

@@ -85,3 +85,12 @@ def test_with_redis_every_process_counts_in_one_window(bank, settings):
     assert 0 < server.ttl(key) <= 61
     server.delete(key)
     assert client.get("/banks/current").status_code == 200
+
+
+def test_the_openapi_document_and_docs_are_limited_per_address_too(db, settings):
+    settings.API_RATE_LIMIT_ANONYMOUS = "2/min"
+    client = ApiClient(None)
+    codes = [client.get(path).status_code for path in ("/openapi.json", "/docs", "/openapi.json")]
+    assert codes == [200, 200, 429]
+    reply = client.get("/docs")
+    assert reply.status_code == 429 and 1 <= int(reply["Retry-After"]) <= 60
