@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import F, OrderBy
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -20,7 +21,7 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reports.archives import archive_request
+from reports.archives import archive_reports, archive_request
 from reports.models import CampaignArchive, Report
 from survey.campaigns import (
     banks_for_campaigns,
@@ -162,7 +163,11 @@ def _campaign_or_404(request: HttpRequest, token: str) -> Campaign:
 @login_required
 @require_POST
 def archive_new(request: HttpRequest, token: str) -> HttpResponse:
-    archive_request(campaign=_campaign_or_404(request, token))
+    campaign = _campaign_or_404(request, token)
+    if archive_reports(campaign=campaign):
+        archive_request(campaign=campaign)
+    else:
+        messages.info(request, "No PDF of this campaign is ready yet: there is nothing to zip.")
     return redirect(reverse("survey:workspace-campaign", args=[token]) + "#archive")
 
 

@@ -274,10 +274,28 @@ def test_the_campaign_table_sorts_and_filters(campaign, spec, consultants):
     assert rows("sort=nonsense") == rows("sort=completed")  # an unknown order: the default
 
 
-def test_a_zip_lost_by_the_queue_or_its_worker_never_blocks_download_all(campaign, consultants):
+def test_no_empty_zip_when_no_pdf_is_ready(campaign, spec, consultants):
+    from reports.models import CampaignArchive
+
+    answered_through(Client(), campaign, spec, EXAMPLE_A)  # its report is still pending
+    owner = Client()
+    owner.force_login(consultants["a"])
+    page = owner.post(f"/workspace/campaigns/{campaign.token}/archive/", follow=True)
+    assert "No PDF of this campaign is ready yet" in page.content.decode()
+    assert not CampaignArchive.objects.exists()
+
+
+def test_a_zip_lost_by_the_queue_or_its_worker_never_blocks_download_all(
+    campaign, spec, consultants, tmp_path, settings
+):
     from reports.archives import archives_reconcile
     from reports.models import CampaignArchive
 
+    settings.MEDIA_ROOT = tmp_path
+    response = answered_through(Client(), campaign, spec, EXAMPLE_A)
+    Report.objects.filter(response=response).update(
+        status=Report.Status.READY, file="reports/a.pdf", finished_at=timezone.now()
+    )
     owner = Client()
     owner.force_login(consultants["a"])
     ask = f"/workspace/campaigns/{campaign.token}/archive/"
