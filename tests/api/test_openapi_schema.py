@@ -23,6 +23,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 from cspi.api import api
 from cspi.models import ApiToken
 from tests.api.conftest import submission, user
+from tests.examples import EXAMPLE_A
 
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 
@@ -35,13 +36,20 @@ class LiveApi:
 
 
 @pytest.fixture
-def live_api(live_server: Any, bank: Any) -> LiveApi:
+def live_api(live_server: Any, bank: Any, settings: Any) -> LiveApi:
+    """Three respondents and K = 2, so the last one's benchmark shows groups with statistics."""
+    settings.BENCHMARK_K = 2
     _, secret = ApiToken.issue(user=user("live@example.com"), name="schemathesis")
     headers = {"Authorization": f"Bearer {secret}"}
-    made = requests.post(
-        f"{live_server.url}/api/v1/responses", json=submission(), headers=headers, timeout=30
-    )
-    assert made.status_code == 201, made.text
+    for n in range(3):
+        answers = {**EXAMPLE_A, 3: f"live{n}@example.com", 10: str(90 + n)}
+        made = requests.post(
+            f"{live_server.url}/api/v1/responses",
+            json=submission(answers),
+            headers=headers,
+            timeout=30,
+        )
+        assert made.status_code == 201, made.text
     return LiveApi(url=live_server.url, headers=headers, response_id=made.json()["id"])
 
 
@@ -85,6 +93,8 @@ def test_a_real_response_answers_every_operation_as_documented(
         case = operation.Case(**kwargs)
         reply = case.call_and_validate(headers=live_api.headers, checks=CHECKS)
         called.append((operation.method.upper(), operation.path, reply.status_code))
+        if operation.path.endswith("/benchmark"):  # statistics, not only withheld groups
+            assert reply.json()["groups"][0]["overall"]["median"] is not None
     assert sorted(called) == [
         ("GET", "/api/v1/banks/current", 200),
         ("GET", "/api/v1/responses/{id}", 200),
