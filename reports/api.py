@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 from cspi.api_base import Detail
 from reports.models import Report
 from reports.selectors import report_latest
-from reports.services import report_request
+from reports.services import WAITING, report_request
 from survey.api import response_for
 from survey.models import Response
 
@@ -52,7 +52,7 @@ def report_get(request: HttpRequest, id: str) -> dict[str, Any]:
 def report_post(request: HttpRequest, id: str) -> Status[dict[str, Any]]:
     """Queue a new render, unless one is already pending or rendering: then that one answers."""
     response = response_for(request, id)
-    return Status(202, _state(response, report_request(response=response, reuse_waiting=True)))
+    return Status(202, _state(response, report_request(response=response, unless_latest=WAITING)))
 
 
 @router.get(

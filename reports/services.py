@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -32,22 +33,22 @@ def report_request(
     response: Response,
     purpose: Report.Purpose = Report.Purpose.RESPONDENT,
     benchmark: ResponseBenchmark | None = None,
-    reuse_waiting: bool = False,
+    unless_latest: Collection[str] = (),
 ) -> Report:
     """A new report of the response (the first, or a regeneration: earlier files stay), queued
-    for a worker once this transaction commits. With `reuse_waiting`, one still pending or
-    rendering is returned instead (decided under the same lock, so two requests at once queue
-    one render)."""
+    for a worker once this transaction commits. When the latest report's status is one of
+    `unless_latest`, that report is returned instead: decided under the same lock, so two
+    requests at once queue one render."""
     with transaction.atomic():
         Response.objects.select_for_update().filter(pk=response.pk).first()  # one at a time
-        if reuse_waiting:
-            waiting = (
+        if unless_latest:
+            latest_report = (
                 Report.objects.filter(response=response, purpose=purpose)
                 .order_by("-generation")
                 .first()
             )
-            if waiting is not None and waiting.status in WAITING:
-                return waiting
+            if latest_report is not None and latest_report.status in unless_latest:
+                return latest_report
         latest = Report.objects.filter(response=response, purpose=purpose).aggregate(
             generation=Max("generation")
         )["generation"]

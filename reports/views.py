@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from reports.models import Report
 from reports.selectors import report_for_download, report_latest
-from reports.services import report_download_path, report_request
+from reports.services import WAITING, report_download_path, report_request
 from survey.selectors import response_by_token
 
 NO_REPORT_TEXT = "No PDF report has been asked for."
@@ -41,9 +41,7 @@ def request_report(request: HttpRequest, token: str) -> HttpResponseRedirect:
     response = response_by_token(token=token)
     if response is None or not response.is_completed:
         raise Http404("This survey link is not valid.")
-    latest = report_latest(response=response)
-    if latest is None or latest.status == Report.Status.FAILED:
-        report_request(response=response)
+    report_request(response=response, unless_latest=(*WAITING, Report.Status.READY))
     return redirect(reverse("survey:done", args=[token]) + "#report")
 
 

@@ -148,6 +148,14 @@ def test_a_respondent_without_a_report_can_ask_for_one_once(spec):
     page = client.get(f"/survey/{response.token}/results/").content.decode()
     assert "Your PDF report is queued." in page and "Create my PDF report" not in page
 
+    # A failed one can be asked for again; a ready one is not made twice.
+    Report.objects.filter(response=response).update(status=Report.Status.FAILED)
+    client.post(f"/survey/{response.token}/report/new/")
+    assert Report.objects.filter(response=response).count() == 2
+    Report.objects.filter(response=response).update(status=Report.Status.READY)
+    client.post(f"/survey/{response.token}/report/new/")
+    assert Report.objects.filter(response=response).count() == 2
+
 
 def test_staff_render_a_new_report_after_a_rescore_and_the_old_one_stays(spec, admin_client):
     response = complete(spec, "me@example.com")
