@@ -180,11 +180,18 @@ def campaign_summary(*, campaign: Campaign) -> CampaignSummary | None:
         pool_median = pool.pillars.get(pillar.key) if pool else None
         rows.append(_summary_row(pillar.name, scores, pool_median))
     return CampaignSummary(
-        respondents=tuple(r.email or f"Respondent {n}" for n, r in enumerate(completed, 1)),
+        respondents=tuple(_respondent_label(spec, r, n) for n, r in enumerate(completed, 1)),
         rows=tuple(rows),
         pool_size=pool.n if pool else None,
         k=settings.BENCHMARK_K,
     )
+
+
+def _respondent_label(spec: BankSpec, response: Response, number: int) -> str:
+    """The name they gave (a consultant knows their client's people by name), else the address."""
+    asked = spec.question_for_role("name")
+    name = response.answers.get(str(asked.number)) if asked else None
+    return str(name or response.email or f"Respondent {number}")
 
 
 def _summary_row(name: str, scores: list[Decimal], pool_median: Decimal | None) -> SummaryRow:

@@ -196,6 +196,9 @@ def test_the_campaign_summary_puts_respondents_side_by_side_with_the_pool(
     # A 14.28, B 61.13; their median 37.705 rounds half up; the pool holds just A and B.
     assert cells == ["14.28", "61.13", "37.71", "37.71"]
     assert "(2 peers)" in summary
+    # Each column is headed by the name the respondent gave.
+    heads = re.findall(r'<th scope="col" class="text-end">([^<]+)</th>', summary)
+    assert heads[:2] == ["Ada Example", "Bo Example"]
 
 
 def test_the_pool_median_is_withheld_under_k(campaign, spec, consultants):
