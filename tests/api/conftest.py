@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 
+from cspi.api_base import rate_shares_forget
 from cspi.models import ApiToken
 from tests.examples import EXAMPLE_A
 
@@ -15,8 +16,10 @@ from tests.examples import EXAMPLE_A
 @pytest.fixture(autouse=True)
 def fresh_rate_limits() -> Any:
     cache.clear()
+    rate_shares_forget()
     yield
     cache.clear()
+    rate_shares_forget()
 
 
 class ApiClient:

@@ -8,6 +8,7 @@ import secrets
 import pytest
 import redis
 
+from cspi.api_base import rate_shares_forget
 from tests.api.conftest import ApiClient
 
 
@@ -86,6 +87,12 @@ def test_with_redis_every_process_counts_in_one_window(bank, settings):
     server.delete(key)
     assert client.get("/banks/current").status_code == 200
 
+    # A high limit is taken ten calls at a time, and that window expires too.
+    settings.API_RATE_LIMIT_ANONYMOUS = "1000/min"
+    client.get("/banks/current", REMOTE_ADDR="10.1.1.1")
+    (shared,) = server.keys(f"{prefix}:*api-rate:address:10.1.1.1:*")
+    assert int(server.get(shared) or 0) == 10 and 0 < server.ttl(shared) <= 61
+
 
 def test_the_openapi_document_and_docs_are_limited_per_address_too(db, settings):
     settings.API_RATE_LIMIT_ANONYMOUS = "2/min"
@@ -94,3 +101,25 @@ def test_the_openapi_document_and_docs_are_limited_per_address_too(db, settings)
     assert codes == [200, 200, 429]
     reply = client.get("/docs")
     assert reply.status_code == 429 and 1 <= int(reply["Retry-After"]) <= 60
+
+
+def test_a_high_limit_is_counted_in_shares_and_never_exceeded(api, bank, settings):
+    from django.core.cache import cache
+
+    # 1,000 a minute: each process takes 10 calls at a time from the shared count.
+    settings.API_RATE_LIMIT_TOKEN = "1000/min"
+    assert api.get("/responses/x").status_code == 404
+    (key,) = [k for k in cache._cache if ":api-rate:token:" in k]  # type: ignore[attr-defined]
+    window = key.split(":", 2)[2]
+    assert cache.get(window) == 10
+    for _ in range(9):
+        assert api.get("/responses/x").status_code == 404
+    assert cache.get(window) == 10  # spent from the share, without asking the cache
+    assert api.get("/responses/x").status_code == 404
+    assert cache.get(window) == 20
+
+    # Other processes have taken all but 5 of the window: only those 5 more get through.
+    rate_shares_forget()
+    cache.set(window, 995)
+    codes = [api.get("/responses/x").status_code for _ in range(7)]
+    assert codes == [404] * 5 + [429] * 2
