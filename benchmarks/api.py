@@ -85,7 +85,9 @@ def benchmark_get(request: HttpRequest, id: str) -> HttpResponse:
         raise Http404("No such response.")
     if visible.api_json:
         return HttpResponse(visible.api_json, content_type="application/json")
-    response = Response.objects.get(pk=visible.response_id)
+    response = Response.objects.filter(pk=visible.response_id).first()
+    if response is None:  # deleted since authentication read it
+        raise Http404("No such response.")
     if visible.api_json == "":  # kept by an earlier version, without its answer
         kept = benchmark_latest(response=response)
         if kept is not None:

@@ -29,7 +29,7 @@ from benchmarks.percentiles import MEDIAN, CountedSample, shown
 from benchmarks.pool import PoolMember, hundredths
 from benchmarks.stored import comparison_from_json
 from cspi.models import ApiToken, api_token_hash, api_token_read, api_token_sql, api_token_width
-from survey.models import Response, ResponseScore
+from survey.models import Campaign, Response, ResponseScore
 
 KPI_KEYS = ("nrr", "retention", "nps", "customers_per_csm")
 POOL_STATE_ID = 1
@@ -236,14 +236,14 @@ def token_with_kept_comparison(
     return token, VisibleResponse(response_id=response_id, api_json=api_json)
 
 
-_KEPT_COMPARISON_COLUMNS = """, r.id, (
-    SELECT b.api_json FROM benchmarks_responsebenchmark b
+_KEPT_COMPARISON_COLUMNS = f""", r.id, (
+    SELECT b.api_json FROM {ResponseBenchmark._meta.db_table} b
     WHERE b.response_id = r.id ORDER BY b.computed_at DESC, b.id DESC LIMIT 1
 )"""
-_VISIBLE_RESPONSE_JOIN = """
-LEFT JOIN survey_response r ON r.public_id = %s AND r.status = %s AND (
+_VISIBLE_RESPONSE_JOIN = f"""
+LEFT JOIN {Response._meta.db_table} r ON r.public_id = %s AND r.status = %s AND (
     u.is_superuser OR r.submitted_by_id = u.id
-    OR r.campaign_id IN (SELECT c.id FROM survey_campaign c WHERE c.owner_id = u.id)
+    OR r.campaign_id IN (SELECT c.id FROM {Campaign._meta.db_table} c WHERE c.owner_id = u.id)
 )"""
 
 

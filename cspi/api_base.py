@@ -13,12 +13,13 @@ from __future__ import annotations
 import functools
 import json
 import math
+import os
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
-import redis
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
@@ -82,6 +83,7 @@ class _Windows:
     _waits = threading.local()  # the throttle objects are shared by every request thread
     _lock = threading.Lock()
     _held: dict[str, tuple[float, int]] = {}  # window -> (its end, calls still held here)
+    _pruned_at = 0.0
 
     @classmethod
     def hit(cls, key: str, rate: str) -> bool:
@@ -102,11 +104,15 @@ class _Windows:
         if granted > 1:
             with cls._lock:
                 cls._forget_ended(now)
-                cls._held[window] = (now - now % period + period, granted - 1)
+                _, held = cls._held.get(window, (0.0, 0))  # another thread may hold some too
+                cls._held[window] = (now - now % period + period, held + granted - 1)
         return True
 
     @classmethod
     def _forget_ended(cls, now: float) -> None:
+        if now - cls._pruned_at < 1:  # at most once a second: it walks every window held
+            return
+        cls._pruned_at = now
         for window in [w for w, (ends, _) in cls._held.items() if ends <= now]:
             del cls._held[window]
 
@@ -126,6 +132,14 @@ def rate_shares_forget() -> None:
     _Windows.forget()
 
 
+def _after_fork_in_child() -> None:
+    # A new lock too: another thread of the parent may have held the old one at the fork.
+    _Windows._lock = threading.Lock()
+    _Windows._held = {}
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)  # a child starts with no shares
+
 # Counts and opens a window in one round trip. Django's RedisCache.incr takes two (EXISTS, then
 # INCR) and a window's first call a third.
 _REDIS_COUNT = """
@@ -140,7 +154,11 @@ def _window_count(key: str, lifetime: int, amount: int = 1) -> int:
     return its count, this amount included."""
     backend = caches["default"]
     if isinstance(backend, RedisCache):
-        counter = _redis_counter(_redis_writer(settings.CACHES["default"]["LOCATION"]))
+        counter = _redis_counters.get(backend)
+        if counter is None:
+            # The cache's own client: its servers, database, password and pool options.
+            client = backend._cache.get_client(write=True)  # type: ignore[attr-defined]
+            counter = _redis_counters[backend] = client.register_script(_REDIS_COUNT)
         return int(counter(keys=[backend.make_and_validate_key(key)], args=[lifetime, amount]))
     try:
         return backend.incr(key, amount)
@@ -149,17 +167,7 @@ def _window_count(key: str, lifetime: int, amount: int = 1) -> int:
         return amount if opened else backend.incr(key, amount)
 
 
-def _redis_writer(location: str | list[str]) -> str:
-    """The server RedisCache writes to: the first of its LOCATION (a list, or comma-separated)."""
-    servers = location.split(",") if isinstance(location, str) else location
-    return servers[0].strip()
-
-
-@functools.cache
-def _redis_counter(location: str) -> Script:
-    """The counting script on a client of the cache's Redis (redis-py reconnects after a fork)."""
-    client = redis.Redis.from_url(location)
-    return client.register_script(_REDIS_COUNT)
+_redis_counters: weakref.WeakKeyDictionary[RedisCache, Script] = weakref.WeakKeyDictionary()
 
 
 class TokenThrottle(BaseThrottle):

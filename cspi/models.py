@@ -123,7 +123,9 @@ def api_token_sql(*, columns: str = "", joins: str = "") -> str:
     """The query finding the unrevoked token of an active user by its secret's hash (the last
     parameter). `t` is the token and `u` its user; a caller reading more in the same round trip
     gives its `columns` (after the token's, so starting with a comma) and `joins` (whose
-    parameters come first)."""
+    parameters come first). Both are fixed fragments written in the code, never values: the
+    query is cached by them."""
+    assert "%s" not in columns, "parameters go in the joins, which come before the WHERE"
     tokens, users = _token_rows(), _user_rows()
     return (
         f"SELECT {tokens.columns('t')}, {users.columns('u')}{columns} "
