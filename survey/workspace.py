@@ -164,11 +164,12 @@ def _campaign_or_404(request: HttpRequest, token: str) -> Campaign:
 @require_POST
 def archive_new(request: HttpRequest, token: str) -> HttpResponse:
     campaign = _campaign_or_404(request, token)
-    if archive_reports(campaign=campaign):
-        archive_request(campaign=campaign)
-    else:
+    page = reverse("survey:workspace-campaign", args=[token])
+    if not archive_reports(campaign=campaign):
         messages.info(request, "No PDF of this campaign is ready yet: there is nothing to zip.")
-    return redirect(reverse("survey:workspace-campaign", args=[token]) + "#archive")
+        return redirect(page)  # the top of the page, where the message is
+    archive_request(campaign=campaign)
+    return redirect(page + "#archive")
 
 
 @login_required

@@ -285,6 +285,7 @@ def test_no_empty_zip_when_no_pdf_is_ready(campaign, spec, consultants):
     owner.force_login(consultants["a"])
     page = owner.post(f"/workspace/campaigns/{campaign.token}/archive/", follow=True)
     assert "No PDF of this campaign is ready yet" in page.content.decode()
+    assert not page.redirect_chain[-1][0].endswith("#archive")  # opens where the message is
     assert not CampaignArchive.objects.exists()
 
 
