@@ -74,7 +74,8 @@ from perf.survey_load import (  # noqa: E402
     open_loop,
     verdict,
     workspace,
-    wrk_run,
+    wrk_rounds,
+    wrk_script,
 )
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cspi_api_perf"
@@ -118,76 +119,6 @@ class CyclingBodies(Target):
     @body.setter
     def body(self, value: str | None) -> None:
         pass  # the pool decides
-
-
-def lua_quoted(text: str) -> str:
-    """A Lua string literal of ``text``: printable ASCII as is, everything else as \\ddd."""
-    out = []
-    for byte in text.encode():
-        char = chr(byte)
-        out.append(char if 32 <= byte < 127 and char not in '"\\' else f"\\{byte:03d}")
-    return '"' + "".join(out) + '"'
-
-
-WRK_SCRIPT = """
-local paths = {%(paths)s}
-local bodies = {%(bodies)s}
-local method = %(method)s
-local headers = {%(headers)s}
-local expected = %(expected)d
-local threads = {}
-local counter = 0
-
-function setup(thread)
-  thread:set("id", counter)
-  counter = counter + 1
-  table.insert(threads, thread)
-end
-
-function init(args)
-  position = id * 7919
-  bad = 0
-end
-
-function request()
-  position = position + 1
-  local body = nil
-  if #bodies > 0 then
-    body = bodies[position %% #bodies + 1]
-  end
-  return wrk.format(method, paths[position %% #paths + 1], headers, body)
-end
-
-function response(status, response_headers, response_body)
-  if status ~= expected then
-    bad = bad + 1
-  end
-end
-
-function done(summary, latency, requests)
-  local total_bad = 0
-  for _, thread in ipairs(threads) do
-    total_bad = total_bad + thread:get("bad")
-  end
-  local e = summary.errors
-  io.write(string.format(
-    'WRKJSON {"duration_us": %%d, "requests": %%d, "bad": %%d, "connect": %%d, ' ..
-    '"read": %%d, "write": %%d, "timeout": %%d}\\n',
-    summary.duration, summary.requests, total_bad, e.connect, e.read, e.write, e.timeout))
-end
-"""
-
-
-def wrk_script(target: Target, bodies: list[str]) -> str:
-    return WRK_SCRIPT % {
-        "paths": ", ".join(lua_quoted(path) for path in target.paths),
-        "bodies": ", ".join(lua_quoted(body) for body in bodies),
-        "method": lua_quoted(target.method),
-        "headers": ", ".join(
-            f"[{lua_quoted(k)}] = {lua_quoted(v)}" for k, v in target.headers.items()
-        ),
-        "expected": target.expected,
-    }
 
 
 # --- the in-process cost of a submission (run in a child process with the server's env) ------
@@ -338,12 +269,9 @@ def throughput_measured(
     for target in targets:
         scripts[target.name] = folder / f"{target.name.replace(' ', '_')}.lua"
         scripts[target.name].write_text(wrk_script(target, bodies.get(target.name, [])))
-        wrk_run(target, port, scripts[target.name], args.clients, args.warmup, threads)
-    parts: dict[str, list[Throughput]] = {target.name: [] for target in targets}
-    for _ in range(args.rounds):
-        for target in targets:
-            run = wrk_run(target, port, scripts[target.name], args.clients, slice_seconds, threads)
-            parts[target.name].append(run)
+    parts = wrk_rounds(
+        targets, scripts, port, args.clients, args.warmup, args.rounds, slice_seconds, threads
+    )
     combined = {name: Throughput.combined(runs) for name, runs in parts.items()}
     for name, result in combined.items():
         rounds = ", ".join(f"{run.ok_per_second:.1f}" for run in parts[name])
