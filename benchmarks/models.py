@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from survey.models import Response
+from responses.models import Response
 
 
 class PoolState(models.Model):

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
-from django.db import connection, connections, router
+from django.db import connection
 from django.db.models import Q
 
 from benchmarks.groups import Comparison, GroupKey, RespondentValues
@@ -28,8 +28,7 @@ from benchmarks.models import PoolEntry, PoolState, ResponseBenchmark
 from benchmarks.percentiles import MEDIAN, CountedSample, shown
 from benchmarks.pool import PoolMember, hundredths
 from benchmarks.stored import comparison_from_json
-from cspi.models import ApiToken, api_token_hash, api_token_read, api_token_sql, api_token_width
-from survey.models import Campaign, Response, ResponseScore
+from responses.models import Response, ResponseScore
 
 KPI_KEYS = ("nrr", "retention", "nps", "customers_per_csm")
 POOL_STATE_ID = 1
@@ -199,52 +198,6 @@ def benchmark_latest(*, response: Response) -> StoredBenchmark | None:
         k=stored.k,
         pool_size=stored.pool_size,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class VisibleResponse:
-    """A completed response the reader may see, with the API's answer for its latest kept
-    comparison: None when none was kept, "" when it was kept before answers were."""
-
-    response_id: int
-    api_json: str | None
-
-
-def token_with_kept_comparison(
-    *, secret: str, public_id: str
-) -> tuple[ApiToken, VisibleResponse | None] | None:
-    """The API token `secret` opens (None: none does) and the response `public_id` if the
-    token's user may read it, with the API's answer for its latest comparison, in one round
-    trip: every API read of a benchmark asks this, and the round trips were most of its cost.
-
-    Who may read a response is the rule of survey.api's responses_visible_to: a superuser every
-    completed one, anyone else those of their own campaigns and those they submitted.
-    """
-    database = connections[router.db_for_read(Response)]
-    with database.cursor() as cursor:
-        cursor.execute(
-            api_token_sql(columns=_KEPT_COMPARISON_COLUMNS, joins=_VISIBLE_RESPONSE_JOIN),
-            [public_id, Response.Status.COMPLETED.value, api_token_hash(secret)],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    token = api_token_read(database, row)
-    response_id, api_json = row[api_token_width() :]
-    if response_id is None:
-        return token, None
-    return token, VisibleResponse(response_id=response_id, api_json=api_json)
-
-
-_KEPT_COMPARISON_COLUMNS = f""", r.id, (
-    SELECT b.api_json FROM {ResponseBenchmark._meta.db_table} b
-    WHERE b.response_id = r.id ORDER BY b.computed_at DESC, b.id DESC LIMIT 1
-)"""
-_VISIBLE_RESPONSE_JOIN = f"""
-LEFT JOIN {Response._meta.db_table} r ON r.public_id = %s AND r.status = %s AND (
-    u.is_superuser OR r.submitted_by_id = u.id
-    OR r.campaign_id IN (SELECT c.id FROM {Campaign._meta.db_table} c WHERE c.owner_id = u.id)
-)"""
 
 
 def active_entries_for(*, email_keys: Iterable[str]) -> dict[str, PoolEntry]:

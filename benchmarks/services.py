@@ -27,8 +27,8 @@ from benchmarks.selectors import (
     respondent_values,
 )
 from benchmarks.stored import comparison_to_json
-from survey.models import PillarScore, Response, ResponseScore
-from survey.selectors import bank_current, bank_spec_for
+from responses.models import PillarScore, Response, ResponseScore
+from responses.selectors import bank_current, bank_spec_for
 
 logger = logging.getLogger(__name__)
 REBUILD_BATCH = 2000
@@ -65,6 +65,18 @@ def peer_pool_sync(*, email_keys: Iterable[str]) -> int:
         state.seq = seq
         state.save(update_fields=["seq", "updated_at"])
     return len(changed)
+
+
+def responses_benchmark_exclusion_set(*, responses: QuerySet[Response], excluded: bool) -> int:
+    """Flag the responses, then bring their people's pool entries in line: excluding someone's
+    latest response brings back their previous one, if that counts."""
+    with transaction.atomic():
+        changing = dict(
+            responses.exclude(excluded_from_benchmarks=excluded).values_list("pk", "email")
+        )
+        changed = Response.objects.filter(pk__in=changing).update(excluded_from_benchmarks=excluded)
+        peer_pool_sync(email_keys={email_key(email) for email in changing.values()})
+    return changed
 
 
 def peer_pool_rebuild() -> int:

@@ -59,10 +59,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    # Our apps, from the floor up: each imports only those listed before it (see README).
     "cspi",
-    "survey",
+    "responses",
     "benchmarks",
     "reports",
+    "consultants",
+    "survey",
 ]
 
 MIDDLEWARE = [
@@ -126,9 +129,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Consultants sign in with their e-mail address and land in their workspace.
-AUTHENTICATION_BACKENDS = ["cspi.accounts.EmailBackend"]
+AUTHENTICATION_BACKENDS = ["consultants.accounts.EmailBackend"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "survey:workspace"
+LOGIN_REDIRECT_URL = "workspace:campaigns"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -248,7 +251,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
-    "purge-expired-drafts": {"task": "survey.tasks.purge_expired_drafts", "schedule": 3600.0},
+    "purge-expired-drafts": {"task": "responses.tasks.purge_expired_drafts", "schedule": 3600.0},
     "prune-pool-history": {"task": "benchmarks.tasks.prune_pool_history", "schedule": 3600.0},
     "reconcile-reports": {"task": "reports.tasks.reconcile_reports", "schedule": 60.0},
 }

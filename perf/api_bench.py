@@ -10,7 +10,7 @@ that they count as peers), create an admin and an API token, then run gunicorn (
 ``perf.settings``) on a free port of 127.0.0.1. The rate limit per token is set far above
 anything this run sends (API_RATE_LIMIT_TOKEN), so no request is throttled; the counting still
 happens, as it does for any limit of 2,000 or more per window: each process takes a share of
-calls at a time from the count in Redis (cspi.api_base.MAX_SHARE; limits under 200 per window
+calls at a time from the count in Redis (api.base.MAX_SHARE; limits under 200 per window
 are counted call by call). CACHE_URL and CELERY_BROKER_URL point at Redis db 13 (flushed
 before and after) when Redis answers, else the cache is per process and the broker kombu's
 filesystem transport in the run's temporary folder. No worker runs: queued reports stay pending.
@@ -131,9 +131,9 @@ def submit_cost(count: int) -> None:
     django.setup()
     from django.contrib.auth import get_user_model
 
-    from survey.api import scored_response
-    from survey.selectors import bank_current
-    from survey.services import response_submit
+    from api.responses import scored_response
+    from api.submissions import response_submit
+    from responses.selectors import bank_current
 
     bank = bank_current()
     user = get_user_model().objects.get(email=ADMIN_EMAIL)
@@ -440,7 +440,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         f"response), http://{HOST}:{port}/, DJANGO_SETTINGS_MODULE=perf.settings, DEBUG off, "
         f"{os.cpu_count()} CPU cores shared with PostgreSQL, Redis and the load generators.\n"
         f"Rate limits: API_RATE_LIMIT_TOKEN={RATE_LIMIT} in gunicorn's environment, so nothing "
-        "is throttled; counted in the cache in shares (cspi.api_base.MAX_SHARE calls at a time "
+        "is throttled; counted in the cache in shares (api.base.MAX_SHARE calls at a time "
         "per process), as for any limit of 2,000 or more per window.\n"
         + (
             f"Cache and broker: Redis {REDIS_URL} (flushed first), CACHE_URL and "

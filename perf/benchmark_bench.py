@@ -158,8 +158,8 @@ def fill(count: int, seed: int, facts_file: Path) -> None:
     from django.db import connection
 
     from perf.synthetic import peer_population, peer_population_store
-    from survey.bank_file import bank_file_read
-    from survey.models import QuestionBank
+    from responses.bank_file import bank_file_read
+    from responses.models import QuestionBank
 
     spec = bank_file_read(REPO / BANK_FILE)
     bank = QuestionBank.objects.get(key=spec.key, version=spec.version)
@@ -200,7 +200,7 @@ def fill(count: int, seed: int, facts_file: Path) -> None:
 
 def _fill_tables() -> list[str]:
     from benchmarks.models import PoolEntry, PoolState
-    from survey.models import PillarScore, Response, ResponseScore
+    from responses.models import PillarScore, Response, ResponseScore
 
     models = (Response, ResponseScore, PillarScore, PoolEntry, PoolState)
     return [model._meta.db_table for model in models]
@@ -221,7 +221,7 @@ def _row_counts(tables: Sequence[str]) -> dict[str, int]:
 
 
 def measure(args: argparse.Namespace, facts: dict[str, Any]) -> None:
-    from survey.models import Response
+    from responses.models import Response
 
     rng = random.Random(args.seed)
     low, high = _id_range()
@@ -248,7 +248,7 @@ def measure(args: argparse.Namespace, facts: dict[str, Any]) -> None:
 def _id_range() -> tuple[int, int]:
     from django.db.models import Max, Min
 
-    from survey.models import Response
+    from responses.models import Response
 
     bounds = Response.objects.aggregate(low=Min("pk"), high=Max("pk"))
     if bounds["low"] is None:
@@ -425,7 +425,7 @@ def _naive_respondents(random_ones: list[Any], count: int) -> list[Any]:
     from django.db.models import F
 
     from benchmarks.models import PoolEntry
-    from survey.models import Response
+    from responses.models import Response
 
     chosen: list[Any] = []
     repeat = (
@@ -449,7 +449,7 @@ def naive_pool_sql(pillar_keys: Sequence[str]) -> str:
     tables as they are. Of the forms tried, pivoting the pillar rows per score before the join
     was the fastest (5 s at 1M against 6.5 s for array_agg and 12 to 19 s for a lateral or
     pivoting after the join), so the baseline is not a straw man."""
-    from survey.models import PillarScore, Response, ResponseScore
+    from responses.models import PillarScore, Response, ResponseScore
 
     pivot = ", ".join(
         f"max(score) FILTER (WHERE pillar_key = '{key}') AS p{i}"
@@ -656,8 +656,8 @@ def update_measured() -> dict[str, Any]:
 
 def _example_answers(email: str) -> tuple[Any, dict[str, Any]]:
     """SCORING.md's example A as stored, under `email`, for the published bank."""
+    from responses.selectors import bank_current, bank_spec_for
     from scoring.bank import BankSpec
-    from survey.selectors import bank_current, bank_spec_for
     from tests.examples import EXAMPLE_A
     from tests.survey.answering import stored_form
 
@@ -675,10 +675,10 @@ def completed_without_sync(email: str) -> Any:
     """A response completed as `response_complete` does, minus the pool sync (timed apart)."""
     from django.utils import timezone
 
+    from responses.models import Response
+    from responses.selectors import bank_spec_for
+    from responses.services import profile_for_peer_groups, response_scores_store
     from scoring.scores import response_score
-    from survey.models import Response
-    from survey.selectors import bank_spec_for
-    from survey.services import profile_for_peer_groups, response_scores_store
 
     bank, answers = _example_answers(email)
     spec = bank_spec_for(bank=bank)
@@ -694,7 +694,7 @@ def completed_without_sync(email: str) -> Any:
 
 
 def whole_completion() -> float:
-    from survey.models import Response
+    from responses.models import Response
     from survey.services import response_complete
 
     email = f"new-{time.time_ns()}@example.com"

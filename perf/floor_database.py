@@ -12,8 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from perf.floor import FLOOR_CONTEXT, FLOOR_TEMPLATE
-from survey.models import Response
-from survey.selectors import response_by_token
+from responses.models import Response
+from responses.selectors import response_by_token
 
 _TOUCH_SQL = "UPDATE {} SET {} = {} + 1 WHERE {} = %s".format(
     Response._meta.db_table,

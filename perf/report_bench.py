@@ -184,7 +184,7 @@ def setup(args: argparse.Namespace, name: str) -> list[Any]:
     from django.conf import settings
     from django.core.management import call_command
 
-    from survey.bank_file import bank_file_read
+    from responses.bank_file import bank_file_read
 
     try:
         call_command("migrate", verbosity=0)
@@ -216,8 +216,9 @@ def responses_completed(spec: Any, count: int, rng: random.Random) -> list[Any]:
     worker starts, so those stay pending and unmeasured.
     """
     from benchmarks.services import benchmark_compute
-    from survey.models import QuestionBank, Response
-    from survey.services import response_complete, response_start
+    from responses.models import QuestionBank, Response
+    from responses.services import response_start
+    from survey.services import response_complete
     from tests.examples import EXAMPLE_A, EXAMPLE_B
     from tests.survey.answering import stored_form
 
@@ -297,7 +298,7 @@ def report_html_of(response: Any) -> str:
 
 def renders_measured(response: Any, runs: int) -> tuple[float, float]:
     from reports.pdf import report_pdf
-    from survey.models import Response
+    from responses.models import Response
 
     html = report_html_of(response)
     floor = floor_render(html)

@@ -46,7 +46,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from survey.bank_file import bank_file_read
+    from responses.bank_file import bank_file_read
 
     spec = bank_file_read(BANK_FILE)
     one_response(spec)
@@ -115,7 +115,7 @@ def rescore_throughput(spec, count: int) -> None:
     from django.core.management import call_command
 
     from perf.synthetic import store_completed_responses
-    from survey.models import QuestionBank
+    from responses.models import QuestionBank
 
     print(f"3. rescore on {count:,} stored responses in PostgreSQL")
     call_command("migrate", verbosity=0)
@@ -143,7 +143,7 @@ def publish_changed_version(spec):
     import yaml
     from django.core.management import call_command
 
-    from survey.models import QuestionBank
+    from responses.models import QuestionBank
 
     document = yaml.safe_load(BANK_FILE.read_text(encoding="utf-8"))
     changed = copy.deepcopy(document)
@@ -157,7 +157,7 @@ def publish_changed_version(spec):
 
 
 def timed_rescore(bank, label: str) -> float:
-    from survey.rescore import responses_rescore
+    from responses.rescore import responses_rescore
 
     start = time.perf_counter()
     report = responses_rescore(bank=bank)

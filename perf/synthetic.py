@@ -116,8 +116,8 @@ def store_completed_responses(spec: BankSpec, bank, count: int, seed: int) -> No
     """
     from django.db import connection, transaction
 
+    from responses.models import PillarScore, Response, ResponseScore
     from scoring.vectorised import encode_codes, scores_many
-    from survey.models import PillarScore, Response, ResponseScore
 
     if connection.vendor != "postgresql":
         raise ValueError("store_completed_responses loads with COPY: it needs PostgreSQL.")
@@ -138,7 +138,7 @@ def store_completed_responses(spec: BankSpec, bank, count: int, seed: int) -> No
 def _copy_responses(cursor, spec: BankSpec, bank, codes: np.ndarray, ids: list[int]) -> None:
     from django.utils import timezone
 
-    from survey.models import Response, new_response_token
+    from responses.models import Response, new_response_token
 
     now = timezone.now()
     columns = ("id", "token", "public_id", "bank_id", "status", "answers", "email", "revision",
@@ -160,7 +160,7 @@ def _copy_scores(
 ) -> None:
     from django.utils import timezone
 
-    from survey.models import ResponseScore
+    from responses.models import ResponseScore
 
     now = timezone.now()
     overall = matrix.overall_hundredths.tolist()
@@ -174,7 +174,7 @@ def _copy_scores(
 
 
 def _copy_pillars(cursor, spec: BankSpec, matrix, score_ids: list[int]) -> None:
-    from survey.models import PillarScore
+    from responses.models import PillarScore
 
     scores = matrix.pillar_hundredths.tolist()
     buckets = matrix.pillar_bucket_index.tolist()
@@ -431,7 +431,7 @@ def peer_population_store(spec: BankSpec, bank, population: PeerPopulation) -> d
     from django.db import connection
 
     from benchmarks.models import PoolEntry
-    from survey.models import PillarScore, Response, ResponseScore
+    from responses.models import PillarScore, Response, ResponseScore
 
     if connection.vendor != "postgresql":
         raise ValueError("peer_population_store loads with COPY: it needs PostgreSQL.")
@@ -537,7 +537,7 @@ def _timestamps(microseconds: np.ndarray) -> list[str]:
 
 
 def _copy_population_responses(cursor, bank, population: PeerPopulation) -> None:
-    from survey.models import Response, new_response_token
+    from responses.models import Response, new_response_token
 
     completed = _timestamps(population.completed_at_us)
     created = _timestamps(population.completed_at_us - 900_000_000)
@@ -560,7 +560,7 @@ def _copy_population_responses(cursor, bank, population: PeerPopulation) -> None
 
 
 def _copy_population_scores(cursor, spec: BankSpec, bank, population, score_ids) -> None:
-    from survey.models import ResponseScore
+    from responses.models import ResponseScore
 
     matrix = population.matrix
     bucket_keys = [bucket.key for bucket in spec.buckets]
@@ -580,7 +580,7 @@ def _copy_population_scores(cursor, spec: BankSpec, bank, population, score_ids)
 
 
 def _copy_population_pillars(cursor, spec: BankSpec, population, score_ids) -> None:
-    from survey.models import PillarScore
+    from responses.models import PillarScore
 
     matrix = population.matrix
     pillars = len(matrix.pillar_keys)

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 
 from reports.models import CampaignArchive, Report
 from reports.storage import file_store_from_path
-from survey.models import Campaign
+from responses.models import Campaign
 
 logger = logging.getLogger(__name__)
 

@@ -29,11 +29,11 @@ from reports.charts import (
     pillar_bars_svg,
     pillar_peers_svg,
 )
+from responses.models import Response
+from responses.selectors import PillarResult, Results, response_results
 from scoring.bank import BankSpec, BucketSpec, Kind, QuestionSpec
 from scoring.errors import ScoringError
 from scoring.scores import chosen_options
-from survey.models import Response
-from survey.selectors import PillarResult, Results, response_results
 
 REPORT_TITLE = "Customer Success Performance Index — benchmark report"
 

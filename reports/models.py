@@ -13,7 +13,7 @@ import secrets
 from django.db import models
 
 from benchmarks.models import ResponseBenchmark
-from survey.models import Response
+from responses.models import Response
 
 
 def new_report_token() -> str:
@@ -91,7 +91,7 @@ class CampaignArchive(models.Model):
 
     token = models.CharField(max_length=64, unique=True, default=new_report_token, editable=False)
     campaign = models.ForeignKey(
-        "survey.Campaign", on_delete=models.CASCADE, related_name="archives"
+        "responses.Campaign", on_delete=models.CASCADE, related_name="archives"
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     total = models.PositiveIntegerField(default=0, help_text="PDFs to put in.")

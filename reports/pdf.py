@@ -24,7 +24,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from benchmarks.models import ResponseBenchmark
 from reports.document import ReportDocument, report_document_for
-from survey.models import Response
+from responses.models import Response
 
 TEMPLATE = "reports/report.html"
 # PDF/UA-1: tagged (headings, tables, lists, figures with their alt text), with the document's

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reports.models import Report
-from survey.models import Response
+from responses.models import Response
 
 
 def report_latest(*, response: Response) -> Report | None:

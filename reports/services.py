@@ -20,7 +20,7 @@ from django.utils import timezone
 from benchmarks.models import ResponseBenchmark
 from reports.models import Report
 from reports.storage import file_store_atomically
-from survey.models import Response
+from responses.models import Response
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from reports.models import Report
 from reports.selectors import report_for_download, report_latest
 from reports.services import WAITING, report_download_path, report_request
-from survey.selectors import response_by_token
+from responses.selectors import response_by_token
 
 NO_REPORT_TEXT = "No PDF report has been asked for."
 

@@ -14,8 +14,8 @@ from functools import lru_cache
 from django.template import engines
 from markupsafe import Markup
 
+from responses.answers import number_text
 from scoring.bank import CHOICE_KINDS, QuestionSpec
-from survey.answers import number_text
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,32 +18,26 @@ from reports.charts import Bar, BucketBand, peer_group_charts, pillar_bars_svg
 from reports.selectors import report_latest
 from reports.services import report_download_path
 from reports.views import NO_REPORT_TEXT
-from scoring.bank import BankSpec, Kind, QuestionSpec
-from survey.answers import (
+from responses.answers import (
     AnswerValue,
     ParsedAnswer,
     answer_parse,
     answers_count,
     answers_unanswered,
 )
-from survey.campaigns import campaign_is_open, campaign_response_start
-from survey.models import Campaign, Response
-from survey.pages import SurveyPage, first_page_with, survey_pages
-from survey.question_html import QuestionOnPage, question_html
-from survey.selectors import (
+from responses.models import Campaign, Response
+from responses.selectors import (
     bank_current,
     bank_spec_for,
     response_by_token,
     response_is_expired,
     response_results,
 )
-from survey.services import (
-    response_complete,
-    response_save_answers,
-    response_start,
-    resume_link_send,
-    resume_url,
-)
+from responses.services import response_save_answers, response_start
+from scoring.bank import BankSpec, Kind, QuestionSpec
+from survey.pages import SurveyPage, first_page_with, survey_pages
+from survey.question_html import QuestionOnPage, question_html
+from survey.services import response_complete, resume_link_send, resume_url
 
 SESSION_DRAFT_KEY = "survey_draft_token"
 NAVIGATION = {"next", "back", "save"}
@@ -79,7 +73,7 @@ def start(request: HttpRequest) -> HttpResponse:
 def campaign_landing(request: HttpRequest, token: str) -> HttpResponse:
     """A consultant's link for one client: the same survey, its answers kept with the campaign."""
     campaign = _campaign_or_404(token)
-    if not campaign_is_open(campaign):
+    if not campaign.is_open():
         return render(request, "survey/campaign_closed.html", {"campaign": campaign}, status=410)
     spec = bank_spec_for(bank=campaign.bank)
     return render(
@@ -94,9 +88,9 @@ def campaign_landing(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def campaign_start(request: HttpRequest, token: str) -> HttpResponse:
     campaign = _campaign_or_404(token)
-    if not campaign_is_open(campaign):
+    if not campaign.is_open():
         return render(request, "survey/campaign_closed.html", {"campaign": campaign}, status=410)
-    response = campaign_response_start(campaign=campaign)
+    response = response_start(bank=campaign.bank, campaign=campaign)
     request.session[SESSION_DRAFT_KEY] = response.token
     return redirect("survey:resume", token=response.token)
 
@@ -323,7 +317,7 @@ def _render_page(
 def _closed_campaign(request: HttpRequest, response: Response) -> HttpResponse | None:
     """A draft of a campaign that has closed since it was started takes no more answers."""
     campaign = response.campaign
-    if campaign is None or campaign_is_open(campaign):
+    if campaign is None or campaign.is_open():
         return None
     context = {"campaign": campaign}
     return render(request, "survey/campaign_closed.html", context, status=410)

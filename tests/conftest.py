@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 
 from benchmarks.selectors import peer_index_forget
+from responses.bank_file import bank_file_read
+from responses.models import QuestionBank
+from responses.selectors import bank_spec_for, frozen_caches_clear
+from responses.services import bank_import
 from scoring.bank import BankSpec
-from survey.bank_file import bank_file_read
-from survey.models import QuestionBank
-from survey.selectors import bank_spec_for, frozen_caches_clear
-from survey.services import bank_import
 
 # Playwright's sync API keeps an event loop on the test thread; the ORM calls the tests make
 # around it are still synchronous.

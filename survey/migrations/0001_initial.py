@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-import survey.models
+import responses.models
 
 
 class Migration(migrations.Migration):
@@ -202,7 +202,7 @@ class Migration(migrations.Migration):
                 (
                     "token",
                     models.CharField(
-                        default=survey.models.new_response_token,
+                        default=responses.models.new_response_token,
                         editable=False,
                         max_length=64,
                         unique=True,

@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import survey.models
+import responses.models
 
 
 class Migration(migrations.Migration):
@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 (
                     "token",
                     models.CharField(
-                        default=survey.models.new_campaign_token,
+                        default=responses.models.new_campaign_token,
                         editable=False,
                         max_length=64,
                         unique=True,

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import survey.models
+import responses.models
 
 
 class Migration(migrations.Migration):
@@ -15,7 +15,10 @@ class Migration(migrations.Migration):
             model_name="response",
             name="public_id",
             field=models.CharField(
-                default=survey.models.new_response_token, editable=False, max_length=64, unique=True
+                default=responses.models.new_response_token,
+                editable=False,
+                max_length=64,
+                unique=True,
             ),
         ),
     ]

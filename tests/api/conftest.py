@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 
-from cspi.api_base import rate_shares_forget
-from cspi.models import ApiToken
+from api.base import rate_shares_forget
+from consultants.models import ApiToken
 from tests.examples import EXAMPLE_A
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from survey.models import Response
+from responses.models import Response
 from tests.api.conftest import submission
 from tests.examples import EXAMPLE_A
 

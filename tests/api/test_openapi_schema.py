@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
-from cspi.api import api
-from cspi.models import ApiToken
+from api.root import api
+from consultants.models import ApiToken
 from tests.api.conftest import submission, user
 from tests.examples import EXAMPLE_A
 

@@ -8,7 +8,7 @@ import secrets
 import pytest
 import redis
 
-from cspi.api_base import rate_shares_forget
+from api.base import rate_shares_forget
 from tests.api.conftest import ApiClient
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from responses.models import PillarScore, Response, ResponseScore
 from scoring.bank import Kind
-from survey.models import PillarScore, Response, ResponseScore
 from tests.api.conftest import ApiClient, submission
 from tests.examples import EXAMPLE_A, EXAMPLE_B
 from tests.survey.test_stored_scores import EXPECTED

@@ -10,9 +10,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from cspi.models import ApiToken
+from consultants.models import ApiToken
 from reports.models import Report
-from survey.models import Campaign, Response
+from responses.models import Campaign, Response
 from tests.api.conftest import ApiClient, submission, user
 
 ENDPOINTS = [
@@ -133,7 +133,7 @@ def test_someone_elses_report_is_not_requested(world):
 
 def test_tokens_issued_in_the_admin_are_listed_without_secrets(admin_client, consultant):
     reply = admin_client.post(
-        "/admin/cspi/apitoken/add/", {"user": consultant.pk, "name": "From admin"},
+        "/admin/consultants/apitoken/add/", {"user": consultant.pk, "name": "From admin"},
         follow=True, HTTP_HOST="localhost",
     )  # fmt: skip
     token = ApiToken.objects.get(name="From admin")
@@ -141,7 +141,7 @@ def test_tokens_issued_in_the_admin_are_listed_without_secrets(admin_client, con
     assert token.prefix in page
     assert ApiToken.objects.count() == 1
     revoke = admin_client.post(
-        "/admin/cspi/apitoken/", {"action": "revoke", "_selected_action": [token.pk]},
+        "/admin/consultants/apitoken/", {"action": "revoke", "_selected_action": [token.pk]},
         HTTP_HOST="localhost",
     )  # fmt: skip
     assert revoke.status_code == 302

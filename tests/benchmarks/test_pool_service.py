@@ -15,10 +15,11 @@ from benchmarks.groups import GroupKey
 from benchmarks.models import PoolEntry
 from benchmarks.selectors import benchmark_latest, peer_index_current
 from benchmarks.services import benchmark_compute, peer_pool_prune, peer_pool_sync
+from responses.models import PillarScore, QuestionBank, Response, ResponseScore
+from responses.services import response_start
 from scoring.bank import BankSpec
 from scoring.rounding import round_half_up
-from survey.models import PillarScore, QuestionBank, Response, ResponseScore
-from survey.services import response_complete, response_start
+from survey.services import response_complete
 from tests.examples import EXAMPLE_A, EXAMPLE_B
 from tests.survey.answering import stored_form
 
@@ -220,7 +221,7 @@ def test_deleting_a_response_in_admin_takes_it_out_of_every_processs_index(spec,
         assert live.index.pool_size == 7
 
     admin_client.post(
-        "/admin/survey/response/",
+        "/admin/responses/response/",
         {"action": "delete_selected", "_selected_action": [people[1].pk], "post": "yes"},
     )
 

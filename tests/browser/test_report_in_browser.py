@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from benchmarks.groups import GroupKey
 from benchmarks.selectors import benchmark_latest
-from survey.models import Response
+from responses.models import Response
 from survey.pages import survey_pages
 from tests.benchmarks.test_pool_service import complete
 from tests.browser.conftest import screenshot

@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from responses.models import Response
 from scoring.bank import BankSpec, Kind
-from survey.models import Response
 from survey.pages import survey_pages
 from tests.benchmarks.test_pool_service import complete
 from tests.browser.conftest import screenshot

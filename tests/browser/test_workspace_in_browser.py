@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
-from cspi.accounts import consultant_create
+from consultants.accounts import consultant_create
 from survey.pages import survey_pages
 from tests.browser.conftest import screenshot
 from tests.browser.test_survey_in_browser import answer_page

@@ -16,11 +16,11 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from cspi.models import ApiToken
+from consultants.campaigns import campaign_create
+from consultants.models import ApiToken
 from reports.archives import archive_build, archive_request
 from reports.models import Report
-from survey.campaigns import campaign_create
-from survey.models import Response
+from responses.models import Response
 from survey.services import response_complete
 from tests.examples import EXAMPLE_A
 from tests.survey.answering import stored_form

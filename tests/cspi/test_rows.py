@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connections
 
-from cspi.rows import RowReader
+from responses.rows import RowReader
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from cspi.models import ApiToken, api_token_hash
+from consultants.models import ApiToken, api_token_hash
 
 
 @pytest.fixture

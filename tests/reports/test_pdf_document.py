@@ -31,10 +31,11 @@ from reports.pdf import (
     report_pdf,
     static_roots,
 )
+from responses.models import Pillar, QuestionBank, Response
+from responses.selectors import frozen_caches_clear
+from responses.services import response_start
 from scoring.bank import BankSpec
-from survey.models import Pillar, QuestionBank, Response
-from survey.selectors import frozen_caches_clear
-from survey.services import response_complete, response_start
+from survey.services import response_complete
 from tests.examples import EXAMPLE_A, EXAMPLE_B, Answers
 from tests.survey.answering import stored_form
 

@@ -162,7 +162,7 @@ def test_staff_render_a_new_report_after_a_rescore_and_the_old_one_stays(spec, a
     first = Report.objects.get(response=response)
 
     page = admin_client.post(
-        "/admin/survey/response/",
+        "/admin/responses/response/",
         {"action": "new_reports", "_selected_action": [response.pk]},
         follow=True,
     )

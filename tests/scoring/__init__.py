@@ -13,8 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from responses.bank_file import bank_file_read
 from scoring.bank import BankSpec, BucketSpec, Kind, OptionSpec, PillarSpec, QuestionSpec, Scoring
-from survey.bank_file import bank_file_read
 from tests.examples import EXAMPLE_A, EXAMPLE_B  # noqa: F401 (re-exported for tests)
 
 DEFAULT_BANK_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "cspi-v1.yaml"

@@ -13,13 +13,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from benchmarks.models import PoolEntry
+from responses.models import QuestionBank, Response, ResponseScore
+from responses.services import response_start
 from scoring.bank import BankSpec
-from survey.models import QuestionBank, Response, ResponseScore
-from survey.services import response_complete, response_start
+from survey.services import response_complete
 from tests.survey.answering import EXAMPLE_A, EXAMPLE_B, Answers, stored_form
 
 pytestmark = pytest.mark.django_db
-CHANGELIST = "/admin/survey/response/"
+CHANGELIST = "/admin/responses/response/"
 
 
 def complete(bank: QuestionBank, spec: BankSpec, answers: Answers, email: str) -> Response:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from survey.bank_file import BankFileError, bank_file_read, bank_spec_from_document
+from responses.bank_file import BankFileError, bank_file_read, bank_spec_from_document
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_BANK_FILE = REPO / "fixtures" / "cspi-v1.yaml"

@@ -12,9 +12,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
+from consultants.campaigns import campaign_create
 from reports.models import Report
-from survey.campaigns import campaign_create
-from survey.models import Campaign, Response
+from responses.models import Campaign, Response
 from survey.services import response_complete
 from tests.examples import EXAMPLE_A, EXAMPLE_B
 from tests.survey.answering import form_data, stored_form

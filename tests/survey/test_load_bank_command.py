@@ -14,9 +14,9 @@ import yaml
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from survey.models import Option, Question, QuestionBank
-from survey.selectors import bank_spec_for
-from survey.services import bank_new_version
+from responses.models import Option, Question, QuestionBank
+from responses.selectors import bank_spec_for
+from responses.services import bank_new_version
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_BANK_FILE = REPO / "fixtures" / "cspi-v1.yaml"
@@ -209,7 +209,7 @@ def admin_browser(client: Client, django_user_model: Any) -> Client:
 
 
 def change_url(bank: QuestionBank) -> str:
-    return f"/admin/survey/questionbank/{bank.pk}/change/"
+    return f"/admin/responses/questionbank/{bank.pk}/change/"
 
 
 def test_published_bank_change_page_shows_title_without_an_input(
@@ -246,7 +246,7 @@ def test_draft_bank_change_page_has_an_editable_title(
 
 
 def test_question_list_is_ordered_by_number(bank: QuestionBank, admin_browser: Client) -> None:
-    response = admin_browser.get("/admin/survey/question/")
+    response = admin_browser.get("/admin/responses/question/")
 
     assert response.status_code == 200
     numbers = [q.number for q in response.context["cl"].result_list]
@@ -254,7 +254,7 @@ def test_question_list_is_ordered_by_number(bank: QuestionBank, admin_browser: C
 
 
 def test_question_search_for_kickoff_finds_q24(bank: QuestionBank, admin_browser: Client) -> None:
-    response = admin_browser.get("/admin/survey/question/", {"q": "kickoff"})
+    response = admin_browser.get("/admin/responses/question/", {"q": "kickoff"})
 
     assert response.status_code == 200
     assert [q.number for q in response.context["cl"].result_list] == [24]

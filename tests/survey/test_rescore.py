@@ -15,13 +15,14 @@ import yaml
 from django.core.management import call_command
 from django.db import connection
 
+from responses import rescore
+from responses.models import QuestionBank, Response, ResponseScore
+from responses.rescore import responses_rescore
+from responses.selectors import bank_spec_for
+from responses.services import response_start
 from scoring.bank import BankSpec
 from scoring.scores import response_score
-from survey import rescore
-from survey.models import QuestionBank, Response, ResponseScore
-from survey.rescore import responses_rescore
-from survey.selectors import bank_spec_for
-from survey.services import response_complete, response_start
+from survey.services import response_complete
 from tests.conftest import DEFAULT_BANK_FILE
 from tests.survey.answering import EXAMPLE_A, EXAMPLE_B, Answers, stored_form
 

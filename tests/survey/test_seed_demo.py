@@ -14,11 +14,12 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from benchmarks.models import PoolEntry
+from responses.answers import AnswerValue, answer_parse, answers_unanswered
+from responses.models import PillarScore, QuestionBank, Response, ResponseScore
+from responses.services import profile_for_peer_groups, response_start
 from scoring.bank import BankSpec, Kind, QuestionSpec
 from scoring.scores import response_score
-from survey.answers import AnswerValue, answer_parse, answers_unanswered
-from survey.models import PillarScore, QuestionBank, Response, ResponseScore
-from survey.services import profile_for_peer_groups, response_complete, response_start
+from survey.services import response_complete
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ import yaml
 from django.core.management import call_command
 from django.test import Client
 
+from responses.models import PillarScore, Response, ResponseScore
 from scoring.bank import Kind
-from survey.models import PillarScore, Response, ResponseScore
 from tests.conftest import DEFAULT_BANK_FILE
 from tests.survey.answering import EXAMPLE_A, EXAMPLE_B, Answers, answer_all_pages
 

@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from survey.models import Response
+from responses.models import Response
 from survey.pages import survey_pages
 from tests.survey.answering import EXAMPLE_A, answer_all_pages, form_data, option_code, stored_form
 
@@ -304,7 +304,7 @@ def test_an_expired_draft_says_so_and_cannot_be_changed(client, spec):
 
 
 def test_purge_deletes_only_expired_drafts(client, spec):
-    from survey.services import drafts_purge
+    from responses.services import drafts_purge
 
     old = start_survey(client)
     Response.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=31))
@@ -350,7 +350,7 @@ def test_pages_forbid_loading_anything_from_other_sites(client, bank):
 
 
 def test_two_tabs_saving_different_pages_both_keep_their_answers(client, spec):
-    from survey.services import response_save_answers
+    from responses.services import response_save_answers
 
     response = start_survey(client)
     first_tab = Response.objects.select_related("bank").get(pk=response.pk)

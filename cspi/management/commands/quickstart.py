@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from benchmarks.services import peer_pool_ensure_current
-from survey.models import Response
+from responses.models import Response
 
 DEFAULT_BANK = Path(settings.BASE_DIR) / "fixtures" / "cspi-v1.yaml"
 # Enough demo responses that every industry, ARR band and region group shows statistics.

@@ -5,9 +5,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from benchmarks.services import peer_pool_rebuild
-from survey.models import QuestionBank
-from survey.rescore import responses_rescore, responses_to_rescore
-from survey.selectors import bank_current
+from responses.models import QuestionBank
+from responses.rescore import responses_rescore, responses_to_rescore
+from responses.selectors import bank_current
 
 
 class Command(BaseCommand):

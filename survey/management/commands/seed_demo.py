@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from benchmarks.services import peer_pool_rebuild
-from survey.demo import demo_responses_create
-from survey.selectors import bank_current
+from responses.demo import demo_responses_create
+from responses.selectors import bank_current
 
 
 class Command(BaseCommand):

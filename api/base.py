@@ -1,6 +1,6 @@
 """What every route of the JSON API v1 shares: token auth, rate limits, the error shapes and
-the reading of JSON bodies. The API's root is `cspi/api.py`; each app keeps its routes in
-`<app>/api.py`.
+the reading of JSON bodies. The API's root is `api/root.py`; the routes are in `api/`, one
+module per area.
 
 Rate limits count requests per token, and per client address for calls without a valid token
 (failed token guesses included), in fixed windows in Django's cache. The client address is
@@ -30,7 +30,7 @@ from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 from redis.commands.core import Script
 
-from cspi.models import ApiToken
+from consultants.models import ApiToken
 
 MAX_BODY_BYTES = 64 * 1024
 

@@ -1,7 +1,7 @@
 """Campaigns: a consultant's survey link per client, the responses taken through it, exports.
 
-Reads and writes of campaigns live here together (they touch nothing else); access is always
-decided by `campaigns_visible_to`, so a campaign that is not the user's is simply not found.
+Reads and writes of campaigns live here together; who may see a campaign is decided in
+`responses.access`, so a campaign that is not the user's is simply not found.
 """
 
 from __future__ import annotations
@@ -15,33 +15,15 @@ from fractions import Fraction
 
 import pandas as pd
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.models import User as Account
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from benchmarks.pool import email_key
 from benchmarks.selectors import pool_medians
+from responses.models import Campaign, QuestionBank, Response, ResponseScore
+from responses.selectors import bank_spec_for
 from scoring.bank import BankSpec, Kind
 from scoring.rounding import round_half_up
-from survey.models import Campaign, QuestionBank, Response, ResponseScore
-from survey.selectors import bank_spec_for
-
-User = AbstractBaseUser | AnonymousUser
-
-
-def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
-    """A consultant's own campaigns; every campaign for an administrator; none otherwise."""
-    if not user.is_authenticated:
-        return Campaign.objects.none()
-    if getattr(user, "is_superuser", False):
-        return Campaign.objects.all()
-    return Campaign.objects.filter(owner_id=user.pk)
-
-
-def campaign_is_open(campaign: Campaign, today: date | None = None) -> bool:
-    today = today or timezone.localdate()
-    return campaign.closes_on is None or today <= campaign.closes_on
 
 
 def campaign_create(
@@ -52,10 +34,6 @@ def campaign_create(
         owner=owner, client_name=client_name.strip(), note=note.strip(), bank=bank,
         closes_on=closes_on,
     )  # fmt: skip
-
-
-def campaign_response_start(*, campaign: Campaign) -> Response:
-    return Response.objects.create(bank=campaign.bank, campaign=campaign)
 
 
 def banks_for_campaigns() -> QuerySet[QuestionBank]:

@@ -23,12 +23,12 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from responses.models import PillarScore, QuestionBank, Response, ResponseScore
+from responses.selectors import bank_spec_for
 from scoring.bank import BankSpec
 from scoring.errors import ScoringError
 from scoring.kpis import Kpis, kpis_from_answers
 from scoring.vectorised import EncodedAnswers, ScoreMatrix, encode_answers, scores_many
-from survey.models import PillarScore, QuestionBank, Response, ResponseScore
-from survey.selectors import bank_spec_for
 
 MISSING = -1  # in an id, hundredths or bucket index column: nothing is stored there
 Ints = npt.NDArray[np.int64]

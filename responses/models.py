@@ -1,9 +1,11 @@
 import secrets
+from datetime import date
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from scoring.bank import Kind, Scoring
 
@@ -28,6 +30,7 @@ class QuestionBank(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "survey_questionbank"
         ordering = ["key", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["key", "version"], name="bank_key_version_unique"),
@@ -52,6 +55,7 @@ class Pillar(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        db_table = "survey_pillar"
         ordering = ["bank", "position"]
         constraints = [
             models.UniqueConstraint(fields=["bank", "key"], name="pillar_key_unique_in_bank")
@@ -70,6 +74,7 @@ class Bucket(models.Model):
     )
 
     class Meta:
+        db_table = "survey_bucket"
         ordering = ["bank", "lower_bound"]
         constraints = [
             models.UniqueConstraint(fields=["bank", "key"], name="bucket_key_unique_in_bank")
@@ -104,6 +109,7 @@ class Question(models.Model):
     role = models.SlugField(max_length=40, blank=True)
 
     class Meta:
+        db_table = "survey_question"
         ordering = ["bank", "number"]
         constraints = [
             models.UniqueConstraint(fields=["bank", "number"], name="question_number_unique")
@@ -124,6 +130,7 @@ class Option(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        db_table = "survey_option"
         ordering = ["question", "position"]
         constraints = [
             models.UniqueConstraint(fields=["question", "code"], name="option_code_unique")
@@ -154,10 +161,16 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "survey_campaign"
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.client_name} ({self.owner})"
+
+    def is_open(self, today: date | None = None) -> bool:
+        """The link takes answers up to and including its closing day."""
+        today = today or timezone.localdate()
+        return self.closes_on is None or today <= self.closes_on
 
 
 class Response(models.Model):
@@ -216,6 +229,7 @@ class Response(models.Model):
     )
 
     class Meta:
+        db_table = "survey_response"
         ordering = ["-created_at"]
         # Peer pools find a person's responses by e-mail, whatever its case.
         indexes = [models.Index(Lower("email"), name="response_email_lower_idx")]
@@ -247,6 +261,7 @@ class ResponseScore(models.Model):
     scored_at = models.DateTimeField()
 
     class Meta:
+        db_table = "survey_responsescore"
         ordering = ["-scored_at"]
 
     def __str__(self) -> str:
@@ -263,6 +278,7 @@ class PillarScore(models.Model):
     bucket = models.SlugField(max_length=40)
 
     class Meta:
+        db_table = "survey_pillarscore"
         ordering = ["response_score", "position"]
         constraints = [
             models.UniqueConstraint(

@@ -21,20 +21,19 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reports.archives import archive_reports, archive_request
-from reports.models import CampaignArchive, Report
-from survey.campaigns import (
+from consultants.campaigns import (
     banks_for_campaigns,
     campaign_create,
     campaign_csv,
-    campaign_is_open,
     campaign_responses,
     campaign_summary,
     campaign_xlsx,
-    campaigns_visible_to,
 )
-from survey.models import Campaign, QuestionBank
-from survey.selectors import bank_spec_for
+from reports.archives import archive_reports, archive_request
+from reports.models import CampaignArchive, Report
+from responses.access import campaigns_visible_to, responses_visible_to
+from responses.models import Campaign, QuestionBank
+from responses.selectors import bank_spec_for
 
 # Newest or best first; responses without the value (in progress) last on every database.
 SORTS: dict[str, tuple[str | OrderBy, ...]] = {
@@ -90,7 +89,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         campaign = campaign_create(owner=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        return redirect("survey:workspace-campaign", token=campaign.token)
+        return redirect("workspace:campaign", token=campaign.token)
     return render(request, "workspace/campaign_new.html", {"form": form})
 
 
@@ -109,7 +108,7 @@ def campaign_detail(request: HttpRequest, token: str) -> HttpResponse:
         "workspace/campaign_detail.html",
         {
             "campaign": campaign, "responses": responses, "link": link, "status": status,
-            "sort": sort, "is_open": campaign_is_open(campaign),
+            "sort": sort, "is_open": campaign.is_open(),
             "bucket_name": bank_spec_for(bank=campaign.bank).bucket_name,
             "summary": campaign_summary(campaign=campaign),
             "archive": (archive := campaign.archives.first()),
@@ -144,7 +143,7 @@ def report_download(request: HttpRequest, report_token: str) -> FileResponse:
         Report.objects.select_related("response"),
         token=report_token,
         status=Report.Status.READY,
-        response__campaign__in=campaigns_visible_to(request.user),
+        response__in=responses_visible_to(request.user),
     )
     if not report.file:
         raise Http404("No such report.")
@@ -164,7 +163,7 @@ def _campaign_or_404(request: HttpRequest, token: str) -> Campaign:
 @require_POST
 def archive_new(request: HttpRequest, token: str) -> HttpResponse:
     campaign = _campaign_or_404(request, token)
-    page = reverse("survey:workspace-campaign", args=[token])
+    page = reverse("workspace:campaign", args=[token])
     if not archive_reports(campaign=campaign):
         messages.info(request, "No PDF of this campaign is ready yet: there is nothing to zip.")
         return redirect(page)  # the top of the page, where the message is
@@ -185,7 +184,7 @@ def archive_status(request: HttpRequest, token: str) -> JsonResponse:
             "text": archive_progress_text(archive),
             "done": archive.done,
             "total": archive.total,
-            "download_url": reverse("survey:workspace-archive", args=[archive.token])
+            "download_url": reverse("workspace:archive", args=[archive.token])
             if archive.status == CampaignArchive.Status.READY
             else None,
         }

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_email
 
-from cspi.accounts import consultant_create, password_link
+from consultants.accounts import consultant_create, password_link
 
 
 class Command(BaseCommand):

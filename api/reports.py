@@ -8,12 +8,12 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema, Status
 
-from cspi.api_base import Detail
+from api.base import Detail
+from api.responses import response_for
 from reports.models import Report
 from reports.selectors import report_latest
 from reports.services import WAITING, report_request
-from survey.api import response_for
-from survey.models import Response
+from responses.models import Response
 
 router = Router(tags=["reports"])
 

@@ -1,5 +1,5 @@
 """The JSON API v1 (the contract: API.md), mounted at /api/v1/: its root, error answers and
-routers. Shared pieces (token auth, rate limits, body reading) are in `cspi/api_base.py`.
+routers. Shared pieces (token auth, rate limits, body reading) are in `api/base.py`.
 
 The docs page (/api/v1/docs) loads Swagger UI from our own static files ("ninja" is an
 installed app for that), so it works under the site's Content-Security-Policy unchanged.
@@ -13,10 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, Throttled, ValidationError
 
-from benchmarks.api import router as benchmarks_router
-from cspi.api_base import SubmissionRejected, TokenAuth, TokenThrottle, address_limited
-from reports.api import router as reports_router
-from survey.api import router as survey_router
+from api.base import SubmissionRejected, TokenAuth, TokenThrottle, address_limited
+from api.benchmarks import router as benchmarks_router
+from api.reports import router as reports_router
+from api.responses import router as responses_router
 
 api = NinjaAPI(
     title="CSPI Benchmark API",
@@ -57,6 +57,6 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
     return reply
 
 
-api.add_router("", survey_router)
+api.add_router("", responses_router)
 api.add_router("", benchmarks_router)
 api.add_router("", reports_router)

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from survey.services import drafts_purge
+from responses.services import drafts_purge
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cspi.models import ApiToken
+from consultants.models import ApiToken
 
 
 class TokenForm(forms.Form):
@@ -42,7 +42,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(ApiToken, pk=pk, user_id=request.user.pk).revoke()
-    return redirect("tokens")
+    return redirect("workspace:tokens")
 
 
 urlpatterns = [

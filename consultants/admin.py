@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from cspi.models import ApiToken
+from consultants.models import ApiToken
 
 
 @admin.register(ApiToken)

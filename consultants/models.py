@@ -16,7 +16,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
 from django.utils import timezone
 
-from cspi.rows import RowReader
+from responses.rows import RowReader
 
 SECRET_PREFIX = "cspi_"
 VISIBLE_PREFIX_LENGTH = 12  # "cspi_" and 7 characters: enough to tell tokens apart in a list
@@ -42,6 +42,7 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
+        db_table = "cspi_apitoken"
         ordering = ["-created_at", "-pk"]
         verbose_name = "API token"
 
@@ -68,7 +69,7 @@ class ApiToken(models.Model):
     def for_secret(cls, secret: str) -> ApiToken | None:
         """The unrevoked token of an active user that this secret opens, with its user.
 
-        Every API call asks this, so it is one written query (cspi.rows), not the ORM's.
+        Every API call asks this, so it is one written query (responses.rows), not the ORM's.
         """
         connection = connections[router.db_for_read(cls)]
         with connection.cursor() as cursor:

@@ -1,23 +1,23 @@
-"""API routes of the survey: the current bank, submitting answers, reading a scored response."""
+"""API routes of responses: the current bank, submitting answers, reading a scored response."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from cspi.api_base import AddressThrottle, Detail, Errors, SubmissionRejected, api_token, json_body
+from api.base import AddressThrottle, Detail, Errors, SubmissionRejected, api_token, json_body
+from api.submissions import response_submit
 from reports.selectors import report_latest
+from responses.access import responses_visible_to
+from responses.answers import number_text
+from responses.models import QuestionBank, Response, ResponseScore
+from responses.selectors import bank_current, bank_spec_for
 from scoring.bank import CHOICE_KINDS, NUMBER_KINDS, BankSpec, QuestionSpec
-from survey.answers import number_text
-from survey.models import QuestionBank, Response, ResponseScore
-from survey.selectors import bank_current, bank_spec_for
-from survey.services import response_submit
 
 router = Router(tags=["survey"])
 
@@ -88,15 +88,6 @@ class ScoredResponse(Schema):
     pillars: dict[str, ScoreOut]
     kpis: KpisOut
     report: ReportLink
-
-
-def responses_visible_to(user: Any) -> QuerySet[Response]:
-    """Completed responses the token's user may read: all for a superuser; for anyone else
-    those of campaigns they own and those they submitted."""
-    completed = Response.objects.filter(status=Response.Status.COMPLETED)
-    if user.is_superuser:
-        return completed
-    return completed.filter(Q(campaign__owner=user) | Q(submitted_by=user))
 
 
 def response_for(request: HttpRequest, public_id: str) -> Response:

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.db import connections
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from api.base import Detail, TokenAuth
+from benchmarks.models import ResponseBenchmark
 from benchmarks.payload import comparison_to_api
-from benchmarks.selectors import VisibleResponse, benchmark_latest, token_with_kept_comparison
+from benchmarks.selectors import benchmark_latest
 from benchmarks.services import benchmark_compute
-from cspi.api_base import Detail, TokenAuth
-from cspi.models import ApiToken
-from survey.models import Response
+from consultants.models import (
+    ApiToken,
+    api_token_hash,
+    api_token_read,
+    api_token_sql,
+    api_token_width,
+)
+from responses.access import response_visible_sql
+from responses.models import Response
 
 router = Router(tags=["benchmarks"])
 
@@ -49,6 +60,50 @@ class Group(Schema):
 class Benchmark(Schema):
     k: int
     groups: list[Group]
+
+
+@dataclass(frozen=True, slots=True)
+class VisibleResponse:
+    """A completed response the reader may see, with the API's answer for its latest kept
+    comparison: None when none was kept, "" when it was kept before answers were."""
+
+    response_id: int
+    api_json: str | None
+
+
+def token_with_kept_comparison(
+    *, secret: str, public_id: str
+) -> tuple[ApiToken, VisibleResponse | None] | None:
+    """The API token `secret` opens (None: none does) and the response `public_id` if the
+    token's user may read it, with the API's answer for its latest comparison, in one round
+    trip: every API read of a benchmark asks this, and the round trips were most of its cost.
+
+    Who may read a response is the rule of `responses.access`, here in its SQL form.
+    """
+    database = connections[Response.objects.db]
+    with database.cursor() as cursor:
+        cursor.execute(
+            api_token_sql(columns=_KEPT_COMPARISON_COLUMNS, joins=_VISIBLE_RESPONSE_JOIN),
+            [public_id, api_token_hash(secret)],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    token = api_token_read(database, row)
+    response_id, api_json = row[api_token_width() :]
+    if response_id is None:
+        return token, None
+    return token, VisibleResponse(response_id=response_id, api_json=api_json)
+
+
+_KEPT_COMPARISON_COLUMNS = f""", r.id, (
+    SELECT b.api_json FROM "{ResponseBenchmark._meta.db_table}" b
+    WHERE b.response_id = r.id ORDER BY b.computed_at DESC, b.id DESC LIMIT 1
+)"""
+_VISIBLE_RESPONSE_JOIN = (
+    f'LEFT JOIN "{Response._meta.db_table}" r ON r.public_id = %s '
+    f"AND {response_visible_sql(response='r', user='u')}"
+)
 
 
 def _token_and_response(request: HttpRequest, secret: str) -> ApiToken | None:

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from survey.services import drafts_purge
+from responses.services import drafts_purge
 
 
 @shared_task

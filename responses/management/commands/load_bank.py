@@ -3,8 +3,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from survey.bank_file import BankFileError, bank_file_read
-from survey.services import bank_import
+from responses.bank_file import BankFileError, bank_file_read
+from responses.services import bank_import
 
 
 class Command(BaseCommand):

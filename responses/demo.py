@@ -25,12 +25,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from responses.answers import AnswerValue, answers_unanswered
+from responses.models import PillarScore, QuestionBank, Response, ResponseScore
+from responses.selectors import bank_spec_for
+from responses.services import profile_for_peer_groups
 from scoring.bank import MAX_POINTS, BankSpec, Kind, OptionSpec, QuestionSpec, Scoring
 from scoring.scores import ResponseScores, response_score
-from survey.answers import AnswerValue, answers_unanswered
-from survey.models import PillarScore, QuestionBank, Response, ResponseScore
-from survey.selectors import bank_spec_for
-from survey.services import profile_for_peer_groups
 
 DEMO_DOMAIN = "demo.cspi.invalid"
 DEMO_EMAIL = re.compile(r"^demo-(\d+)@" + re.escape(DEMO_DOMAIN) + "$")

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cspi.models import ApiToken
+from consultants.models import ApiToken
 
 
 class Command(BaseCommand):

@@ -10,12 +10,12 @@ from django.conf import settings
 from django.db import connections, router
 from django.utils import timezone
 
-from cspi.rows import RowReader
+from responses.models import Option, Question, QuestionBank, Response, ResponseScore
+from responses.rows import RowReader
 from scoring.bank import BankSpec, BucketSpec, Kind, OptionSpec, PillarSpec, QuestionSpec, Scoring
 from scoring.meanings import bucket_meaning
 from scoring.plan import PillarPlan, next_bucket_plan
 from scoring.scores import response_score
-from survey.models import Option, Question, QuestionBank, Response, ResponseScore
 
 # Published and archived banks never change, so their spec is built once per process. The key
 # includes the creation time: a primary key alone can come back after a rolled-back insert.
@@ -73,7 +73,7 @@ def _bank_spec_load(bank: QuestionBank) -> BankSpec:
     )
 
 
-# The hottest query of the product (every survey page and save). Written out (cspi.rows), it
+# The hottest query of the product (every survey page and save). Written out (responses.rows), it
 # skips the ORM's query compilation and raw()'s column matching, which together cost about as
 # much as the database round trip itself.
 _RESPONSE_ROWS = RowReader(Response)

@@ -1,0 +1,21 @@
+from django.urls import include, path
+
+from consultants import tokens, views
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("", views.campaign_list, name="campaigns"),
+    path("campaigns/new/", views.campaign_new, name="campaign-new"),
+    path("campaigns/<str:token>/", views.campaign_detail, name="campaign"),
+    path(
+        "campaigns/<str:token>/responses.<str:extension>",
+        views.campaign_export,
+        name="campaign-export",
+    ),
+    path("campaigns/<str:token>/archive/", views.archive_new, name="archive-new"),
+    path("campaigns/<str:token>/archive/status/", views.archive_status, name="archive-status"),
+    path("archives/<str:archive_token>.zip", views.archive_download, name="archive"),
+    path("reports/<str:report_token>.pdf", views.report_download, name="report"),
+    path("tokens/", include(tokens.urlpatterns)),
+]
