@@ -18,6 +18,7 @@ from responses.answers import number_text
 from responses.models import QuestionBank, Response, ResponseScore
 from responses.selectors import bank_current, bank_spec_for
 from scoring.bank import CHOICE_KINDS, NUMBER_KINDS, BankSpec, QuestionSpec
+from scoring.kpis import KPI_KEYS
 
 router = Router(tags=["survey"])
 
@@ -68,6 +69,8 @@ class ProfileOut(Schema):
 
 
 class KpisOut(Schema):
+    """API v1's KPIs, fixed by API.md (scoring.kpis.KPI_KEYS as v1 was published)."""
+
     nrr: float | None
     retention: float | None
     nps: float | None
@@ -205,10 +208,7 @@ def scored_response(response: Response) -> dict[str, Any]:
         },
         "kpis": {
             key: None if value is None else float(value)
-            for key, value in (
-                ("nrr", stored.nrr), ("retention", stored.retention), ("nps", stored.nps),
-                ("customers_per_csm", stored.customers_per_csm),
-            )
+            for key, value in ((key, getattr(stored, key)) for key in KPI_KEYS)
         },
         "report": {
             "status": report.status if report else None,

@@ -1,6 +1,6 @@
 """Who is in the peer pool (SCORING.md §4), as plain data: no database, no Django.
 
-A selector loads the completed responses once into `PoolRow`s; `peer_pool` then keeps the rows
+The pool's service reads completed responses into `PoolRow`s; `peer_pool` then keeps the rows
 that count. The respondent's own e-mail is left out later, per comparison (`PeerIndex.compare`),
 so one pool serves every respondent.
 """
@@ -36,6 +36,9 @@ class PoolRow:
     overall_hundredths: int
     pillar_hundredths: tuple[int, ...]
     kpi_hundredths: tuple[int | None, ...]
+    # False when scored against other pillars than the pool's: such a latest response keeps
+    # its person out of the pool (an earlier one does not stand in for it).
+    comparable: bool = True
 
     @property
     def metric_hundredths(self) -> tuple[int | None, ...]:
@@ -82,22 +85,24 @@ def hundredths(value: Decimal | None) -> int | None:
 
 
 def peer_pool(rows: Iterable[PoolRow], *, include_demo: bool) -> list[PoolRow]:
-    """The rows that count as peers: one per e-mail, the latest, never an excluded one.
+    """Who counts as a peer (the one home of this rule): one row per person (e-mail, any case),
+    their latest, never an excluded one, never one without an e-mail address.
 
     Exclusions (admin and, unless `include_demo`, demo) are applied before picking the latest,
     so an excluded re-submission does not hide the same person's earlier valid answer. "Latest"
     is by completion time, and on an equal time the one stored last (the higher id), so the
-    choice never depends on the order rows arrive in.
+    choice never depends on the order rows arrive in. A person whose latest response is not
+    `comparable` is left out.
     """
     latest: dict[str, PoolRow] = {}
     for row in rows:
-        if row.excluded or (row.is_demo and not include_demo):
-            continue
         key = email_key(row.email)
+        if not key or row.excluded or (row.is_demo and not include_demo):
+            continue
         kept = latest.get(key)
         if kept is None or _stored_later(row, kept):
             latest[key] = row
-    return list(latest.values())
+    return [row for row in latest.values() if row.comparable]
 
 
 def _stored_later(row: PoolRow, other: PoolRow) -> bool:

@@ -29,8 +29,8 @@ from benchmarks.percentiles import MEDIAN, CountedSample, shown
 from benchmarks.pool import PoolMember, hundredths
 from benchmarks.stored import comparison_from_json
 from responses.models import Response, ResponseScore
+from scoring.kpis import KPI_KEYS
 
-KPI_KEYS = ("nrr", "retention", "nps", "customers_per_csm")
 POOL_STATE_ID = 1
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -15,9 +15,8 @@ from django.utils import timezone
 from benchmarks.groups import GroupKey
 from benchmarks.models import PoolEntry, PoolState, ResponseBenchmark
 from benchmarks.payload import kept_comparison_api_json
-from benchmarks.pool import email_key, hundredths
+from benchmarks.pool import PoolRow, email_key, hundredths, peer_pool
 from benchmarks.selectors import (
-    KPI_KEYS,
     POOL_STATE_ID,
     active_entries_for,
     peer_index_current,
@@ -29,6 +28,7 @@ from benchmarks.selectors import (
 from benchmarks.stored import comparison_to_json
 from responses.models import PillarScore, Response, ResponseScore
 from responses.selectors import bank_current, bank_spec_for
+from scoring.kpis import KPI_KEYS
 
 logger = logging.getLogger(__name__)
 REBUILD_BATCH = 2000
@@ -45,16 +45,8 @@ def peer_pool_sync(*, email_keys: Iterable[str]) -> int:
         if _layout_outdated(state):
             return _rebuild(state)
         seq = state.seq + 1
-        wanted = {
-            key: entry
-            for key, entry in _latest_counting_entries(
-                _counting_responses(state.include_demo).filter(
-                    email_lower__in=keys  # type: ignore[misc]
-                ),
-                tuple(state.pillar_keys),
-                seq,
-            )
-        }
+        candidates = _scored_responses().filter(email_lower__in=keys)  # type: ignore[misc]
+        wanted = _pool_entries(candidates, tuple(state.pillar_keys), state.include_demo, seq)
         active = active_entries_for(email_keys=keys)
         changed = [key for key in keys if _values(active.get(key)) != _values(wanted.get(key))]
         if not changed:
@@ -176,19 +168,13 @@ def _rebuild(state: PoolState) -> int:
 
 
 def _rebuild_in_python(layout: Sequence[str], include_demo: bool, seq: int) -> int:
-    entries = _latest_counting_entries(_counting_responses(include_demo), layout, seq)
-    created = 0
-    batch: list[PoolEntry] = []
-    for _, entry in entries:
-        batch.append(entry)
-        if len(batch) == REBUILD_BATCH:
-            created += len(PoolEntry.objects.bulk_create(batch))
-            batch = []
-    return created + len(PoolEntry.objects.bulk_create(batch))
+    entries = _pool_entries(_scored_responses(), layout, include_demo, seq)
+    return len(PoolEntry.objects.bulk_create(entries.values(), batch_size=REBUILD_BATCH))
 
 
-# The same rules as `_counting_responses` + `_latest_counting_entries`, in one statement: a
-# million responses in seconds instead of minutes. A test holds the two paths equal.
+# The rule of `benchmarks.pool.peer_pool` (who counts, and by which response) in one statement,
+# for PostgreSQL: a million responses in seconds instead of minutes. A test holds it equal to
+# `_rebuild_in_python`, which applies `peer_pool` itself.
 _REBUILD_SQL = """
 INSERT INTO {entry} (response_id, email_key, industry, arr_band, region, overall, pillars,
                      nrr, retention, nps, customers_per_csm, added_seq)
@@ -236,51 +222,59 @@ def _rebuild_in_sql(layout: Sequence[str], include_demo: bool, seq: int) -> int:
         return cursor.rowcount
 
 
-def _counting_responses(include_demo: bool) -> QuerySet[Response]:
-    """Completed responses that may count, each person's latest first (SCORING.md §4)."""
-    responses = Response.objects.filter(
-        status=Response.Status.COMPLETED, excluded_from_benchmarks=False, score__isnull=False
-    )
-    if not include_demo:
-        responses = responses.filter(is_demo=False)
+def _scored_responses() -> QuerySet[Response]:
+    """Completed responses with kept scores: the candidates `peer_pool` chooses from."""
     return (
-        responses.annotate(email_lower=Lower("email"))
+        Response.objects.filter(status=Response.Status.COMPLETED, score__isnull=False)
+        .annotate(email_lower=Lower("email"))
         .select_related("score")
         .prefetch_related("score__pillars")
-        .order_by("email_lower", "-completed_at", "-pk")
     )
 
 
-def _latest_counting_entries(
-    responses: QuerySet[Response], layout: Sequence[str], seq: int
-) -> Iterator[tuple[str, PoolEntry]]:
-    previous = None
-    for response in responses.iterator(chunk_size=REBUILD_BATCH):
-        key = email_key(response.email)
-        if key == previous or not key:
-            continue
-        previous = key
-        entry = _entry_for(response, key, layout, seq)
-        if entry is not None:
-            yield key, entry
+def _pool_entries(
+    responses: QuerySet[Response], layout: Sequence[str], include_demo: bool, seq: int
+) -> dict[str, PoolEntry]:
+    """The pool entries of these responses' people, by e-mail key, as `peer_pool` chooses."""
+    rows = (_pool_row(response, layout) for response in responses.iterator(REBUILD_BATCH))
+    return {
+        email_key(row.email): _entry_of(row, seq)
+        for row in peer_pool(rows, include_demo=include_demo)
+    }
 
 
-def _entry_for(response: Response, key: str, layout: Sequence[str], seq: int) -> PoolEntry | None:
+def _pool_row(response: Response, layout: Sequence[str]) -> PoolRow:
     score: ResponseScore = response.score
     pillars = {row.pillar_key: hundredths(row.score) for row in score.pillars.all()}
     overall = hundredths(score.overall)
-    if set(pillars) != set(layout) or overall is None:
-        return None  # scored against another bank's pillars: not comparable
-    return PoolEntry(
-        response=response,
-        email_key=key,
+    assert overall is not None  # a kept overall score is never unknown
+    return PoolRow(
+        response_id=response.pk,
+        email=response.email,
+        completed_at=response.completed_at or response.updated_at,
+        excluded=response.excluded_from_benchmarks,
+        is_demo=response.is_demo,
         industry=response.industry,
         arr_band=response.arr_band,
         region=response.region,
-        overall=overall,
-        pillars=[pillars[pillar] for pillar in layout],
-        **{kpi: hundredths(getattr(score, kpi)) for kpi in KPI_KEYS},
+        overall_hundredths=overall,
+        pillar_hundredths=tuple(pillars.get(key) or 0 for key in layout),
+        kpi_hundredths=tuple(hundredths(getattr(score, key)) for key in KPI_KEYS),
+        comparable=set(pillars) == set(layout),
+    )
+
+
+def _entry_of(row: PoolRow, seq: int) -> PoolEntry:
+    return PoolEntry(
+        response_id=row.response_id,
+        email_key=email_key(row.email),
+        industry=row.industry or "",
+        arr_band=row.arr_band or "",
+        region=row.region or "",
+        overall=row.overall_hundredths,
+        pillars=list(row.pillar_hundredths),
         added_seq=seq,
+        **dict(zip(KPI_KEYS, row.kpi_hundredths, strict=True)),
     )
 
 

@@ -23,6 +23,7 @@ from benchmarks.selectors import pool_medians
 from responses.models import Campaign, QuestionBank, Response, ResponseScore
 from responses.selectors import bank_spec_for
 from scoring.bank import BankSpec, Kind
+from scoring.kpis import KPI_KEYS
 from scoring.rounding import round_half_up
 
 
@@ -71,7 +72,7 @@ def _export_columns(spec: BankSpec) -> list[str]:
         "response_id", "status", "email", "completed_at", "region", "industry", "arr_band",
         "overall", "overall_bucket",
         *[f"pillar_{pillar.key}" for pillar in spec.pillars],
-        "nrr", "retention", "nps", "customers_per_csm",
+        *KPI_KEYS,
         *[f"q{question.number}" for question in spec.questions],
     ]  # fmt: skip
 
@@ -85,7 +86,7 @@ def _export_row(spec: BankSpec, response: Response, score: ResponseScore | None)
         score.overall if score else None, spec.bucket_name(score.overall_bucket) if score else "",
         *[pillars.get(pillar.key) for pillar in spec.pillars],
         *[(getattr(score, kpi) if score else None)
-          for kpi in ("nrr", "retention", "nps", "customers_per_csm")],
+          for kpi in KPI_KEYS],
         *[_answer_text(spec, number, response.answers.get(str(number)))
           for number in (q.number for q in spec.questions)],
     ]  # fmt: skip

@@ -675,9 +675,10 @@ def completed_without_sync(email: str) -> Any:
     """A response completed as `response_complete` does, minus the pool sync (timed apart)."""
     from django.utils import timezone
 
+    from responses.kept_scores import scores_keep
     from responses.models import Response
     from responses.selectors import bank_spec_for
-    from responses.services import profile_for_peer_groups, response_scores_store
+    from responses.services import profile_for_peer_groups
     from scoring.scores import response_score
 
     bank, answers = _example_answers(email)
@@ -689,7 +690,7 @@ def completed_without_sync(email: str) -> Any:
     )
     response.refresh_from_db()
     scores = response_score(spec=spec, answers=answers)
-    response_scores_store(response=response, bank=bank, scores=scores, now=now)
+    scores_keep(bank=bank, scored=[(response.pk, scores, now)])
     return response
 
 

@@ -26,7 +26,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from responses.answers import AnswerValue, answers_unanswered
-from responses.models import PillarScore, QuestionBank, Response, ResponseScore
+from responses.kept_scores import scores_keep
+from responses.models import QuestionBank, Response
 from responses.selectors import bank_spec_for
 from responses.services import profile_for_peer_groups
 from scoring.bank import MAX_POINTS, BankSpec, Kind, OptionSpec, QuestionSpec, Scoring
@@ -321,19 +322,10 @@ def _batch_store(bank: QuestionBank, spec: BankSpec, batch: Sequence[DemoRespond
     Response.objects.filter(pk__in=[response.pk for response in responses]).update(
         created_at=F("completed_at"), updated_at=F("completed_at")
     )
-    stored = ResponseScore.objects.bulk_create(
-        ResponseScore(
-            response=response, bank=bank, overall=s.overall, overall_bucket=s.overall_bucket.key,
-            nrr=s.kpis.nrr, retention=s.kpis.retention, nps=s.kpis.nps,
-            customers_per_csm=s.kpis.customers_per_csm, scored_at=r.completed_at,
-        )
-        for response, r, s in zip(responses, batch, scores, strict=True)
-    )  # fmt: skip
-    PillarScore.objects.bulk_create(
-        PillarScore(
-            response_score=row, pillar_key=pillar.key, position=position, score=pillar.score,
-            bucket=pillar.bucket.key,
-        )
-        for row, s in zip(stored, scores, strict=True)
-        for position, pillar in enumerate(s.pillars)
-    )  # fmt: skip
+    scores_keep(
+        bank=bank,
+        scored=[
+            (response.pk, s, r.completed_at)
+            for response, r, s in zip(responses, batch, scores, strict=True)
+        ],
+    )

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from responses.kept_scores import KPI_COLUMNS, pillar_rows, score_row
 from responses.models import PillarScore, QuestionBank, Response, ResponseScore
 from responses.selectors import bank_spec_for
 from scoring.bank import BankSpec
@@ -395,15 +396,19 @@ class _ScoreRows:
 
     def models(self, bank: QuestionBank, now: datetime) -> list[ResponseScore]:
         return [
-            ResponseScore(
-                id=id, response_id=response_id, bank=bank, overall=_decimal(overall),
-                overall_bucket=bucket, nrr=kpis.nrr, retention=kpis.retention, nps=kpis.nps,
-                customers_per_csm=kpis.customers_per_csm, scored_at=now,
+            score_row(
+                id=id,
+                response_id=response_id,
+                bank=bank,
+                overall=_decimal(overall),
+                overall_bucket=bucket,
+                kpis=kpis,
+                scored_at=now,
             )
             for id, response_id, overall, bucket, kpis in zip(
                 self.ids, self.response_ids, self.overall, self.buckets, self.kpis, strict=True
             )
-        ]  # fmt: skip
+        ]
 
 
 def _decimal(hundredths: int) -> Decimal:
@@ -416,30 +421,30 @@ def _decimal(hundredths: int) -> Decimal:
 UPDATE_SCORES_SQL = f"""
     UPDATE {ResponseScore._meta.db_table} AS stored
     SET bank_id = %(bank)s, scored_at = %(now)s, overall = fresh.overall::numeric / 100,
-        overall_bucket = fresh.overall_bucket, nrr = fresh.nrr, retention = fresh.retention,
-        nps = fresh.nps, customers_per_csm = fresh.customers_per_csm
+        overall_bucket = fresh.overall_bucket,
+        {", ".join(f"{kpi} = fresh.{kpi}" for kpi in KPI_COLUMNS)}
     FROM unnest(
-        %(ids)s::bigint[], %(overall)s::bigint[], %(buckets)s::text[], %(nrr)s::numeric[],
-        %(retention)s::numeric[], %(nps)s::numeric[], %(customers_per_csm)s::numeric[]
-    ) AS fresh(id, overall, overall_bucket, nrr, retention, nps, customers_per_csm)
+        %(ids)s::bigint[], %(overall)s::bigint[], %(buckets)s::text[],
+        {", ".join(f"%({kpi})s::numeric[]" for kpi in KPI_COLUMNS)}
+    ) AS fresh(id, overall, overall_bucket, {", ".join(KPI_COLUMNS)})
     WHERE stored.id = fresh.id AND stored.id = ANY(%(ids)s::bigint[])
 """
 
 
 def _update_scores(bank: QuestionBank, fresh: _ScoreRows, now: datetime) -> None:
     if not _set_based_writes():
-        fields = ["bank", "overall", "overall_bucket", "nrr", "retention", "nps",
-                  "customers_per_csm", "scored_at"]  # fmt: skip
+        fields = ["bank", "overall", "overall_bucket", *KPI_COLUMNS, "scored_at"]
         ResponseScore.objects.bulk_update(fresh.models(bank, now), fields)
         return
-    kpis = {
-        name: [getattr(row, name) for row in fresh.kpis]
-        for name in ("nrr", "retention", "nps", "customers_per_csm")
-    }
+    kpis = {column: [row[column] for row in fresh.kpis] for column in KPI_COLUMNS}
     params: dict[str, Any] = {
-        "bank": bank.pk, "now": now, "ids": fresh.ids, "overall": fresh.overall,
-        "buckets": fresh.buckets, **kpis,
-    }  # fmt: skip
+        "bank": bank.pk,
+        "now": now,
+        "ids": fresh.ids,
+        "overall": fresh.overall,
+        "buckets": fresh.buckets,
+        **kpis,
+    }
     with connection.cursor() as cursor:
         cursor.execute(UPDATE_SCORES_SQL, params)
 
@@ -454,14 +459,20 @@ def _renew_pillars(scored: _Scored, score_ids: Ints, rows: npt.NDArray[np.intp])
     matrix = scored.matrix
     PillarScore.objects.filter(response_score_id__in=score_ids[rows].tolist()).delete()
     PillarScore.objects.bulk_create(
-        PillarScore(
-            response_score_id=score_id, pillar_key=key, position=column,
-            score=_decimal(int(matrix.pillar_hundredths[row, column])),
-            bucket=scored.bucket_keys[matrix.pillar_bucket_index[row, column]],
-        )
+        pillar
         for row, score_id in zip(rows.tolist(), score_ids[rows].tolist(), strict=True)
-        for column, key in enumerate(matrix.pillar_keys)
-    )  # fmt: skip
+        for pillar in pillar_rows(
+            response_score_id=score_id,
+            pillars=(
+                (
+                    key,
+                    _decimal(int(matrix.pillar_hundredths[row, column])),
+                    scored.bucket_keys[matrix.pillar_bucket_index[row, column]],
+                )
+                for column, key in enumerate(matrix.pillar_keys)
+            ),
+        )
+    )
 
 
 UPDATE_PILLARS_SQL = f"""

@@ -13,6 +13,7 @@ from django.utils import timezone
 from responses.models import Option, Question, QuestionBank, Response, ResponseScore
 from responses.rows import RowReader
 from scoring.bank import BankSpec, BucketSpec, Kind, OptionSpec, PillarSpec, QuestionSpec, Scoring
+from scoring.kpis import BENCHMARKED_KPIS, KPI_KEYS
 from scoring.meanings import bucket_meaning
 from scoring.plan import PillarPlan, next_bucket_plan
 from scoring.scores import response_score
@@ -184,30 +185,13 @@ def response_results(*, response: Response) -> Results:
         overall=stored.overall,
         overall_bucket=buckets[stored.overall_bucket],
         pillars=pillars,
-        kpis=(
-            KpiResult("Net revenue retention", _percent(stored.nrr)),
-            KpiResult("Customer retention rate", _percent(stored.retention)),
-            KpiResult("Net Promoter Score", _plain(stored.nps)),
-            KpiResult("Customers per CSM", _plain(stored.customers_per_csm)),
+        kpis=tuple(
+            KpiResult(kpi.label, kpi.shown(getattr(stored, kpi.key))) for kpi in BENCHMARKED_KPIS
         ),
-        kpi_values={
-            "nrr": stored.nrr, "retention": stored.retention, "nps": stored.nps,
-            "customers_per_csm": stored.customers_per_csm,
-        },
-    )  # fmt: skip
+        kpi_values={key: getattr(stored, key) for key in KPI_KEYS},
+    )
 
 
 def _plans(spec: BankSpec, response: Response) -> tuple[PillarPlan, ...]:
     scores = response_score(spec=spec, answers=response.answers)
     return next_bucket_plan(spec=spec, answers=response.answers, scores=scores, max_steps=3)
-
-
-def _plain(value: Decimal | None) -> str | None:
-    if value is None:
-        return None
-    return f"{value.normalize():,f}" if value == value.to_integral_value() else f"{value:,.2f}"
-
-
-def _percent(value: Decimal | None) -> str | None:
-    plain = _plain(value)
-    return None if plain is None else f"{plain} %"

@@ -17,15 +17,12 @@ from responses.models import (
     Campaign,
     Option,
     Pillar,
-    PillarScore,
     Question,
     QuestionBank,
     Response,
-    ResponseScore,
 )
 from responses.selectors import bank_spec_for, draft_cutoff
 from scoring.bank import BankSpec
-from scoring.scores import ResponseScores
 
 
 class BankImportOutcome(StrEnum):
@@ -209,30 +206,6 @@ def profile_for_peer_groups(spec: BankSpec, answers: Mapping[str, AnswerValue]) 
         option = question.option_by_code(value) if question and isinstance(value, int) else None
         profile[role] = option.text if option else ""
     return profile
-
-
-def response_scores_store(
-    *, response: Response, bank: QuestionBank, scores: ResponseScores, now: datetime
-) -> ResponseScore:
-    """Keep a response's scores (replacing earlier ones) as the rounded values shown."""
-    kpis = scores.kpis
-    stored, _ = ResponseScore.objects.update_or_create(
-        response=response,
-        defaults={
-            "bank": bank, "overall": scores.overall, "overall_bucket": scores.overall_bucket.key,
-            "nrr": kpis.nrr, "retention": kpis.retention, "nps": kpis.nps,
-            "customers_per_csm": kpis.customers_per_csm, "scored_at": now,
-        },
-    )  # fmt: skip
-    PillarScore.objects.filter(response_score=stored).delete()
-    PillarScore.objects.bulk_create(
-        PillarScore(
-            response_score=stored, pillar_key=pillar.key, position=position,
-            score=pillar.score, bucket=pillar.bucket.key,
-        )
-        for position, pillar in enumerate(scores.pillars)
-    )  # fmt: skip
-    return stored
 
 
 def drafts_purge() -> int:

@@ -1,4 +1,10 @@
-"""The KPIs a response reports (SCORING.md §3), read through the bank's question roles.
+"""The KPI registry, and the KPIs a response reports (SCORING.md §3).
+
+Every KPI the product names lives here once: its key, label, unit, which way is better, its
+definition in the words of the seed documents, and the question roles it is read from. The
+survey asks for four (`BENCHMARKED_KPIS`: kept with the scores, compared with peers); the
+others are the ones the report advises to start tracking, by pillar (`TRACK_FOR_PILLAR`).
+Pages, the PDF, exports, the API and the peer pool all read the list from here.
 
 "Unknown" is stored as null and stays `None` here, never 0 or −100, so statistics can leave it
 out.
@@ -9,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from fractions import Fraction
 
 from scoring.bank import BankSpec
@@ -16,31 +23,295 @@ from scoring.errors import ScoringError
 from scoring.rounding import round_half_up
 
 
-@dataclass(frozen=True, slots=True)
-class Kpis:
-    nrr: Decimal | None
-    retention: Decimal | None
-    nps: Decimal | None
-    customers_per_csm: Decimal | None
+class Direction(StrEnum):
+    HIGHER_IS_BETTER = "higher_is_better"
+    LOWER_IS_BETTER = "lower_is_better"
+    NEITHER = "neither"  # e.g. customers per CSM: a coverage model, not a target
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Kpi:
+    key: str
+    label: str
+    definition: str
+    formula: str = ""
+    unit: str = ""  # "%" or nothing
+    direction: Direction = Direction.NEITHER
+    # The question roles it is read from: one (the answer itself) or two (the first divided by
+    # the second). Empty: the survey does not ask for it.
+    roles: tuple[str, ...] = ()
+
+    @property
+    def heading(self) -> str:
+        """The label with its unit, for a table's row: "Net revenue retention (%)"."""
+        return f"{self.label} ({self.unit})" if self.unit else self.label
+
+    def shown(self, value: Decimal | None) -> str | None:
+        """The value as people read it ("96.5 %", "1,234", "2.50"); None when unknown."""
+        if value is None:
+            return None
+        plain = value.normalize()
+        text = f"{plain:,f}" if plain == plain.to_integral_value() else f"{value:,.2f}"
+        return f"{text} {self.unit}" if self.unit else text
+
+
+BENCHMARKED_KPIS: tuple[Kpi, ...] = (
+    Kpi(
+        key="nrr",
+        label="Net revenue retention",
+        definition=(
+            "The percentage of recurring revenue kept over a period, including revenue from "
+            "account expansion: the financial position of the business if no new customers were "
+            "acquired. Measuring it rather than churn reminds the team to drive value "
+            "proactively, not merely react to customers at imminent risk."
+        ),
+        formula=(
+            "Renewal and expansion revenue this year from last year's customers ÷ revenue last "
+            "year from all customers; equivalently (starting ARR + expansion − downsell − churn) "
+            "÷ starting ARR"
+        ),
+        unit="%",
+        direction=Direction.HIGHER_IS_BETTER,
+        roles=("nrr",),
+    ),
+    Kpi(
+        key="retention",
+        label="Customer retention rate",
+        definition=(
+            "The percentage of customers a company keeps over a given period: its ability to "
+            "keep customers engaged, satisfied and loyal, minimising churn."
+        ),
+        formula="Number of last year's customers still active ÷ number of last year's customers",
+        unit="%",
+        direction=Direction.HIGHER_IS_BETTER,
+        roles=("retention",),
+    ),
+    Kpi(
+        key="nps",
+        label="Net Promoter Score",
+        definition=(
+            "How likely customers are to recommend the solution, asked on a scale of 0 to 10: "
+            "promoters answer 9–10, passives 7–8, detractors 0–6. Poor scores may point to "
+            "weak onboarding, education or support playbooks."
+        ),
+        formula=("Percentage of promoters − percentage of detractors (from −100 to 100)"),
+        direction=Direction.HIGHER_IS_BETTER,
+        roles=("nps",),
+    ),
+    Kpi(
+        key="customers_per_csm",
+        label="Customers per CSM",
+        definition=(
+            "How many customers each Customer Success Manager covers: the coverage model behind "
+            "high-touch or low-touch engagement. Read it with your segmentation."
+        ),
+        formula=("Number of customers ÷ number of Customer Success Managers"),
+        direction=Direction.NEITHER,
+        roles=("customers", "csms"),
+    ),
+)
+KPI_KEYS = tuple(kpi.key for kpi in BENCHMARKED_KPIS)
+
+# Definitions and formulas in the words of the seed documents: CS practice guides.
+TRACKING_KPIS: tuple[Kpi, ...] = (
+    Kpi(
+        key="gross_renewal_rate",
+        label="Gross renewal rate",
+        definition=(
+            "The percentage of renewable revenue that was renewed, without counting expansion "
+            "revenue closed with the renewals: customers stay because they keep receiving value."
+        ),
+        formula=("(Renewable ARR − downsell − churn) ÷ renewable ARR"),
+    ),
+    Kpi(
+        key="expansion_revenue_rate",
+        label="Expansion revenue rate",
+        definition=(
+            "The percentage of total revenue that comes from upsells, cross-sells and account "
+            "expansions within a period: what customer growth contributes to revenue."
+        ),
+        formula=("Expansion revenue in the period ÷ total revenue in the period"),
+    ),
+    Kpi(
+        key="quarterly_expansion_revenue",
+        label="Quarterly expansion revenue",
+        definition=(
+            "Expansion revenue per quarter, tracked over time. A sudden or steady decrease, for "
+            "the team or for one CSM, is a red flag."
+        ),
+    ),
+    Kpi(
+        key="onboarding_rating",
+        label="Onboarding rating",
+        definition=(
+            "A short survey at the end of onboarding about the customer's experience with the "
+            "CSM who onboarded them; consistently low ratings say the onboarding process needs "
+            "work."
+        ),
+    ),
+    Kpi(
+        key="average_time_to_first_value",
+        label="Average time to first value",
+        definition=(
+            "How long it takes to deliver the value each customer expects, based on their key "
+            "business goals; shorter over time means a more effective team."
+        ),
+        formula=(
+            "Total days from the start of onboarding to first value, for all customers ÷ "
+            "number of customers"
+        ),
+    ),
+    Kpi(
+        key="activation_rate",
+        label="Activation rate",
+        definition=(
+            "The percentage of users who reach a predefined milestone of meaningful first use: "
+            "the moment they first experience the core value of the product."
+        ),
+    ),
+    Kpi(
+        key="customer_effort_score",
+        label="Customer effort score",
+        definition=(
+            "How much effort a customer has to exert to get something done (signing up, "
+            "upgrading, renewing, requesting training), asked on a numeric scale after an "
+            "interaction with a CSM. High effort marks barriers in the customer journey."
+        ),
+    ),
+    Kpi(
+        key="engagement_activity",
+        label="Engagement activity",
+        definition=(
+            "The proactive, high-value, customer-centric touchpoints (e-mails, calls, executive "
+            "sponsor visits) a CSM or the team has with customers."
+        ),
+        formula=("Number of engagement touchpoints over a period"),
+    ),
+    Kpi(
+        key="advocacy_activity",
+        label="Advocacy activity",
+        definition=(
+            "The advocacy the CS team drove among successful customers: referrals, reviews, "
+            "case studies."
+        ),
+        formula=("Number of advocacy activities over a period"),
+    ),
+    Kpi(
+        key="referral_program_participation_rate",
+        label="Referral program participation rate",
+        definition=(
+            "The percentage of eligible customers who actively join or engage with the referral "
+            "program."
+        ),
+    ),
+    Kpi(
+        key="customer_health_score",
+        label="Customer health score",
+        definition=(
+            "A composite of product usage, satisfaction, engagement and support interactions "
+            "that estimates how likely a customer is to renew, expand or churn."
+        ),
+    ),
+    Kpi(
+        key="churn_risk_score",
+        label="Churn risk score",
+        definition=(
+            "A predictive estimate of how likely a customer is to cancel or downgrade within a "
+            "given period, to find at-risk accounts early."
+        ),
+    ),
+    Kpi(
+        key="cohort_retention_analysis",
+        label="Cohort retention analysis",
+        definition=(
+            "Following a group of customers over time to see how many keep using the product: "
+            "retention and churn patterns by segment and start date."
+        ),
+    ),
+    Kpi(
+        key="check_in_impact_score",
+        label="Check-in impact score",
+        definition=(
+            "The correlation between CS check-ins and business outcomes such as retention, "
+            "expansion and product usage: the value of proactive account engagement."
+        ),
+    ),
+    Kpi(
+        key="time_to_first_key_action",
+        label="Time to first key action",
+        definition=(
+            "The average time a new user takes to complete the product's primary activation "
+            "event, the “aha moment”."
+        ),
+    ),
+    Kpi(
+        key="qbr_engagement_rate",
+        label="QBR engagement rate",
+        definition=(
+            "The percentage of eligible accounts that attend or meaningfully take part in "
+            "quarterly business reviews: strategic relationship strength after the sale."
+        ),
+    ),
+    Kpi(
+        key="relationship_depth_score",
+        label="Relationship depth score",
+        definition=(
+            "The strength and breadth of engagement with customer stakeholders across roles, "
+            "levels and functions."
+        ),
+    ),
+    Kpi(
+        key="feature_adoption_rate",
+        label="Feature adoption rate",
+        definition=(
+            "The percentage of active users who regularly use a key product feature over a "
+            "longer period: sustained value delivery."
+        ),
+    ),
+)
+
+KPIS: dict[str, Kpi] = {kpi.key: kpi for kpi in (*BENCHMARKED_KPIS, *TRACKING_KPIS)}
+
+# What to start measuring when a pillar is weak: each pillar's practices mapped onto the KPIs of
+# the seed documents (customer journey stages, leading and lagging indicators).
+TRACK_FOR_PILLAR: dict[str, tuple[str, ...]] = {
+    "alignment": ("gross_renewal_rate", "expansion_revenue_rate", "quarterly_expansion_revenue"),
+    "team": ("onboarding_rating", "engagement_activity", "customer_effort_score"),
+    "segmentation": ("cohort_retention_analysis", "customer_health_score", "churn_risk_score"),
+    "playbook": ("check_in_impact_score", "time_to_first_key_action", "churn_risk_score"),
+    "resources": (
+        "customer_effort_score",
+        "advocacy_activity",
+        "referral_program_participation_rate",
+    ),
+    "onboarding": ("average_time_to_first_value", "onboarding_rating", "activation_rate"),
+    "relationship": ("engagement_activity", "qbr_engagement_rate", "relationship_depth_score"),
+    "roi": ("customer_health_score", "feature_adoption_rate", "churn_risk_score"),
+}
+
+# A response's KPIs by key, in the order of BENCHMARKED_KPIS.
+Kpis = dict[str, Decimal | None]
 
 
 def kpis_from_answers(*, spec: BankSpec, answers: Mapping[str, object]) -> Kpis:
     """The KPIs; one is None when its question is missing from the bank, unanswered or unknown.
 
-    Customers per CSM is customers ÷ CSMs rounded to 2 decimals half up, and None when either
-    number is unknown or there are no CSMs.
+    A KPI of two roles is the first number divided by the second, rounded to 2 decimals half
+    up (customers per CSM), and None when either is unknown or the second is 0.
     """
-    customers = _number_for_role(spec, answers, "customers")
-    csms = _number_for_role(spec, answers, "csms")
-    per_csm = None
-    if customers is not None and csms:
-        per_csm = round_half_up(Fraction(customers) / Fraction(csms))
-    return Kpis(
-        nrr=_number_for_role(spec, answers, "nrr"),
-        retention=_number_for_role(spec, answers, "retention"),
-        nps=_number_for_role(spec, answers, "nps"),
-        customers_per_csm=per_csm,
-    )
+    return {kpi.key: _kpi_value(spec, answers, kpi.roles) for kpi in BENCHMARKED_KPIS}
+
+
+def _kpi_value(
+    spec: BankSpec, answers: Mapping[str, object], roles: tuple[str, ...]
+) -> Decimal | None:
+    numbers = [_number_for_role(spec, answers, role) for role in roles]
+    if len(numbers) == 1:
+        return numbers[0]
+    numerator, denominator = numbers
+    if numerator is None or not denominator:
+        return None
+    return round_half_up(Fraction(numerator) / Fraction(denominator))
 
 
 def _number_for_role(spec: BankSpec, answers: Mapping[str, object], role: str) -> Decimal | None:

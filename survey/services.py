@@ -23,9 +23,10 @@ from benchmarks.pool import email_key
 from benchmarks.services import benchmark_compute, peer_pool_sync
 from reports.services import report_request
 from responses.answers import answers_unanswered
+from responses.kept_scores import scores_keep
 from responses.models import Response
 from responses.selectors import bank_spec_for
-from responses.services import profile_for_peer_groups, response_scores_store
+from responses.services import profile_for_peer_groups
 from scoring.scores import ScoringError, response_score
 
 logger = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def response_complete(*, response: Response) -> CompletionResult:
             **profile_for_peer_groups(spec, locked.answers),
         )  # fmt: skip
         if completed:
-            response_scores_store(response=locked, bank=locked.bank, scores=scores, now=now)
+            scores_keep(bank=locked.bank, scored=[(locked.pk, scores, now)])
             peer_pool_sync(email_keys=[email_key(locked.email)])
     response.refresh_from_db()
     if completed:

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from scoring.kpis import Kpis, kpis_from_answers
+from scoring.kpis import KPI_KEYS, kpis_from_answers
 from scoring.scores import ScoringError
 from tests.scoring import default_bank, halves_bank
 
@@ -25,7 +25,7 @@ def test_customers_per_csm_is_rounded_half_up_and_null_without_csms(
 ) -> None:
     kpis = kpis_from_answers(spec=default_bank(), answers={"8": customers, "9": csms})
 
-    assert kpis.customers_per_csm == expected
+    assert kpis["customers_per_csm"] == expected
 
 
 def test_kpis_are_read_through_the_question_roles() -> None:
@@ -33,17 +33,22 @@ def test_kpis_are_read_through_the_question_roles() -> None:
 
     kpis = kpis_from_answers(spec=default_bank(), answers=answers)
 
-    assert kpis == Kpis(Decimal("96.5"), Decimal(91), Decimal(-100), Decimal("2.50"))
+    assert kpis == {
+        "nrr": Decimal("96.5"),
+        "retention": Decimal(91),
+        "nps": Decimal(-100),
+        "customers_per_csm": Decimal("2.50"),
+    }
 
 
 def test_unknown_kpis_stay_null_never_zero() -> None:
     kpis = kpis_from_answers(spec=default_bank(), answers={"10": None, "11": None})
 
-    assert kpis == Kpis(None, None, None, None)
+    assert kpis == dict.fromkeys(KPI_KEYS)
 
 
 def test_a_bank_without_kpi_questions_has_no_kpis() -> None:
-    assert kpis_from_answers(spec=halves_bank(), answers={"10": 96}) == Kpis(None, None, None, None)
+    assert kpis_from_answers(spec=halves_bank(), answers={"10": 96}) == dict.fromkeys(KPI_KEYS)
 
 
 @pytest.mark.parametrize("value", ["96", True, [96], float("nan")])

@@ -66,7 +66,7 @@ def test_worked_examples_score_exactly_as_the_spec_says(
     assert [pillar.key for pillar in scores.pillars] == [pillar.key for pillar in spec.pillars]
     assert {p.key: (str(p.score), p.bucket.name) for p in scores.pillars} == pillars
     assert (str(scores.overall), scores.overall_bucket.name) == (overall, overall_bucket)
-    assert scores.kpis.customers_per_csm == Decimal(customers_per_csm)
+    assert scores.kpis["customers_per_csm"] == Decimal(customers_per_csm)
 
 
 def test_overall_is_the_mean_of_the_exact_pillar_values_rounded_once() -> None:

@@ -100,7 +100,7 @@ def expected(response: Response, bank: QuestionBank) -> tuple[Any, ...]:
         for position, pillar in enumerate(scores.pillars)
     ]
     kpis = scores.kpis
-    kpi_values = (kpis.nrr, kpis.retention, kpis.nps, kpis.customers_per_csm)
+    kpi_values = (kpis["nrr"], kpis["retention"], kpis["nps"], kpis["customers_per_csm"])
     return (bank.pk, str(scores.overall), scores.overall_bucket.key, kpi_values, pillars)
 
 

@@ -96,7 +96,7 @@ def test_stored_scores_equal_scoring_for_their_answers(spec: BankSpec):
         )  # fmt: skip
         kpis = expected.kpis
         assert (score.nrr, score.retention, score.nps, score.customers_per_csm) == (
-            kpis.nrr, kpis.retention, kpis.nps, kpis.customers_per_csm
+            kpis["nrr"], kpis["retention"], kpis["nps"], kpis["customers_per_csm"]
         )  # fmt: skip
         assert score.scored_at == response.completed_at
         assert [
