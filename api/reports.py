@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema, Status
 
 from api.base import Detail
 from api.responses import response_for
+from reports.downloads import report_pdf_download
 from reports.models import Report
 from reports.selectors import report_latest
 from reports.services import WAITING, report_request
@@ -75,11 +76,4 @@ def report_pdf(request: HttpRequest, id: str) -> Any:
         raise Http404("No report has been asked for.")
     if not report.is_ready or not report.file:
         return Status(409, {"status": report.status, "detail": "The report is not ready."})
-    reply = FileResponse(
-        report.file.open("rb"),
-        as_attachment=True,
-        filename=f"cspi-benchmark-report-{report.finished_at:%Y-%m-%d}.pdf",
-        content_type="application/pdf",
-    )
-    reply["Cache-Control"] = "private, no-store"
-    return reply
+    return report_pdf_download(report)

@@ -37,8 +37,6 @@ from enum import StrEnum
 
 from benchmarks.percentiles import QuartileBand
 
-DEFAULT_K = 5
-
 
 class GroupKey(StrEnum):
     """The peer groups, in the order the API and the report list them."""

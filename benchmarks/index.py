@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Protocol, Self
 
 import numpy as np
 import numpy.typing as npt
 
 from benchmarks.groups import (
-    DEFAULT_K,
     Comparison,
     GroupComparison,
     GroupKey,
@@ -38,7 +37,6 @@ from benchmarks.percentiles import (
     shown,
     shown_rank,
 )
-from benchmarks.pool import PoolRow, email_key
 
 DIMENSIONS = (GroupKey.INDUSTRY, GroupKey.ARR_BAND, GroupKey.REGION)
 # Above this many bins, counting by value would waste memory: sort instead.
@@ -62,13 +60,6 @@ class _GroupCounts:
     metrics: list[ValueCounts]
 
 
-class _LookUpByEmail:
-    """`compare`'s default: find the respondent's own pool row among the rows built from."""
-
-
-LOOK_UP_BY_EMAIL = _LookUpByEmail()
-
-
 class PeerIndex:
     def __init__(
         self,
@@ -76,52 +67,14 @@ class PeerIndex:
         pillar_keys: Sequence[str],
         kpi_keys: Sequence[str],
         groups: dict[tuple[GroupKey, str | None], _GroupCounts],
-        members: dict[str, PoolRow] | None = None,
     ) -> None:
         self.pillar_keys = tuple(pillar_keys)
         self.kpi_keys = tuple(kpi_keys)
         self.groups = groups
-        self.members = members
 
     @property
     def metric_count(self) -> int:
         return 1 + len(self.pillar_keys) + len(self.kpi_keys)
-
-    @property
-    def pool_size(self) -> int:
-        group = self.groups.get((GroupKey.ALL, None))
-        return group.size if group else 0
-
-    @classmethod
-    def build(
-        cls, pool_rows: Sequence[PoolRow], *, pillar_keys: Sequence[str], kpi_keys: Sequence[str]
-    ) -> PeerIndex:
-        """From `peer_pool`'s output (one row per e-mail), remembering each row by e-mail."""
-        width = 1 + len(pillar_keys) + len(kpi_keys)
-        members: dict[str, PoolRow] = {}
-        for row in pool_rows:
-            if len(row.metric_hundredths) != width:
-                raise ValueError(
-                    f"response {row.response_id}: expected {len(pillar_keys)} pillars, "
-                    f"{len(kpi_keys)} KPIs"
-                )
-            if members.setdefault(email_key(row.email), row) is not row:
-                raise ValueError(f"e-mail {row.email!r} twice: build from peer_pool(), one each")
-        metrics = [row.metric_hundredths for row in pool_rows]
-        known = np.array([[v is not None for v in m] for m in metrics], dtype=np.bool_)
-        values = np.array([[v or 0 for v in m] for m in metrics], dtype=np.int64)
-        profiles = {
-            key: profile_codes([row.group_value(key) for row in pool_rows]) for key in DIMENSIONS
-        }
-        index = cls.from_columns(
-            values=values.reshape(len(pool_rows), width),
-            known=known.reshape(len(pool_rows), width),
-            profiles=profiles,
-            pillar_keys=pillar_keys,
-            kpi_keys=kpi_keys,
-        )
-        index.members = members
-        return index
 
     @classmethod
     def from_columns(
@@ -132,7 +85,7 @@ class PeerIndex:
         profiles: Profiles,
         pillar_keys: Sequence[str],
         kpi_keys: Sequence[str],
-    ) -> PeerIndex:
+    ) -> Self:
         """From whole columns (rows × metrics), as a database loader reads them: no Python loop
         over rows. `profiles` maps each dimension to per-row codes and the value of each code."""
         rows = values.shape[0]
@@ -188,20 +141,16 @@ class PeerIndex:
         self,
         *,
         respondent: RespondentValues,
-        k: int = DEFAULT_K,
-        own: Peer | _LookUpByEmail | None = LOOK_UP_BY_EMAIL,
+        own: Peer | None,
+        k: int,
     ) -> Comparison:
         """The respondent against each group, leaving out their own pool row.
 
         `own` is that row as the index holds it (the latest pool response with the respondent's
-        e-mail), or None when they have none; an index built from rows finds it by e-mail.
+        e-mail), or None when they have none. No statistic is shown over fewer than `k` peers.
         """
         if k < 1:
             raise ValueError("k must be at least 1")
-        if isinstance(own, _LookUpByEmail):
-            if self.members is None:
-                raise ValueError("this index keeps no rows by e-mail: pass the respondent's own")
-            own = self.members.get(email_key(respondent.email))
         groups = [self._group(key, respondent, own, k) for key in GroupKey]
         if groups[0].enough_peers:
             groups = [g if g.enough_peers else replace(g, fallback=GroupKey.ALL) for g in groups]
@@ -258,19 +207,6 @@ def metric_stats(sample: CountedSample, respondent_value: int | None) -> MetricS
         percentile_rank=rank,
         band=None if rank is None else quartile_band(rank),
     )
-
-
-def profile_codes(
-    values: Sequence[str | None],
-) -> tuple[npt.NDArray[np.int32], tuple[str | None, ...]]:
-    """Each value as a small integer code, and the values by code (a cheap factorisation)."""
-    code_of: dict[str | None, int] = {}
-    codes = np.fromiter(
-        (code_of.setdefault(value, len(code_of)) for value in values),
-        dtype=np.int32,
-        count=len(values),
-    )
-    return codes, tuple(code_of)
 
 
 def _empty_counts() -> ValueCounts:

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 
@@ -32,6 +33,12 @@ from responses.models import Response, ResponseScore
 from scoring.kpis import KPI_KEYS
 
 POOL_STATE_ID = 1
+
+
+def benchmark_k() -> int:
+    """K: no peer statistic is shown over fewer peers than this (SCORING.md §4). Everything asks
+    here; the setting BENCHMARK_K is read nowhere else."""
+    return int(settings.BENCHMARK_K)
 
 
 def pool_state() -> PoolState:
@@ -212,8 +219,9 @@ class PoolMedians:
     pillars: dict[str, Decimal]
 
 
-def pool_medians(*, k: int) -> PoolMedians | None:
-    """The median of every pillar over the whole pool, or None under `k` peers (nothing shown)."""
+def pool_medians() -> PoolMedians | None:
+    """The median of every pillar over the whole pool, or None under K peers (nothing shown)."""
+    k = benchmark_k()
     with peer_index_current() as live:
         group = live.index.groups.get((GroupKey.ALL, None))
         if group is None or group.size < k:

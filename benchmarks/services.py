@@ -19,6 +19,7 @@ from benchmarks.pool import PoolRow, email_key, hundredths, peer_pool
 from benchmarks.selectors import (
     POOL_STATE_ID,
     active_entries_for,
+    benchmark_k,
     peer_index_current,
     pool_entry_of,
     pool_member,
@@ -118,7 +119,7 @@ def benchmark_compute(*, response: Response) -> ResponseBenchmark | None:
         comparison = live.index.compare(
             respondent=respondent,
             own=pool_member(own) if own else None,
-            k=settings.BENCHMARK_K,
+            k=benchmark_k(),
         )
         seq = live.seq
     everyone = comparison.group(GroupKey.ALL)

@@ -14,12 +14,11 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pandas as pd
-from django.conf import settings
 from django.contrib.auth.models import User as Account
 from django.db.models import QuerySet
 
 from benchmarks.pool import email_key
-from benchmarks.selectors import pool_medians
+from benchmarks.selectors import benchmark_k, pool_medians
 from responses.models import Campaign, QuestionBank, Response, ResponseScore
 from responses.selectors import bank_spec_for
 from scoring.bank import BankSpec, Kind
@@ -147,7 +146,7 @@ def campaign_summary(*, campaign: Campaign) -> CampaignSummary | None:
     if not completed:
         return None
     spec = bank_spec_for(bank=campaign.bank)
-    pool = pool_medians(k=settings.BENCHMARK_K)
+    pool = pool_medians()
     by_response = [
         {row.pillar_key: row.score for row in response.score.pillars.all()}
         for response in completed
@@ -162,7 +161,7 @@ def campaign_summary(*, campaign: Campaign) -> CampaignSummary | None:
         respondents=tuple(_respondent_label(spec, r, n) for n, r in enumerate(completed, 1)),
         rows=tuple(rows),
         pool_size=pool.n if pool else None,
-        k=settings.BENCHMARK_K,
+        k=benchmark_k(),
     )
 
 

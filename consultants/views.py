@@ -30,6 +30,7 @@ from consultants.campaigns import (
     campaign_xlsx,
 )
 from reports.archives import archive_reports, archive_request
+from reports.downloads import attachment, report_pdf_download
 from reports.models import CampaignArchive, Report
 from responses.access import campaigns_visible_to, responses_visible_to
 from responses.models import Campaign, QuestionBank
@@ -147,12 +148,7 @@ def report_download(request: HttpRequest, report_token: str) -> FileResponse:
     )
     if not report.file:
         raise Http404("No such report.")
-    reply = FileResponse(
-        report.file.open("rb"), as_attachment=True, content_type="application/pdf",
-        filename=f"cspi-benchmark-report-{report.finished_at:%Y-%m-%d}.pdf",
-    )  # fmt: skip
-    reply["Cache-Control"] = "private, no-store"
-    return reply
+    return report_pdf_download(report)
 
 
 def _campaign_or_404(request: HttpRequest, token: str) -> Campaign:
@@ -200,12 +196,11 @@ def archive_download(request: HttpRequest, archive_token: str) -> FileResponse:
         status=CampaignArchive.Status.READY,
         campaign__in=campaigns_visible_to(request.user),
     )
-    reply = FileResponse(
-        archive.file.open("rb"), as_attachment=True, content_type="application/zip",
+    return attachment(
+        archive.file,
         filename=f"cspi-reports-{slugify(archive.campaign.client_name) or 'campaign'}.zip",
-    )  # fmt: skip
-    reply["Cache-Control"] = "private, no-store"
-    return reply
+        content_type="application/zip",
+    )
 
 
 def archive_progress_text(archive: CampaignArchive | None) -> str:

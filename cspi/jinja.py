@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from jinja2 import Environment
 
+from scoring.kpis import BENCHMARKED_KPIS
+
 
 @lru_cache(maxsize=128)
 def asset(path: str) -> str:
@@ -46,5 +48,7 @@ def date(value: Any, format_string: str) -> str:
 def environment(**options: Any) -> Environment:
     env = Environment(**options)
     env.globals.update({"asset": asset, "url": url, "get_messages": get_messages})
+    # Every page names KPIs by the registry's words.
+    env.globals["kpi_headings"] = {kpi.key: kpi.heading for kpi in BENCHMARKED_KPIS}
     env.filters.update({"date": date, "floatformat": floatformat, "pluralize": pluralize})
     return env

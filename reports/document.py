@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils import timezone
 
 from benchmarks.groups import Comparison, GroupComparison, MetricStats
 from benchmarks.models import ResponseBenchmark
+from benchmarks.selectors import benchmark_k
 from benchmarks.stored import comparison_from_json
 from reports.charts import (
     Bar,
@@ -33,6 +33,7 @@ from responses.models import Response
 from responses.selectors import PillarResult, Results, response_results
 from scoring.bank import BankSpec, BucketSpec, Kind, QuestionSpec
 from scoring.errors import ScoringError
+from scoring.kpis import BENCHMARKED_KPIS, KPIS, TRACK_FOR_PILLAR, Kpi
 from scoring.scores import chosen_options
 
 REPORT_TITLE = "Customer Success Performance Index — benchmark report"
@@ -51,174 +52,11 @@ PROFILE_LABELS = {
 }
 # Printed elsewhere (the KPI page) or not at all (the e-mail address stays out of a document
 # meant to be forwarded).
-PROFILE_ROLES_ELSEWHERE = frozenset({"name", "title", "email", "nrr", "retention", "nps"})
-
-
-@dataclass(frozen=True, slots=True)
-class KpiDefinition:
-    name: str
-    definition: str
-    formula: str = ""
-
-
-# Definitions and formulas in the words of the seed documents: the CSPI survey itself for NRR and
-# retention, CS practice guides for the rest.
-KPI_GUIDE: dict[str, KpiDefinition] = {
-    definition.name: definition
-    for definition in (
-        KpiDefinition(
-            "Net revenue retention",
-            "The percentage of recurring revenue kept over a period, including revenue from "
-            "account expansion: the financial position of the business if no new customers were "
-            "acquired. Measuring it rather than churn reminds the team to drive value "
-            "proactively, not merely react to customers at imminent risk.",
-            "Renewal and expansion revenue this year from last year's customers ÷ revenue last "
-            "year from all customers; equivalently (starting ARR + expansion − downsell − churn) "
-            "÷ starting ARR",
-        ),
-        KpiDefinition(
-            "Customer retention rate",
-            "The percentage of customers a company keeps over a given period: its ability to "
-            "keep customers engaged, satisfied and loyal, minimising churn.",
-            "Number of last year's customers still active ÷ number of last year's customers",
-        ),
-        KpiDefinition(
-            "Net Promoter Score",
-            "How likely customers are to recommend the solution, asked on a scale of 0 to 10: "
-            "promoters answer 9–10, passives 7–8, detractors 0–6. Poor scores may point to "
-            "weak onboarding, education or support playbooks.",
-            "Percentage of promoters − percentage of detractors (from −100 to 100)",
-        ),
-        KpiDefinition(
-            "Customers per CSM",
-            "How many customers each Customer Success Manager covers: the coverage model behind "
-            "high-touch or low-touch engagement. Read it with your segmentation.",
-            "Number of customers ÷ number of Customer Success Managers",
-        ),
-        KpiDefinition(
-            "Gross renewal rate",
-            "The percentage of renewable revenue that was renewed, without counting expansion "
-            "revenue closed with the renewals: customers stay because they keep receiving value.",
-            "(Renewable ARR − downsell − churn) ÷ renewable ARR",
-        ),
-        KpiDefinition(
-            "Expansion revenue rate",
-            "The percentage of total revenue that comes from upsells, cross-sells and account "
-            "expansions within a period: what customer growth contributes to revenue.",
-            "Expansion revenue in the period ÷ total revenue in the period",
-        ),
-        KpiDefinition(
-            "Quarterly expansion revenue",
-            "Expansion revenue per quarter, tracked over time. A sudden or steady decrease, for "
-            "the team or for one CSM, is a red flag.",
-        ),
-        KpiDefinition(
-            "Onboarding rating",
-            "A short survey at the end of onboarding about the customer's experience with the "
-            "CSM who onboarded them; consistently low ratings say the onboarding process needs "
-            "work.",
-        ),
-        KpiDefinition(
-            "Average time to first value",
-            "How long it takes to deliver the value each customer expects, based on their key "
-            "business goals; shorter over time means a more effective team.",
-            "Total days from the start of onboarding to first value, for all customers ÷ "
-            "number of customers",
-        ),
-        KpiDefinition(
-            "Activation rate",
-            "The percentage of users who reach a predefined milestone of meaningful first use: "
-            "the moment they first experience the core value of the product.",
-        ),
-        KpiDefinition(
-            "Customer effort score",
-            "How much effort a customer has to exert to get something done (signing up, "
-            "upgrading, renewing, requesting training), asked on a numeric scale after an "
-            "interaction with a CSM. High effort marks barriers in the customer journey.",
-        ),
-        KpiDefinition(
-            "Engagement activity",
-            "The proactive, high-value, customer-centric touchpoints (e-mails, calls, executive "
-            "sponsor visits) a CSM or the team has with customers.",
-            "Number of engagement touchpoints over a period",
-        ),
-        KpiDefinition(
-            "Advocacy activity",
-            "The advocacy the CS team drove among successful customers: referrals, reviews, "
-            "case studies.",
-            "Number of advocacy activities over a period",
-        ),
-        KpiDefinition(
-            "Referral program participation rate",
-            "The percentage of eligible customers who actively join or engage with the referral "
-            "program.",
-        ),
-        KpiDefinition(
-            "Customer health score",
-            "A composite of product usage, satisfaction, engagement and support interactions "
-            "that estimates how likely a customer is to renew, expand or churn.",
-        ),
-        KpiDefinition(
-            "Churn risk score",
-            "A predictive estimate of how likely a customer is to cancel or downgrade within a "
-            "given period, to find at-risk accounts early.",
-        ),
-        KpiDefinition(
-            "Cohort retention analysis",
-            "Following a group of customers over time to see how many keep using the product: "
-            "retention and churn patterns by segment and start date.",
-        ),
-        KpiDefinition(
-            "Check-in impact score",
-            "The correlation between CS check-ins and business outcomes such as retention, "
-            "expansion and product usage: the value of proactive account engagement.",
-        ),
-        KpiDefinition(
-            "Time to first key action",
-            "The average time a new user takes to complete the product's primary activation "
-            "event, the “aha moment”.",
-        ),
-        KpiDefinition(
-            "QBR engagement rate",
-            "The percentage of eligible accounts that attend or meaningfully take part in "
-            "quarterly business reviews: strategic relationship strength after the sale.",
-        ),
-        KpiDefinition(
-            "Relationship depth score",
-            "The strength and breadth of engagement with customer stakeholders across roles, "
-            "levels and functions.",
-        ),
-        KpiDefinition(
-            "Feature adoption rate",
-            "The percentage of active users who regularly use a key product feature over a "
-            "longer period: sustained value delivery.",
-        ),
-    )
-}
-
-BENCHMARKED_KPIS = (
-    ("nrr", "Net revenue retention", " %"),
-    ("retention", "Customer retention rate", " %"),
-    ("nps", "Net Promoter Score", ""),
-    ("customers_per_csm", "Customers per CSM", ""),
+PROFILE_ROLES_ELSEWHERE = frozenset(
+    {"name", "title", "email", *(kpi.roles[0] for kpi in BENCHMARKED_KPIS if len(kpi.roles) == 1)}
 )
 
-# What to start measuring when a pillar is weak: each pillar's practices mapped onto the KPIs of
-# the seed documents (customer journey stages, leading and lagging indicators).
-PILLAR_KPIS: dict[str, tuple[str, ...]] = {
-    "alignment": ("Gross renewal rate", "Expansion revenue rate", "Quarterly expansion revenue"),
-    "team": ("Onboarding rating", "Engagement activity", "Customer effort score"),
-    "segmentation": ("Cohort retention analysis", "Customer health score", "Churn risk score"),
-    "playbook": ("Check-in impact score", "Time to first key action", "Churn risk score"),
-    "resources": (
-        "Customer effort score",
-        "Advocacy activity",
-        "Referral program participation rate",
-    ),
-    "onboarding": ("Average time to first value", "Onboarding rating", "Activation rate"),
-    "relationship": ("Engagement activity", "QBR engagement rate", "Relationship depth score"),
-    "roi": ("Customer health score", "Feature adoption rate", "Churn risk score"),
-}
+
 WEAKEST_PILLARS_ADVISED = 3
 GROUP_LABEL_WIDTH = 210  # room for "Industry: Healthcare and Life Sciences" beside its row
 
@@ -250,26 +88,19 @@ class PillarSection:
 
 @dataclass(frozen=True, slots=True)
 class KpiLine:
-    key: str
-    label: str
+    kpi: Kpi
     value: Decimal | None  # None: unknown
-    unit: str
     peers: tuple[PeerLine, ...]
-    definition: KpiDefinition
 
     @property
     def display(self) -> str:
-        if self.value is None:
-            return "unknown"
-        plain = self.value.normalize()
-        text = f"{plain:,f}" if plain == plain.to_integral_value() else f"{self.value:,.2f}"
-        return f"{text}{self.unit}"
+        return self.kpi.shown(self.value) or "unknown"
 
 
 @dataclass(frozen=True, slots=True)
 class KpiAdvice:
     pillar: PillarResult
-    kpis: tuple[KpiDefinition, ...]
+    kpis: tuple[Kpi, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,7 +154,7 @@ def report_document_for(
         results=results,
         snapshot=snapshot,
         generated_at=now or timezone.now(),
-        k=snapshot.k if snapshot else settings.BENCHMARK_K,
+        k=snapshot.k if snapshot else benchmark_k(),
     )
 
 
@@ -360,7 +191,7 @@ def report_document_build(
         ),
         kpis=tuple(_kpi_line(kpi, results, snapshot, k) for kpi in BENCHMARKED_KPIS),
         unknown_kpis=tuple(
-            label for key, label, _ in BENCHMARKED_KPIS if results.kpi_values.get(key) is None
+            kpi.label for kpi in BENCHMARKED_KPIS if results.kpi_values.get(kpi.key) is None
         ),
         advice=_advice(results.pillars),
         peers=snapshot,
@@ -596,16 +427,13 @@ def _pillar_section(
     return PillarSection(f"pillar-{pillar.key}", pillar, tuple(peers), chart)
 
 
-def _kpi_line(
-    kpi: tuple[str, str, str], results: Results, snapshot: PeerSnapshot | None, k: int
-) -> KpiLine:
-    key, label, unit = kpi
+def _kpi_line(kpi: Kpi, results: Results, snapshot: PeerSnapshot | None, k: int) -> KpiLine:
     peers = []
     for group in snapshot.comparison.groups if snapshot else ():
-        stats = group.kpis.get(key) if group.kpis else None
+        stats = group.kpis.get(kpi.key) if group.kpis else None
         note = _group_note(group, k) or ("" if stats else f"fewer than {k} peers gave this figure")
         peers.append(PeerLine(group.key.value, group.label, stats, note))
-    return KpiLine(key, label, results.kpi_values.get(key), unit, tuple(peers), KPI_GUIDE[label])
+    return KpiLine(kpi, results.kpi_values.get(kpi.key), tuple(peers))
 
 
 def _advice(pillars: Sequence[PillarResult]) -> tuple[KpiAdvice, ...]:
@@ -613,8 +441,8 @@ def _advice(pillars: Sequence[PillarResult]) -> tuple[KpiAdvice, ...]:
     weakest = sorted((p for p in pillars if p.plan is not None), key=lambda p: p.score)
     advice, seen = [], set()
     for pillar in weakest[:WEAKEST_PILLARS_ADVISED]:
-        names = [name for name in PILLAR_KPIS.get(pillar.key, ()) if name not in seen]
-        seen.update(names)
-        if names:
-            advice.append(KpiAdvice(pillar, tuple(KPI_GUIDE[name] for name in names)))
+        keys = [key for key in TRACK_FOR_PILLAR.get(pillar.key, ()) if key not in seen]
+        seen.update(keys)
+        if keys:
+            advice.append(KpiAdvice(pillar, tuple(KPIS[key] for key in keys)))
     return tuple(advice)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from reports.downloads import report_pdf_download
 from reports.models import Report
 from reports.selectors import report_for_download, report_latest
 from reports.services import WAITING, report_download_path, report_request
@@ -50,12 +51,4 @@ def download(request: HttpRequest, token: str, report_token: str) -> FileRespons
     report = report_for_download(response_token=token, report_token=report_token)
     if report is None or not report.file:
         raise Http404("No such report.")
-    reply = FileResponse(
-        report.file.open("rb"),
-        as_attachment=True,
-        filename=f"cspi-benchmark-report-{report.finished_at:%Y-%m-%d}.pdf",
-        content_type="application/pdf",
-    )
-    reply["Cache-Control"] = "private, no-store"
-    reply["Referrer-Policy"] = "no-referrer"
-    return reply
+    return report_pdf_download(report)

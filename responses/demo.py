@@ -20,7 +20,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -283,12 +282,18 @@ def _scores_checked(*, spec: BankSpec, answers: dict[str, AnswerValue]) -> Respo
 
 
 def demo_responses_create(
-    *, bank: QuestionBank, count: int, seed: int, on_batch: Callable[[int], None] | None = None
+    *,
+    bank: QuestionBank,
+    count: int,
+    seed: int,
+    min_group: int,
+    on_batch: Callable[[int], None] | None = None,
 ) -> int:
-    """Store `count` completed demo responses with their scores; returns how many."""
+    """Store `count` completed demo responses with their scores; returns how many. Every
+    industry, ARR band and region gets `min_group` of them when `count` allows."""
     spec = bank_spec_for(bank=bank)
     respondents = demo_respondents(
-        spec=spec, count=count, seed=seed, min_group=settings.BENCHMARK_K,
+        spec=spec, count=count, seed=seed, min_group=min_group,
         first_number=_next_demo_number(), now=timezone.now(),
     )  # fmt: skip
     for start in range(0, count, BATCH_SIZE):

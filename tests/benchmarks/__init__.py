@@ -1,13 +1,18 @@
-"""Shared by the benchmark tests: pool rows built by hand or at random (seeded), no database."""
+"""Shared by the benchmark tests: pool rows built by hand or at random (seeded), and an index of
+them, no database."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from benchmarks.groups import RespondentValues
-from benchmarks.pool import PoolRow
+import numpy as np
+
+from benchmarks.groups import Comparison, RespondentValues
+from benchmarks.index import DIMENSIONS, Peer, PeerIndex
+from benchmarks.pool import PoolRow, email_key
 
 PILLARS = tuple(f"pillar_{number}" for number in range(1, 9))
 KPIS = ("nrr", "retention", "nps", "customers_per_csm")
@@ -29,6 +34,7 @@ def pool_row(
     minutes: int = 0,
     excluded: bool = False,
     is_demo: bool = False,
+    comparable: bool = True,
 ) -> PoolRow:
     """A row whose pillars all equal `overall` and whose KPIs all equal `kpi`."""
     return PoolRow(
@@ -43,6 +49,7 @@ def pool_row(
         overall_hundredths=overall,
         pillar_hundredths=(overall,) * len(PILLARS),
         kpi_hundredths=(kpi,) * len(KPIS),
+        comparable=comparable,
     )
 
 
@@ -88,3 +95,42 @@ def _random_kpi(rng: random.Random) -> int | None:
     if rng.random() < 0.3:
         return None
     return rng.choice((-10000, -5, 0, 1, 9650, 9650, 10000, 12345, 30000))
+
+
+class RowsIndex(PeerIndex):
+    """A `PeerIndex` of pool rows, built through the columns path the service loads with, that
+    remembers its rows by e-mail: a comparison leaves the respondent's own row out as the
+    service does, and K is 5 unless a test says otherwise."""
+
+    members: dict[str, PoolRow]
+
+    @classmethod
+    def of(cls, rows: Sequence[PoolRow]) -> RowsIndex:
+        """From `peer_pool`'s output: one row per e-mail."""
+        members = {email_key(row.email): row for row in rows}
+        assert len(members) == len(rows), "one row per e-mail: build from peer_pool()"
+        width = 1 + len(PILLARS) + len(KPIS)
+        metrics = [row.metric_hundredths for row in rows]
+        index = cls.from_columns(
+            values=np.array([[v or 0 for v in m] for m in metrics], np.int64).reshape(-1, width),
+            known=np.array([[v is not None for v in m] for m in metrics]).reshape(-1, width),
+            profiles={key: _codes([row.group_value(key) for row in rows]) for key in DIMENSIONS},
+            pillar_keys=PILLARS,
+            kpi_keys=KPIS,
+        )
+        index.members = members
+        return index
+
+    def compare(  # type: ignore[override]
+        self, *, respondent: RespondentValues, k: int = 5, own: Peer | bool | None = True
+    ) -> Comparison:
+        """`own`: True (the default) finds the respondent's own row by e-mail."""
+        if own is True:
+            own = self.members.get(email_key(respondent.email))
+        return super().compare(respondent=respondent, own=own or None, k=k)
+
+
+def _codes(values: list[str | None]) -> tuple[np.ndarray, tuple[str | None, ...]]:
+    code_of: dict[str | None, int] = {}
+    codes = np.array([code_of.setdefault(value, len(code_of)) for value in values], np.int32)
+    return codes, tuple(code_of)

@@ -12,11 +12,10 @@ import pandas as pd
 import pytest
 
 from benchmarks.groups import Comparison, GroupKey, MetricStats, RespondentValues
-from benchmarks.index import PeerIndex
 from benchmarks.percentiles import quartile_band
 from benchmarks.pool import PoolRow, peer_pool
 from scoring.rounding import round_half_up
-from tests.benchmarks import KPIS, PILLARS, pool_row, random_rows, respondent_of
+from tests.benchmarks import KPIS, PILLARS, RowsIndex, pool_row, random_rows, respondent_of
 
 METRICS = ("overall", *PILLARS, *KPIS)
 
@@ -119,7 +118,7 @@ def test_statistics_match_pandas_on_random_pools(seed: int) -> None:
     include_demo = rng.random() < 0.5
     k = rng.choice((1, 3, 5, 5, 8))
     pool = peer_pool(rows, include_demo=include_demo)
-    index = PeerIndex.build(pool, pillar_keys=PILLARS, kpi_keys=KPIS)
+    index = RowsIndex.of(pool)
     # Sometimes one of the pool's people (their own rows must go), sometimes a newcomer.
     source = rng.choice(rows) if rows and rng.random() < 0.8 else pool_row(10**6, kpi=None)
     respondent = respondent_of(source, email=source.email.swapcase())
@@ -143,9 +142,7 @@ def _region_pool(peers: int) -> list[PoolRow]:
 def test_group_is_shown_from_exactly_k_peers_not_counting_own_responses(
     peers: int, shown: bool
 ) -> None:
-    index = PeerIndex.build(
-        peer_pool(_region_pool(peers), include_demo=False), pillar_keys=PILLARS, kpi_keys=KPIS
-    )
+    index = RowsIndex.of(peer_pool(_region_pool(peers), include_demo=False))
     respondent = respondent_of(pool_row(300, email="Me@X.io", overall=2500))
 
     region = index.compare(respondent=respondent, k=5).group(GroupKey.REGION)
@@ -157,7 +154,7 @@ def test_group_is_shown_from_exactly_k_peers_not_counting_own_responses(
 
 def test_kpi_known_by_fewer_than_k_peers_is_withheld_alone() -> None:
     rows = [pool_row(i, kpi=9000 + i if i <= 4 else None) for i in range(1, 9)]
-    index = PeerIndex.build(rows, pillar_keys=PILLARS, kpi_keys=KPIS)
+    index = RowsIndex.of(rows)
 
     group = index.compare(respondent=respondent_of(pool_row(99)), k=5).group(GroupKey.ALL)
 
@@ -166,7 +163,7 @@ def test_kpi_known_by_fewer_than_k_peers_is_withheld_alone() -> None:
 
 
 def test_unknown_kpi_of_the_respondent_has_statistics_but_no_rank() -> None:
-    index = PeerIndex.build([pool_row(i) for i in range(1, 6)], pillar_keys=PILLARS, kpi_keys=KPIS)
+    index = RowsIndex.of([pool_row(i) for i in range(1, 6)])
 
     group = index.compare(respondent=respondent_of(pool_row(99, kpi=None))).group(GroupKey.ALL)
 
@@ -176,14 +173,8 @@ def test_unknown_kpi_of_the_respondent_has_statistics_but_no_rank() -> None:
     assert nrr.percentile_rank is None and nrr.band is None
 
 
-def test_building_from_rows_not_deduplicated_is_refused() -> None:
-    rows = [pool_row(1, email="a@x.io"), pool_row(2, email="A@x.io")]
-    with pytest.raises(ValueError, match="twice"):
-        PeerIndex.build(rows, pillar_keys=PILLARS, kpi_keys=KPIS)
-
-
 def test_respondent_with_same_values_as_the_peers_ranks_in_the_middle() -> None:
-    index = PeerIndex.build([pool_row(i) for i in range(1, 7)], pillar_keys=PILLARS, kpi_keys=KPIS)
+    index = RowsIndex.of([pool_row(i) for i in range(1, 7)])
     respondent = replace(respondent_of(pool_row(99)), overall_hundredths=5000)
 
     overall = index.compare(respondent=respondent).group(GroupKey.ALL).overall
@@ -197,13 +188,13 @@ def test_an_index_updated_peer_by_peer_compares_like_one_built_at_once(seed: int
     rows = peer_pool(random_rows(rng, rng.randrange(10, 120)), include_demo=True)
     start, later = rows[: len(rows) // 2], rows[len(rows) // 2 :]
     leaving = rng.sample(start, len(start) // 3)
-    updated = PeerIndex.build(start, pillar_keys=PILLARS, kpi_keys=KPIS)
+    updated = RowsIndex.of(start)
     for row in later:
         updated.add(row)
     for row in leaving:
         updated.remove(row)
     final = [row for row in rows if row not in leaving]
-    rebuilt = PeerIndex.build(final, pillar_keys=PILLARS, kpi_keys=KPIS)
+    rebuilt = RowsIndex.of(final)
     source = rng.choice(final)
     respondent = respondent_of(source)
 
@@ -220,8 +211,8 @@ def test_values_too_spread_to_bin_are_counted_like_binned_ones(monkeypatch) -> N
         for i in range(1, 13)
     ]
     respondent = respondent_of(pool_row(99, overall=4200, kpi=900, industry="A"))
-    binned = PeerIndex.build(rows, pillar_keys=PILLARS, kpi_keys=KPIS)
+    binned = RowsIndex.of(rows)
     monkeypatch.setattr(index_module, "_MAX_BINS", 0)  # every column sorted instead
-    sorted_ = PeerIndex.build(rows, pillar_keys=PILLARS, kpi_keys=KPIS)
+    sorted_ = RowsIndex.of(rows)
 
     assert sorted_.compare(respondent=respondent) == binned.compare(respondent=respondent)

@@ -14,10 +14,9 @@ from typing import Any
 import numpy as np
 
 from benchmarks.groups import RespondentValues
-from benchmarks.index import PeerIndex
 from benchmarks.payload import comparison_to_api
 from benchmarks.pool import PoolRow
-from tests.benchmarks import ARR_BANDS, KPIS, PILLARS, REGIONS, pool_row, respondent_of
+from tests.benchmarks import ARR_BANDS, REGIONS, RowsIndex, pool_row, respondent_of
 
 HIDDEN = "Fintech"
 RESPONDENT = respondent_of(
@@ -50,7 +49,7 @@ def _peers() -> list[PoolRow]:
 
 
 def _shown(rows: list[PoolRow], respondent: RespondentValues = RESPONDENT) -> dict[str, Any]:
-    index = PeerIndex.build(rows, pillar_keys=PILLARS, kpi_keys=KPIS)
+    index = RowsIndex.of(rows)
     return comparison_to_api(index.compare(respondent=respondent, k=5))
 
 

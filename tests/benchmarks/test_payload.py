@@ -3,9 +3,8 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from benchmarks.index import PeerIndex
 from benchmarks.payload import comparison_to_api
-from tests.benchmarks import KPIS, PILLARS, pool_row, respondent_of
+from tests.benchmarks import PILLARS, RowsIndex, pool_row, respondent_of
 
 
 def test_benchmark_json_has_the_api_shape() -> None:
@@ -14,9 +13,7 @@ def test_benchmark_json_has_the_api_shape() -> None:
     rows = [replace(row, kpi_hundredths=(9000 + i, None, None, None)) for i, row in enumerate(rows)]
     respondent = respondent_of(pool_row(99, overall=3500, region="Asia", kpi=None))
 
-    payload = comparison_to_api(
-        PeerIndex.build(rows, pillar_keys=PILLARS, kpi_keys=KPIS).compare(respondent=respondent)
-    )
+    payload = comparison_to_api(RowsIndex.of(rows).compare(respondent=respondent))
 
     assert [group["key"] for group in payload["groups"]] == [
         "all",

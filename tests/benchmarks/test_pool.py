@@ -40,6 +40,12 @@ def _kept_ids(rows: list[PoolRow], *, include_demo: bool = False) -> set[int]:
             {2},
             id="demo-left-out-by-default",
         ),
+        pytest.param([pool_row(1, email=""), pool_row(2, email=" ")], set(), id="no-email-no-peer"),
+        pytest.param(
+            [pool_row(1, email="a@x.io"), pool_row(2, email="a@x.io", minutes=1, comparable=False)],
+            set(),
+            id="latest-scored-on-other-pillars-leaves-the-person-out",
+        ),
         pytest.param([], set(), id="empty"),
     ],
 )

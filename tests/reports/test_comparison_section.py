@@ -19,10 +19,9 @@ from django.template import engines
 from django.template.loader import get_template
 
 from benchmarks.groups import Comparison, GroupKey, RespondentValues
-from benchmarks.index import PeerIndex
 from benchmarks.pool import PoolRow
 from reports.charts import peer_group_charts
-from tests.benchmarks import ARR_BANDS, INDUSTRIES, KPIS, PILLARS, REGIONS, pool_row
+from tests.benchmarks import ARR_BANDS, INDUSTRIES, KPIS, PILLARS, REGIONS, RowsIndex, pool_row
 
 INCLUDE = "survey/includes/comparison.html"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -109,7 +108,7 @@ def _respondent(values: RespondentValues) -> Respondent:
 
 def _context(pool: list[PoolRow], me: RespondentValues, names: dict[str, str]) -> dict[str, Any]:
     """The include's context as a results view builds it, from a comparison of `me` with `pool`."""
-    comparison = PeerIndex.build(pool, pillar_keys=PILLARS, kpi_keys=KPIS).compare(respondent=me)
+    comparison = RowsIndex.of(pool).compare(respondent=me)
     respondent = _respondent(me)
     return {
         "benchmark": Benchmark(comparison, len(pool), COMPUTED_AT, comparison.k),
@@ -128,7 +127,7 @@ def _render(
 
 
 def _comparison() -> Comparison:
-    return PeerIndex.build(POOL, pillar_keys=PILLARS, kpi_keys=KPIS).compare(respondent=ME)
+    return RowsIndex.of(POOL).compare(respondent=ME)
 
 
 def _group_section(page: str, key: GroupKey) -> str:

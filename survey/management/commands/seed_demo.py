@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from benchmarks.selectors import benchmark_k
 from benchmarks.services import peer_pool_rebuild
 from responses.demo import demo_responses_create
 from responses.selectors import bank_current
@@ -42,7 +43,11 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with tqdm(total=responses, unit="responses", disable=not sys.stderr.isatty()) as progress:
             created = demo_responses_create(
-                bank=bank, count=responses, seed=seed, on_batch=progress.update
+                bank=bank,
+                count=responses,
+                seed=seed,
+                min_group=benchmark_k(),
+                on_batch=progress.update,
             )
         pooled = peer_pool_rebuild()
         self.stdout.write(
