@@ -11,14 +11,14 @@ from reports.services import report_requeue
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
     list_display = [
-        "response", "purpose", "generation", "status", "attempts", "render_ms", "requested_at",
+        "response", "generation", "status", "attempts", "render_ms", "requested_at",
         "finished_at", "short_error",
     ]  # fmt: skip
-    list_filter = ["status", "purpose"]
+    list_filter = ["status"]
     search_fields = ["response__email", "error"]
     list_select_related = ["response"]
     readonly_fields = [
-        "token", "response", "purpose", "generation", "benchmark", "status", "attempts", "error",
+        "token", "response", "generation", "benchmark", "status", "attempts", "error",
         "claim", "lease_until", "requested_at", "started_at", "finished_at", "render_ms",
         "file", "emailed_at",
     ]  # fmt: skip

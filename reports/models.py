@@ -27,15 +27,10 @@ class Report(models.Model):
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
 
-    class Purpose(models.TextChoices):
-        RESPONDENT = "respondent", "For the respondent"
-        CONSULTANT = "consultant", "For a consultant's client"
-
     token = models.CharField(max_length=64, unique=True, default=new_report_token, editable=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="reports")
-    purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.RESPONDENT)
     generation = models.PositiveIntegerField(
-        default=1, help_text="1 for the first report of this response and purpose, then 2, …"
+        default=1, help_text="1 for the first report of this response, then 2, …"
     )
     benchmark = models.ForeignKey(
         ResponseBenchmark, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -58,7 +53,7 @@ class Report(models.Model):
         ordering = ["-requested_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["response", "purpose", "generation"], name="one_report_per_generation"
+                fields=["response", "generation"], name="one_report_per_response_generation"
             )
         ]
 

@@ -7,11 +7,7 @@ from responses.models import Response
 
 
 def report_latest(*, response: Response) -> Report | None:
-    return (
-        Report.objects.filter(response=response, purpose=Report.Purpose.RESPONDENT)
-        .order_by("-generation")
-        .first()
-    )
+    return Report.objects.filter(response=response).order_by("-generation").first()
 
 
 def report_for_download(*, response_token: str, report_token: str) -> Report | None:

@@ -12,13 +12,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from benchmarks.models import ResponseBenchmark
 from reports.models import Report
+from reports.selectors import report_latest
 from reports.storage import file_store_atomically
 from responses.models import Response
 
@@ -31,7 +32,6 @@ WAITING = (Report.Status.PENDING, Report.Status.RENDERING)
 def report_request(
     *,
     response: Response,
-    purpose: Report.Purpose = Report.Purpose.RESPONDENT,
     benchmark: ResponseBenchmark | None = None,
     unless_latest: Collection[str] = (),
 ) -> Report:
@@ -41,21 +41,12 @@ def report_request(
     requests at once queue one render."""
     with transaction.atomic():
         Response.objects.select_for_update().filter(pk=response.pk).first()  # one at a time
-        if unless_latest:
-            latest_report = (
-                Report.objects.filter(response=response, purpose=purpose)
-                .order_by("-generation")
-                .first()
-            )
-            if latest_report is not None and latest_report.status in unless_latest:
-                return latest_report
-        latest = Report.objects.filter(response=response, purpose=purpose).aggregate(
-            generation=Max("generation")
-        )["generation"]
+        latest = report_latest(response=response)
+        if latest is not None and latest.status in unless_latest:
+            return latest
         report = Report.objects.create(
             response=response,
-            purpose=purpose,
-            generation=(latest or 0) + 1,
+            generation=(latest.generation if latest else 0) + 1,
             benchmark=benchmark or ResponseBenchmark.objects.filter(response=response).first(),
         )
         transaction.on_commit(lambda: _enqueue(report.pk))
@@ -184,7 +175,7 @@ def report_ready_email(*, report_id: int, request_base_url: str = "") -> bool:
     """Tell the respondent their report is ready, once."""
     report = Report.objects.select_related("response").get(pk=report_id)
     response = report.response
-    if report.purpose != Report.Purpose.RESPONDENT or not response.email:
+    if not response.email:
         return False
     if not Report.objects.filter(pk=report_id, emailed_at__isnull=True).update(
         emailed_at=timezone.now()
