@@ -134,9 +134,11 @@ def _published_bank() -> QuestionBank:
 
 def _question(question: QuestionSpec) -> dict[str, Any]:
     shown: dict[str, Any] = {
-        "number": question.number, "kind": question.kind.value, "text": question.text,
+        "number": question.number,
+        "kind": question.kind.value,
+        "text": question.text,
         "required": question.required,
-    }  # fmt: skip
+    }
     if question.pillar:  # profile questions score on no pillar: no key, as in API.md
         shown["pillar"] = question.pillar
     if question.kind in CHOICE_KINDS:
@@ -199,7 +201,8 @@ def scored_response(response: Response) -> dict[str, Any]:
         "bank_version": stored.bank.version,
         "completed_at": response.completed_at,
         "profile": {
-            "region": response.region, "industry": response.industry,
+            "region": response.region,
+            "industry": response.industry,
             "arr_band": response.arr_band,
         },
         "overall": _score(spec, stored.overall, stored.overall_bucket),
@@ -214,7 +217,7 @@ def scored_response(response: Response) -> dict[str, Any]:
             "status": report.status if report else None,
             "url": reverse("api-v1:response_report", args=[response.public_id]),
         },
-    }  # fmt: skip
+    }
 
 
 def _score(spec: BankSpec, score: Any, bucket_key: str) -> dict[str, Any]:

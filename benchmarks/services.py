@@ -215,9 +215,11 @@ def _rebuild_in_sql(layout: Sequence[str], include_demo: bool, seq: int) -> int:
         pillar=PillarScore._meta.db_table,
     )
     params: dict[str, Any] = {
-        "seq": seq, "layout": list(layout), "completed": Response.Status.COMPLETED.value,
+        "seq": seq,
+        "layout": list(layout),
+        "completed": Response.Status.COMPLETED.value,
         "include_demo": include_demo,
-    }  # fmt: skip
+    }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
@@ -283,6 +285,11 @@ def _values(entry: PoolEntry | None) -> tuple[object, ...] | None:
     if entry is None:
         return None
     return (
-        entry.response_id, entry.industry, entry.arr_band, entry.region, entry.overall,
-        tuple(entry.pillars), *(getattr(entry, kpi) for kpi in KPI_KEYS),
-    )  # fmt: skip
+        entry.response_id,
+        entry.industry,
+        entry.arr_band,
+        entry.region,
+        entry.overall,
+        tuple(entry.pillars),
+        *(getattr(entry, kpi) for kpi in KPI_KEYS),
+    )

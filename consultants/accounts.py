@@ -40,9 +40,12 @@ class EmailBackend(ModelBackend):
     neither."""
 
     def authenticate(
-        self, request: HttpRequest | None, username: str | None = None,
-        password: str | None = None, **kwargs: Any,
-    ) -> User | None:  # fmt: skip
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
         if not username or password is None:
             return None
         found = list(
@@ -61,9 +64,12 @@ def consultant_create(*, email: str, first_name: str = "", last_name: str = "") 
     """A consultant account whose password nobody knows: they choose one through a link."""
     address = email.strip().lower()
     return User.objects.create_user(
-        username=address, email=address, password=secrets.token_urlsafe(32),
-        first_name=first_name, last_name=last_name,
-    )  # fmt: skip
+        username=address,
+        email=address,
+        password=secrets.token_urlsafe(32),
+        first_name=first_name,
+        last_name=last_name,
+    )
 
 
 def password_link(*, user: User, base_url: str) -> str:

@@ -27,13 +27,20 @@ from scoring.rounding import round_half_up
 
 
 def campaign_create(
-    *, owner: Account, client_name: str, note: str, bank: QuestionBank,
+    *,
+    owner: Account,
+    client_name: str,
+    note: str,
+    bank: QuestionBank,
     closes_on: date | None,
-) -> Campaign:  # fmt: skip
+) -> Campaign:
     return Campaign.objects.create(
-        owner=owner, client_name=client_name.strip(), note=note.strip(), bank=bank,
+        owner=owner,
+        client_name=client_name.strip(),
+        note=note.strip(),
+        bank=bank,
         closes_on=closes_on,
-    )  # fmt: skip
+    )
 
 
 def banks_for_campaigns() -> QuerySet[QuestionBank]:
@@ -68,27 +75,40 @@ def campaign_export_frame(*, campaign: Campaign) -> pd.DataFrame:
 
 def _export_columns(spec: BankSpec) -> list[str]:
     return [
-        "response_id", "status", "email", "completed_at", "region", "industry", "arr_band",
-        "overall", "overall_bucket",
+        "response_id",
+        "status",
+        "email",
+        "completed_at",
+        "region",
+        "industry",
+        "arr_band",
+        "overall",
+        "overall_bucket",
         *[f"pillar_{pillar.key}" for pillar in spec.pillars],
         *KPI_KEYS,
         *[f"q{question.number}" for question in spec.questions],
-    ]  # fmt: skip
+    ]
 
 
 def _export_row(spec: BankSpec, response: Response, score: ResponseScore | None) -> list[object]:
     pillars = {row.pillar_key: row.score for row in score.pillars.all()} if score else {}
     return [
-        response.public_id, response.status, _cell(email_key(response.email)),
+        response.public_id,
+        response.status,
+        _cell(email_key(response.email)),
         response.completed_at.isoformat() if response.completed_at else "",
-        _cell(response.region), _cell(response.industry), _cell(response.arr_band),
-        score.overall if score else None, spec.bucket_name(score.overall_bucket) if score else "",
+        _cell(response.region),
+        _cell(response.industry),
+        _cell(response.arr_band),
+        score.overall if score else None,
+        spec.bucket_name(score.overall_bucket) if score else "",
         *[pillars.get(pillar.key) for pillar in spec.pillars],
-        *[(getattr(score, kpi) if score else None)
-          for kpi in KPI_KEYS],
-        *[_answer_text(spec, number, response.answers.get(str(number)))
-          for number in (q.number for q in spec.questions)],
-    ]  # fmt: skip
+        *[(getattr(score, kpi) if score else None) for kpi in KPI_KEYS],
+        *[
+            _answer_text(spec, number, response.answers.get(str(number)))
+            for number in (q.number for q in spec.questions)
+        ],
+    ]
 
 
 def _answer_text(spec: BankSpec, number: int, value: object) -> object:

@@ -15,9 +15,10 @@ from consultants.models import ApiToken
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        label="What the token is for", max_length=100,
+        label="What the token is for",
+        max_length=100,
         widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "CRM import"}),
-    )  # fmt: skip
+    )
 
 
 @login_required

@@ -46,16 +46,18 @@ SORTS: dict[str, tuple[str | OrderBy, ...]] = {
 
 class CampaignForm(forms.Form):
     client_name = forms.CharField(label="Client name", max_length=200)
-    note = forms.CharField(label="Note (only you see it)", required=False, widget=forms.Textarea(
-        attrs={"rows": 3}))  # fmt: skip
+    note = forms.CharField(
+        label="Note (only you see it)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     bank = forms.ModelChoiceField(
         label="Question bank version", queryset=QuestionBank.objects.none(), empty_label=None
     )
     closes_on = forms.DateField(
-        label="Closing date (optional)", required=False,
+        label="Closing date (optional)",
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="The link takes no new answers after this day.",
-    )  # fmt: skip
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -108,14 +110,18 @@ def campaign_detail(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "workspace/campaign_detail.html",
         {
-            "campaign": campaign, "responses": responses, "link": link, "status": status,
-            "sort": sort, "is_open": campaign.is_open(),
+            "campaign": campaign,
+            "responses": responses,
+            "link": link,
+            "status": status,
+            "sort": sort,
+            "is_open": campaign.is_open(),
             "bucket_name": bank_spec_for(bank=campaign.bank).bucket_name,
             "summary": campaign_summary(campaign=campaign),
             "archive": (archive := campaign.archives.first()),
             "archive_text": archive_progress_text(archive),
         },
-    )  # fmt: skip
+    )
 
 
 EXPORTS = {

@@ -11,17 +11,35 @@ from reports.services import report_requeue
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
     list_display = [
-        "response", "generation", "status", "attempts", "render_ms", "requested_at",
-        "finished_at", "short_error",
-    ]  # fmt: skip
+        "response",
+        "generation",
+        "status",
+        "attempts",
+        "render_ms",
+        "requested_at",
+        "finished_at",
+        "short_error",
+    ]
     list_filter = ["status"]
     search_fields = ["response__email", "error"]
     list_select_related = ["response"]
     readonly_fields = [
-        "token", "response", "generation", "benchmark", "status", "attempts", "error",
-        "claim", "lease_until", "requested_at", "started_at", "finished_at", "render_ms",
-        "file", "emailed_at",
-    ]  # fmt: skip
+        "token",
+        "response",
+        "generation",
+        "benchmark",
+        "status",
+        "attempts",
+        "error",
+        "claim",
+        "lease_until",
+        "requested_at",
+        "started_at",
+        "finished_at",
+        "render_ms",
+        "file",
+        "emailed_at",
+    ]
     actions = ["requeue_failed"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

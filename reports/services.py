@@ -157,10 +157,12 @@ def reports_reconcile() -> list[int]:
         finished_at=now,
     )
     waiting = Report.objects.filter(
-        Q(status=Report.Status.PENDING,
-          requested_at__lt=now - timedelta(seconds=settings.REPORT_QUEUE_GRACE_SECONDS))
+        Q(
+            status=Report.Status.PENDING,
+            requested_at__lt=now - timedelta(seconds=settings.REPORT_QUEUE_GRACE_SECONDS),
+        )
         | Q(status=Report.Status.RENDERING, lease_until__lt=now)
-    )  # fmt: skip
+    )
     report_ids = list(waiting.values_list("pk", flat=True))
     for report_id in report_ids:
         _enqueue(report_id)

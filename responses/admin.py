@@ -63,9 +63,16 @@ class QuestionInline(DraftOnlyMixin, admin.TabularInline):
     model = Question
     extra = 0
     fields = [
-        "number", "section", "kind", "text", "pillar", "scoring", "weight", "required",
+        "number",
+        "section",
+        "kind",
+        "text",
+        "pillar",
+        "scoring",
+        "weight",
+        "required",
         "option_list",
-    ]  # fmt: skip
+    ]
     readonly_fields = ["option_list"]
     show_change_link = True
     ordering = ["number"]

@@ -31,9 +31,22 @@ from scoring.bank import (
 
 TOP_LEVEL_FIELDS = {"bank", "version", "title", "intro", "pillars", "buckets", "questions"}
 QUESTION_FIELDS = {
-    "number", "kind", "text", "help", "required", "section", "pillar", "scoring", "weight",
-    "min", "max", "max_length", "unknown_allowed", "role", "options",
-}  # fmt: skip
+    "number",
+    "kind",
+    "text",
+    "help",
+    "required",
+    "section",
+    "pillar",
+    "scoring",
+    "weight",
+    "min",
+    "max",
+    "max_length",
+    "unknown_allowed",
+    "role",
+    "options",
+}
 OPTION_FIELDS = {"text", "points", "exclusive"}
 MAX_OPTIONS = 99  # option codes are number * 100 + position
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -151,8 +164,9 @@ def _length_problems(spec: BankSpec) -> list[str]:
     checks += [(f"Bucket '{b.key}'", "name", b.name, 80) for b in spec.buckets]
     for q in spec.questions:
         checks.append((f"Question {q.number}", "section", q.section, 80))
-        checks += [(f"Question {q.number}, option {o.code % 100}", "text", o.text, 300)
-                   for o in q.options]  # fmt: skip
+        checks += [
+            (f"Question {q.number}, option {o.code % 100}", "text", o.text, 300) for o in q.options
+        ]
     return [
         f"{where}, {name}: at most {limit} characters (it has {len(text)})."
         for where, name, text, limit in checks

@@ -293,9 +293,13 @@ def demo_responses_create(
     industry, ARR band and region gets `min_group` of them when `count` allows."""
     spec = bank_spec_for(bank=bank)
     respondents = demo_respondents(
-        spec=spec, count=count, seed=seed, min_group=min_group,
-        first_number=_next_demo_number(), now=timezone.now(),
-    )  # fmt: skip
+        spec=spec,
+        count=count,
+        seed=seed,
+        min_group=min_group,
+        first_number=_next_demo_number(),
+        now=timezone.now(),
+    )
     for start in range(0, count, BATCH_SIZE):
         batch = respondents[start : start + BATCH_SIZE]
         with transaction.atomic():
@@ -318,11 +322,16 @@ def _batch_store(bank: QuestionBank, spec: BankSpec, batch: Sequence[DemoRespond
     scores = [_scores_checked(spec=spec, answers=respondent.answers) for respondent in batch]
     responses = Response.objects.bulk_create(
         Response(
-            bank=bank, status=Response.Status.COMPLETED, is_demo=True, answers=r.answers,
-            email=r.email, completed_at=r.completed_at, **profile_for_peer_groups(spec, r.answers),
+            bank=bank,
+            status=Response.Status.COMPLETED,
+            is_demo=True,
+            answers=r.answers,
+            email=r.email,
+            completed_at=r.completed_at,
+            **profile_for_peer_groups(spec, r.answers),
         )
         for r in batch
-    )  # fmt: skip
+    )
     # Saving stamps them as made now; a demo response was started and saved when it completed.
     Response.objects.filter(pk__in=[response.pk for response in responses]).update(
         created_at=F("completed_at"), updated_at=F("completed_at")

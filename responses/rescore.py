@@ -76,11 +76,16 @@ class _Stored:
             return np.full(shape, MISSING, dtype=np.int64)
 
         return cls(
-            missing(responses), missing(responses), missing(responses), missing(responses),
-            missing(responses, pillars), missing(responses, pillars),
-            missing(responses, pillars), missing(responses, pillars),
+            missing(responses),
+            missing(responses),
+            missing(responses),
+            missing(responses),
+            missing(responses, pillars),
+            missing(responses, pillars),
+            missing(responses, pillars),
+            missing(responses, pillars),
             np.zeros(responses, dtype=np.bool_),
-        )  # fmt: skip
+        )
 
     @property
     def has_score(self) -> Flags:

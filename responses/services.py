@@ -63,11 +63,14 @@ def bank_import(*, spec: BankSpec, publish: bool) -> tuple[QuestionBank, BankImp
 def _bank_contents_create(bank: QuestionBank, spec: BankSpec) -> None:
     pillars = {
         pillar.key: Pillar.objects.create(
-            bank=bank, key=pillar.key, name=pillar.name, description=pillar.description,
+            bank=bank,
+            key=pillar.key,
+            name=pillar.name,
+            description=pillar.description,
             position=position,
         )
         for position, pillar in enumerate(spec.pillars)
-    }  # fmt: skip
+    }
     Bucket.objects.bulk_create(
         Bucket(bank=bank, key=b.key, name=b.name, lower_bound=b.lower_bound) for b in spec.buckets
     )
@@ -93,12 +96,16 @@ def _bank_contents_create(bank: QuestionBank, spec: BankSpec) -> None:
     )
     Option.objects.bulk_create(
         Option(
-            question=question, code=o.code, text=o.text, points=o.points, exclusive=o.exclusive,
+            question=question,
+            code=o.code,
+            text=o.text,
+            points=o.points,
+            exclusive=o.exclusive,
             position=position,
         )
         for question, q in zip(questions, spec.questions, strict=True)
         for position, o in enumerate(q.options)
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic

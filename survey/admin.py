@@ -69,20 +69,48 @@ class ResponseAdmin(admin.ModelAdmin):
     take a response out of the benchmarks (or back) keep the peer pool in step."""
 
     list_display = [
-        "email", "status", "bank", "overall_score", "overall_bucket", "industry", "arr_band",
-        "region", "is_demo", "excluded_from_benchmarks", "created_at", "updated_at",
-        "completed_at",
-    ]  # fmt: skip
-    list_filter = [
-        "status", "bank", IndustryFilter, ArrBandFilter, RegionFilter, BucketFilter, "is_demo",
+        "email",
+        "status",
+        "bank",
+        "overall_score",
+        "overall_bucket",
+        "industry",
+        "arr_band",
+        "region",
+        "is_demo",
         "excluded_from_benchmarks",
-    ]  # fmt: skip
+        "created_at",
+        "updated_at",
+        "completed_at",
+    ]
+    list_filter = [
+        "status",
+        "bank",
+        IndustryFilter,
+        ArrBandFilter,
+        RegionFilter,
+        BucketFilter,
+        "is_demo",
+        "excluded_from_benchmarks",
+    ]
     search_fields = ["email"]
     readonly_fields = [
-        "token", "bank", "status", "answers", "email", "resume_link_sent_to", "region",
-        "industry", "arr_band", "is_demo", "excluded_from_benchmarks", "revision",
-        "created_at", "updated_at", "completed_at",
-    ]  # fmt: skip
+        "token",
+        "bank",
+        "status",
+        "answers",
+        "email",
+        "resume_link_sent_to",
+        "region",
+        "industry",
+        "arr_band",
+        "is_demo",
+        "excluded_from_benchmarks",
+        "revision",
+        "created_at",
+        "updated_at",
+        "completed_at",
+    ]
     list_select_related = ["bank", "score"]
     actions = ["exclude_from_benchmarks", "include_in_benchmarks", "new_reports"]
 

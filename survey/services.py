@@ -57,9 +57,10 @@ def response_complete(*, response: Response) -> CompletionResult:
         completed = Response.objects.filter(
             pk=locked.pk, status=Response.Status.IN_PROGRESS
         ).update(
-            status=Response.Status.COMPLETED, completed_at=now,
+            status=Response.Status.COMPLETED,
+            completed_at=now,
             **profile_for_peer_groups(spec, locked.answers),
-        )  # fmt: skip
+        )
         if completed:
             scores_keep(bank=locked.bank, scored=[(locked.pk, scores, now)])
             peer_pool_sync(email_keys=[email_key(locked.email)])

@@ -52,9 +52,13 @@ def landing(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "survey/landing.html",
-        {"spec": spec, "draft": draft, "question_total": len(spec.questions),
-         "page_total": len(survey_pages(spec))},
-    )  # fmt: skip
+        {
+            "spec": spec,
+            "draft": draft,
+            "question_total": len(spec.questions),
+            "page_total": len(survey_pages(spec)),
+        },
+    )
 
 
 @require_POST
@@ -79,10 +83,15 @@ def campaign_landing(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "survey/landing.html",
-        {"spec": spec, "draft": None, "question_total": len(spec.questions),
-         "page_total": len(survey_pages(spec)), "campaign": campaign,
-         "start_url": reverse("survey:campaign-start", args=[token])},
-    )  # fmt: skip
+        {
+            "spec": spec,
+            "draft": None,
+            "question_total": len(spec.questions),
+            "page_total": len(survey_pages(spec)),
+            "campaign": campaign,
+            "start_url": reverse("survey:campaign-start", args=[token]),
+        },
+    )
 
 
 @require_POST

@@ -70,12 +70,27 @@ def running_worker(media_root: Path, concurrency: int = 1, **env: str) -> Iterat
     log = media_root / f"worker-{time.monotonic_ns()}.log"
     with log.open("wb") as out:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "cspi", "worker", "--loglevel", "INFO",
-             "--concurrency", str(concurrency), "--without-heartbeat", "--without-gossip",
-             "--without-mingle"],
-            cwd=REPO, env=environment, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "cspi",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                str(concurrency),
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=REPO,
+            env=environment,
+            stdout=out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
-        )  # fmt: skip
+        )
     try:
         yield Worker(worker, log)
     finally:

@@ -37,9 +37,12 @@ class ApiClient:
 
         body = raw if raw is not None else json.dumps(data if data is not None else {})
         return self.client.post(
-            f"/api/v1{path}", body, content_type="application/json",
-            headers=self.headers, **extra,
-        )  # fmt: skip
+            f"/api/v1{path}",
+            body,
+            content_type="application/json",
+            headers=self.headers,
+            **extra,
+        )
 
 
 def user(email: str, *, superuser: bool = False) -> Any:

@@ -20,17 +20,19 @@ def refused(api, body, status=400, raw=None):
 
 def test_every_bad_answer_is_named_at_once(api, bank):
     answers: dict[int, object] = dict(EXAMPLE_A)
-    answers.update({
-        8: "many",                                   # not a number
-        9: -3,                                       # below the minimum
-        10: 301,                                     # above the maximum
-        12: True,                                    # wrong type
-        15: "No such option",                        # option text that does not exist
-        16: [9999],                                  # option id that does not exist
-        20: ["None of these", "CRM Administration"],  # exclusive combined
-        17: ["Customer Success is a Cost Center"],   # a list for a single answer
-        3: "not-an-address",
-    })  # fmt: skip
+    answers.update(
+        {
+            8: "many",  # not a number
+            9: -3,  # below the minimum
+            10: 301,  # above the maximum
+            12: True,  # wrong type
+            15: "No such option",  # option text that does not exist
+            16: [9999],  # option id that does not exist
+            20: ["None of these", "CRM Administration"],  # exclusive combined
+            17: ["Customer Success is a Cost Center"],  # a list for a single answer
+            3: "not-an-address",
+        }
+    )
     del answers[2]  # missing required
     body = submission(answers)
     body["answers"]["99"] = "x"  # unknown question number

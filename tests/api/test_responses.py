@@ -23,9 +23,14 @@ def test_current_bank_needs_no_token_and_lists_options_with_ids(bank):
     by_number = {q["number"]: q for q in body["questions"]}
     assert by_number[15]["options"][0]["id"] == 1501
     assert by_number[10] == {
-        "number": 10, "kind": "percent", "text": by_number[10]["text"], "required": True,
-        "min": 0, "max": 300, "unknown_allowed": True,
-    }  # fmt: skip
+        "number": 10,
+        "kind": "percent",
+        "text": by_number[10]["text"],
+        "required": True,
+        "min": 0,
+        "max": 300,
+        "unknown_allowed": True,
+    }
     assert "options" not in by_number[1]
     assert by_number[15]["pillar"] == "alignment"
 
@@ -43,8 +48,12 @@ def test_examples_by_option_text_score_as_scoring_md_and_as_the_browser_stores(s
     assert tuple(body["profile"].values()) == expected["profile"]
     if example == "A":
         assert body["overall"] == {"score": 14.28, "bucket": "Undeveloped"}
-        assert body["kpis"] == {"nrr": 96, "retention": None, "nps": None,
-                                "customers_per_csm": 60.0}  # fmt: skip
+        assert body["kpis"] == {
+            "nrr": 96,
+            "retention": None,
+            "nps": None,
+            "customers_per_csm": 60.0,
+        }
     api_response = Response.objects.get(public_id=body["id"])
     browser_response = complete_in_browser(answers, spec)
     assert api_response.answers == browser_response.answers
@@ -61,8 +70,15 @@ def _kept(response: Response) -> tuple:
             "pillar_key", "score", "bucket"
         )
     )
-    return (score.overall, score.overall_bucket, score.nrr, score.retention, score.nps,
-            score.customers_per_csm, pillars)  # fmt: skip
+    return (
+        score.overall,
+        score.overall_bucket,
+        score.nrr,
+        score.retention,
+        score.nps,
+        score.customers_per_csm,
+        pillars,
+    )
 
 
 def test_option_ids_are_accepted_like_texts(spec, api):

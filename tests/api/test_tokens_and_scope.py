@@ -31,8 +31,9 @@ def token_for(someone) -> ApiClient:
 
 def test_command_prints_the_secret_once_and_stores_only_its_hash(consultant, bank):
     out = StringIO()
-    call_command("create_api_token", consultant.email, "--name", "CRM import", stdout=out,
-                 stderr=StringIO())  # fmt: skip
+    call_command(
+        "create_api_token", consultant.email, "--name", "CRM import", stdout=out, stderr=StringIO()
+    )
     secret = out.getvalue().strip()
     token = ApiToken.objects.get(user=consultant)
     assert token.name == "CRM import"
@@ -95,9 +96,15 @@ def world(consultant, bank):
     Response.objects.filter(public_id=by_b).update(campaign=campaign)  # B answered A's link
     own_b = b.post("/responses", submission()).json()["id"]
     admin = token_for(user("root@example.com", superuser=True))
-    return {"a": a, "b": b, "admin": admin, "a_submitted": submitted, "in_a_campaign": by_b,
-            "does-not-exist": "no-such-id",
-            "b_own": own_b}  # fmt: skip
+    return {
+        "a": a,
+        "b": b,
+        "admin": admin,
+        "a_submitted": submitted,
+        "in_a_campaign": by_b,
+        "does-not-exist": "no-such-id",
+        "b_own": own_b,
+    }
 
 
 @pytest.mark.parametrize(("method", "path"), ENDPOINTS)
@@ -133,17 +140,20 @@ def test_someone_elses_report_is_not_requested(world):
 
 def test_tokens_issued_in_the_admin_are_listed_without_secrets(admin_client, consultant):
     reply = admin_client.post(
-        "/admin/consultants/apitoken/add/", {"user": consultant.pk, "name": "From admin"},
-        follow=True, HTTP_HOST="localhost",
-    )  # fmt: skip
+        "/admin/consultants/apitoken/add/",
+        {"user": consultant.pk, "name": "From admin"},
+        follow=True,
+        HTTP_HOST="localhost",
+    )
     token = ApiToken.objects.get(name="From admin")
     page = reply.content.decode()
     assert token.prefix in page
     assert ApiToken.objects.count() == 1
     revoke = admin_client.post(
-        "/admin/consultants/apitoken/", {"action": "revoke", "_selected_action": [token.pk]},
+        "/admin/consultants/apitoken/",
+        {"action": "revoke", "_selected_action": [token.pk]},
         HTTP_HOST="localhost",
-    )  # fmt: skip
+    )
     assert revoke.status_code == 302
     token.refresh_from_db()
     assert token.revoked_at is not None and token.revoked_at <= timezone.now()

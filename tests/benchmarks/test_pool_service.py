@@ -56,11 +56,17 @@ def kept_scores() -> pd.DataFrame:
     """Every completed response's kept values, straight from the score tables."""
     frame = pd.DataFrame(
         ResponseScore.objects.values(
-            "response_id", "response__email", "response__completed_at", "response__region",
-            "response__industry", "response__arr_band", "response__excluded_from_benchmarks",
-            "overall", "nrr",
+            "response_id",
+            "response__email",
+            "response__completed_at",
+            "response__region",
+            "response__industry",
+            "response__arr_band",
+            "response__excluded_from_benchmarks",
+            "overall",
+            "nrr",
         )
-    )  # fmt: skip
+    )
     pillars = pd.DataFrame(
         PillarScore.objects.values("response_score__response_id", "pillar_key", "score")
     ).pivot(index="response_score__response_id", columns="pillar_key", values="score")
@@ -244,10 +250,15 @@ def test_rebuild_in_one_sql_statement_keeps_the_same_pool_as_the_row_by_row_path
     settings.BENCHMARK_INCLUDE_DEMO = False
     rng = random.Random(3)
     people = [
-        complete(spec, f"p{n % 9}@example.com".upper() if n % 4 == 0 else f"p{n % 9}@example.com",
-                 rng=rng, region=rng.choice(REGIONS), nrr=rng.choice(["90", None]))
+        complete(
+            spec,
+            f"p{n % 9}@example.com".upper() if n % 4 == 0 else f"p{n % 9}@example.com",
+            rng=rng,
+            region=rng.choice(REGIONS),
+            nrr=rng.choice(["90", None]),
+        )
         for n in range(16)
-    ]  # fmt: skip
+    ]
     Response.objects.filter(pk=people[15].pk).update(excluded_from_benchmarks=True)
     Response.objects.filter(pk=people[14].pk).update(is_demo=True)
 

@@ -56,9 +56,13 @@ def world(bank, spec, tmp_path, settings) -> dict[str, object]:
     archive_build(archive_id=archive.pk)
     secrets = {who: ApiToken.issue(user=user, name="t")[1] for who, user in users.items()}
     return {
-        "users": users, "campaign": campaign, "response": response, "report": report,
-        "archive": archive, "secrets": secrets,
-    }  # fmt: skip
+        "users": users,
+        "campaign": campaign,
+        "response": response,
+        "report": report,
+        "archive": archive,
+        "secrets": secrets,
+    }
 
 
 def page_client(world: dict, who: str) -> Client:
@@ -104,5 +108,6 @@ def test_someone_elses_id_and_a_missing_one_answer_alike(world):
     theirs = client.get(f"/api/v1/responses/{world['response'].public_id}", headers=headers)
     missing = client.get("/api/v1/responses/no-such-id", headers=headers)
     assert (theirs.status_code, json.loads(theirs.content)) == (
-        missing.status_code, json.loads(missing.content),
-    )  # fmt: skip
+        missing.status_code,
+        json.loads(missing.content),
+    )

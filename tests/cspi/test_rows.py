@@ -23,8 +23,11 @@ def test_a_subset_named_in_any_order_lands_in_the_right_attributes() -> None:
         user = reader.read(database, cursor.fetchone())
 
     assert (user.pk, user.email, user.is_staff, user.is_superuser) == (
-        made.pk, "ann@example.com", True, False,
-    )  # fmt: skip
+        made.pk,
+        "ann@example.com",
+        True,
+        False,
+    )
     # The columns left out load on first use, as after only().
     assert user.get_deferred_fields() >= {"username", "date_joined"}
     assert user.username == "ann"

@@ -67,9 +67,12 @@ def test_the_list_shows_score_bucket_and_profile(bank, spec, admin_client):
     page = admin_client.get(CHANGELIST).content.decode()
 
     for column, shown in {
-        "overall_score": "61.13", "overall_bucket": "Expanding", "industry": "Financial Services",
-        "arr_band": "$100M – $500M", "region": "North America",
-    }.items():  # fmt: skip
+        "overall_score": "61.13",
+        "overall_bucket": "Expanding",
+        "industry": "Financial Services",
+        "arr_band": "$100M – $500M",
+        "region": "North America",
+    }.items():
         assert f'<td class="field-{column}">{shown}</td>' in page
     assert page.count('<td class="field-overall_score">') == 2
 

@@ -263,9 +263,12 @@ def test_file_not_in_utf8_is_refused_not_crashing(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "top_level",
-    [pytest.param(["bank", "cspi"], id="list"), pytest.param("cspi", id="text"),
-     pytest.param(None, id="empty")],
-)  # fmt: skip
+    [
+        pytest.param(["bank", "cspi"], id="list"),
+        pytest.param("cspi", id="text"),
+        pytest.param(None, id="empty"),
+    ],
+)
 def test_top_level_that_is_not_a_mapping_is_refused(top_level: Any) -> None:
     problems = refusal(top_level)
 

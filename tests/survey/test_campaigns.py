@@ -32,9 +32,12 @@ def consultants(db) -> dict[str, User]:
 @pytest.fixture
 def campaign(bank, consultants) -> Campaign:
     return campaign_create(
-        owner=consultants["a"], client_name="=HYPERLINK(\"http://x\")", note="", bank=bank,
+        owner=consultants["a"],
+        client_name='=HYPERLINK("http://x")',
+        note="",
+        bank=bank,
         closes_on=None,
-    )  # fmt: skip
+    )
 
 
 def answered_through(client: Client, campaign: Campaign, spec, answers) -> Response:
@@ -123,8 +126,9 @@ def test_only_the_owner_and_admins_reach_a_campaigns_pages(
 
 
 def test_the_campaign_list_shows_only_ones_own(campaign, consultants, bank):
-    campaign_create(owner=consultants["b"], client_name="Other client", note="", bank=bank,
-                    closes_on=None)  # fmt: skip
+    campaign_create(
+        owner=consultants["b"], client_name="Other client", note="", bank=bank, closes_on=None
+    )
     client = Client()
     client.force_login(consultants["a"])
 
@@ -173,8 +177,9 @@ def test_the_csv_holds_the_stored_scores_and_neutralises_formulas(campaign, spec
             assert row[f"pillar_{pillar.pillar_key}"] == str(pillar.score)
     assert rows[a.public_id]["overall"] == "14.28"
     assert (rows[a.public_id]["overall_bucket"], rows[b.public_id]["overall_bucket"]) == (
-        "Undeveloped", "Expanding",
-    )  # fmt: skip
+        "Undeveloped",
+        "Expanding",
+    )
     assert rows[a.public_id]["q4"] == "Europe"
     assert rows[b.public_id]["q1"].startswith("'=")  # shown as text, never run as a formula
 

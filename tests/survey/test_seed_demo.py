@@ -49,10 +49,15 @@ def scores_as_stored(response: Response) -> tuple[object, ...]:
     score = ResponseScore.objects.get(response=response)
     pillars = PillarScore.objects.filter(response_score=score).order_by("position")
     return (
-        score.bank_id, score.overall, score.overall_bucket, score.nrr, score.retention,
-        score.nps, score.customers_per_csm,
+        score.bank_id,
+        score.overall,
+        score.overall_bucket,
+        score.nrr,
+        score.retention,
+        score.nps,
+        score.customers_per_csm,
         [(p.position, p.pillar_key, p.score, p.bucket) for p in pillars],
-    )  # fmt: skip
+    )
 
 
 def test_seeded_responses_are_completed_valid_demo_responses(spec: BankSpec, bank: QuestionBank):
@@ -79,8 +84,10 @@ def test_seeded_responses_are_completed_valid_demo_responses(spec: BankSpec, ban
             assert (parsed.error, parsed.value) == (None, value), (key, value)
         profile = profile_for_peer_groups(spec, response.answers)
         assert (response.region, response.industry, response.arr_band) == (
-            profile["region"], profile["industry"], profile["arr_band"]
-        )  # fmt: skip
+            profile["region"],
+            profile["industry"],
+            profile["arr_band"],
+        )
         assert all(profile.values())
     assert len({response.email for response in responses}) == 60
 
@@ -92,12 +99,16 @@ def test_stored_scores_equal_scoring_for_their_answers(spec: BankSpec):
         expected = response_score(spec=spec, answers=response.answers)
         score = ResponseScore.objects.get(response=response)
         assert (score.overall, score.overall_bucket) == (
-            expected.overall, expected.overall_bucket.key
-        )  # fmt: skip
+            expected.overall,
+            expected.overall_bucket.key,
+        )
         kpis = expected.kpis
         assert (score.nrr, score.retention, score.nps, score.customers_per_csm) == (
-            kpis["nrr"], kpis["retention"], kpis["nps"], kpis["customers_per_csm"]
-        )  # fmt: skip
+            kpis["nrr"],
+            kpis["retention"],
+            kpis["nps"],
+            kpis["customers_per_csm"],
+        )
         assert score.scored_at == response.completed_at
         assert [
             (row.position, row.pillar_key, row.score, row.bucket)

@@ -22,10 +22,14 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "A": {
         "answers": EXAMPLE_A,
         "pillars": {
-            "alignment": ("3.03", "undeveloped"), "team": ("27.78", "emerging"),
-            "segmentation": ("0.00", "undeveloped"), "playbook": ("33.33", "emerging"),
-            "resources": ("15.00", "undeveloped"), "onboarding": ("25.00", "emerging"),
-            "relationship": ("5.00", "undeveloped"), "roi": ("5.13", "undeveloped"),
+            "alignment": ("3.03", "undeveloped"),
+            "team": ("27.78", "emerging"),
+            "segmentation": ("0.00", "undeveloped"),
+            "playbook": ("33.33", "emerging"),
+            "resources": ("15.00", "undeveloped"),
+            "onboarding": ("25.00", "emerging"),
+            "relationship": ("5.00", "undeveloped"),
+            "roi": ("5.13", "undeveloped"),
         },
         "overall": ("14.28", "undeveloped"),
         "kpis": {"nrr": "96", "retention": None, "nps": None, "customers_per_csm": "60"},
@@ -34,16 +38,20 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "B": {
         "answers": EXAMPLE_B,
         "pillars": {
-            "alignment": ("59.60", "expanding"), "team": ("80.16", "conquering"),
-            "segmentation": ("61.90", "expanding"), "playbook": ("83.33", "conquering"),
-            "resources": ("41.25", "emerging"), "onboarding": ("58.33", "expanding"),
-            "relationship": ("58.33", "expanding"), "roi": ("46.15", "emerging"),
+            "alignment": ("59.60", "expanding"),
+            "team": ("80.16", "conquering"),
+            "segmentation": ("61.90", "expanding"),
+            "playbook": ("83.33", "conquering"),
+            "resources": ("41.25", "emerging"),
+            "onboarding": ("58.33", "expanding"),
+            "relationship": ("58.33", "expanding"),
+            "roi": ("46.15", "emerging"),
         },
         "overall": ("61.13", "expanding"),
         "kpis": {"nrr": "112", "retention": "91", "nps": "38", "customers_per_csm": "80"},
         "profile": ("North America", "Financial Services", "$100M – $500M"),
     },
-}  # fmt: skip
+}
 
 
 def complete(answers: Answers, spec) -> Response:
@@ -96,8 +104,9 @@ def all_answers_at(spec, best: bool) -> dict[int, str | list[str] | None]:
     return answers
 
 
-@pytest.mark.parametrize(("best", "score", "bucket"), [(False, "0.00", "undeveloped"),
-                                                       (True, "100.00", "conquering")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("best", "score", "bucket"), [(False, "0.00", "undeveloped"), (True, "100.00", "conquering")]
+)
 def test_lowest_and_highest_answers_score_0_and_100(spec, best, score, bucket):
     response = complete(all_answers_at(spec, best), spec)
     stored = ResponseScore.objects.get(response=response)

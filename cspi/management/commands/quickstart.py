@@ -67,12 +67,32 @@ class Command(BaseCommand):
         python = sys.executable
         bin_dir = Path(python).parent
         commands = {
-            "web": [str(bin_dir / "gunicorn"), "cspi.wsgi", "--bind", bind, "--workers", "2",
-                    "--access-logfile", "-"],
-            "worker": [python, "-m", "celery", "-A", "cspi", "worker", "--beat",
-                       "--loglevel", "INFO", "--concurrency", "2",
-                       "--schedule", str(Path(settings.VAR_DIR) / "celerybeat-schedule")],
-        }  # fmt: skip
+            "web": [
+                str(bin_dir / "gunicorn"),
+                "cspi.wsgi",
+                "--bind",
+                bind,
+                "--workers",
+                "2",
+                "--access-logfile",
+                "-",
+            ],
+            "worker": [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "cspi",
+                "worker",
+                "--beat",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "2",
+                "--schedule",
+                str(Path(settings.VAR_DIR) / "celerybeat-schedule"),
+            ],
+        }
         processes = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
         self.stdout.write(self.style.SUCCESS(f"CSPI Benchmark is running on http://{bind}/"))
         stopping = False

@@ -35,9 +35,11 @@ class Command(BaseCommand):
         total = responses_to_rescore(bank=target)
         with tqdm(total=total, unit="responses", disable=not sys.stderr.isatty()) as progress:
             report = responses_rescore(
-                bank=target, dry_run=dry_run, batch_size=options["batch_size"],
+                bank=target,
+                dry_run=dry_run,
+                batch_size=options["batch_size"],
                 on_batch=progress.update,
-            )  # fmt: skip
+            )
         verb = "would change" if dry_run else "changed"
         self.stdout.write(
             f"Scored {report.examined} responses against {report.bank}: {report.changed} {verb}."
