@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from itertools import repeat
 
 import numpy as np
@@ -209,10 +210,59 @@ def _ids_reserved(cursor, model, count: int) -> list[int]:
 
 
 def _copy(cursor, model, columns: tuple[str, ...], rows) -> None:
-    names = ", ".join(f'"{column}"' for column in columns)
+    """COPY `rows` (values for `columns`) into the model's table.
+
+    A NOT NULL column of the table that `columns` leave out and the database has no default for
+    (one added after the caller was written) is filled with the model field's default, made per
+    row as the ORM would (so a unique one, such as a token, stays unique). One without a default
+    either stops the load with SetupError naming it, before any row is sent.
+    """
+    added = _defaults_for_left_out(cursor, model, columns)
+    names = ", ".join(f'"{column}"' for column in (*columns, *added))
     with cursor.copy(f"COPY {model._meta.db_table} ({names}) FROM STDIN") as copy:
+        if not added:
+            for row in rows:
+                copy.write_row(row)
+            return
+        makers = list(added.values())
         for row in rows:
-            copy.write_row(row)
+            copy.write_row((*row, *(make() for make in makers)))
+
+
+def _defaults_for_left_out(cursor, model, columns: tuple[str, ...]) -> dict[str, Callable]:
+    """Each NOT NULL column left out of `columns` that the table itself gives no value (no
+    default, identity or generated value), with a function making the model field's default."""
+    from django.db import connection
+
+    from perf.survey_load import SetupError
+
+    table = model._meta.db_table
+    cursor.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
+        "AND NOT attisdropped AND attnotnull AND NOT atthasdef AND attidentity = '' "
+        "AND attgenerated = '' ORDER BY attnum",
+        [table],
+    )
+    left_out = [name for (name,) in cursor.fetchall() if name not in columns]
+    fields = {field.column: field for field in model._meta.concrete_fields}
+    no_default = [name for name in left_out if name not in fields or not fields[name].has_default()]
+    if no_default:
+        raise SetupError(
+            f"COPY into {table} leaves out NOT NULL column(s) {', '.join(no_default)}, which "
+            "have no default: add them to the columns perf/synthetic.py writes."
+        )
+    makers: dict[str, Callable] = {}
+    for name in left_out:
+        field = fields[name]
+        if callable(field.default):
+            makers[name] = partial(_default_value, field, connection)
+        else:  # the same value for every row
+            makers[name] = repeat(_default_value(field, connection)).__next__
+    return makers
+
+
+def _default_value(field, connection) -> object:
+    return field.get_db_prep_save(field.get_default(), connection)
 
 
 def _decimal(hundredths: int) -> Decimal:
