@@ -33,9 +33,12 @@ by, measured in the same run in a child process: ``survey.services.response_subm
 (validation, scoring, the inserts, the benchmark, the report row and its enqueue), and the same
 plus the answer's ``scored_response``.
 
-Exit status: 0 when it measured (whether or not the target was met), 2 when setup failed, 130
-when interrupted. gunicorn and the temporary files are removed on every exit; the database is
-kept for inspection and recreated by the next run.
+``--smoke`` runs every step at a tiny size (1-second runs, a few responses) so that CI notices a
+script that no longer runs; its figures mean nothing, and any failed request fails it.
+
+Exit status: 0 when it measured (whether or not the target was met), 1 when a smoke run's
+request failed, 2 when setup failed, 130 when interrupted. gunicorn and the temporary files are
+removed on every exit; the database is kept for inspection and recreated by the next run.
 """
 
 from __future__ import annotations
@@ -61,9 +64,11 @@ sys.path.insert(0, str(REPO))
 from perf.survey_load import (  # noqa: E402
     HOST,
     Latency,
+    MeasurementError,
     SetupError,
     Target,
     Throughput,
+    arguments_parsed,
     cpu_busy,
     database_recreate,
     fetch,
@@ -72,6 +77,7 @@ from perf.survey_load import (  # noqa: E402
     manage,
     ms,
     open_loop,
+    smoke_errors_checked,
     verdict,
     workspace,
     wrk_rounds,
@@ -86,6 +92,10 @@ ADMIN_EMAIL = "perf-admin@example.com"
 THROUGHPUT_TARGET = 0.50  # benchmark GET throughput / floor throughput
 GET_TARGETS = ("floor GET", "benchmark GET")
 POST = "submit POST"
+SMOKE = {
+    "warmup": 1, "duration": 1, "rounds": 1, "latency_duration": 1, "seed_responses": 30,
+    "responses": 5, "post_pool": 20, "cost_calls": 3,
+}  # fmt: skip
 
 
 # --- submissions ----------------------------------------------------------------------------
@@ -201,6 +211,7 @@ def server_env(args: argparse.Namespace, folder: Path, redis_up: bool) -> dict[s
         "BENCHMARK_INCLUDE_DEMO": "1",
         "API_RATE_LIMIT_TOKEN": RATE_LIMIT,
         "CELERY_BROKER_URL": REDIS_URL if redis_up else "filesystem://",
+        "PERF_SMOKE": "1" if args.smoke else "0",  # perf.settings: static files uncompressed
     }
     env.pop("CACHE_URL", None)
     if redis_up:
@@ -410,7 +421,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--post-pool", type=int, default=500, help="e-mail addresses POSTed")
     parser.add_argument("--cost-calls", type=int, default=60, help="in-process submissions")
     parser.add_argument("--submit-cost", type=int, help=argparse.SUPPRESS)  # the child's job
-    return parser.parse_args()
+    return arguments_parsed(parser, SMOKE)
 
 
 def run(args: argparse.Namespace, folder: Path) -> None:
@@ -491,6 +502,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         f"\nSetup took {setup_seconds:.0f} s, the whole run {time.monotonic() - began:.0f} s. "
         f"The database is left for inspection."
     )
+    smoke_errors_checked(args, targets, throughput, latency)
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
@@ -512,6 +524,9 @@ def main() -> int:
     except SetupError as error:
         print(f"\nSetup failed: {error}", file=sys.stderr)
         return 2
+    except MeasurementError as error:
+        print(f"\nMeasurement failed: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("\nInterrupted; gunicorn stopped and temporary files removed.", file=sys.stderr)
         return 130

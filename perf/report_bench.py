@@ -34,6 +34,10 @@ a second, so latency then says little). Exit status: 0 when it measured, 2 when 
 (the worker's warm-up report included), 1 when a measured report failed or timed out. The worker
 is stopped and the temporary folder removed on every exit; the database is kept for inspection
 and recreated by the next run.
+
+``--smoke`` runs every step at a tiny size (one timed render of each kind, one report through
+the worker for latency and one for memory) so that CI notices a script that no longer runs; its
+figures mean nothing.
 """
 
 from __future__ import annotations
@@ -59,7 +63,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from perf.survey_load import SetupError, database_recreate  # noqa: E402
+from perf.survey_load import SetupError, arguments_parsed, database_recreate  # noqa: E402
 
 BANK_FILE = REPO / "fixtures" / "cspi-v1.yaml"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cspi_report_perf"
@@ -71,6 +75,7 @@ MB = 1_000_000
 REGIONS = ("Europe", "North America")
 INDUSTRIES = ("Software and SaaS", "Financial Services")
 BANDS = ("$1M – $5M", "$100M – $500M")
+SMOKE = {"reports": 1, "memory_renders": 1, "batch": 1, "renders": 1}
 
 
 class MeasurementError(Exception):
@@ -87,7 +92,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--renders", type=int, default=10, help="timed floor and service renders")
     parser.add_argument("--responses", type=int, default=30, help="completed responses (peers)")
     parser.add_argument("--seed", type=int, default=5)
-    return parser.parse_args()
+    return arguments_parsed(parser, SMOKE)
 
 
 def main() -> int:
