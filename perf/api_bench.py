@@ -29,13 +29,16 @@ For each: throughput with 50 clients, closed loop, with wrk (interleaved rounds)
 a fixed offered rate, open loop (no coordinated omission: latency counts from each request's
 scheduled time): 100 requests/s for the GETs, 20 requests/s for POST. Target: benchmark GET
 throughput at least 50 % of the floor's. POST is reported beside the in-process cost it is bound
-by, measured in the same run in a child process: ``survey.services.response_submit`` per call
+by, measured in the same run in a child process: ``api.submissions.response_submit`` per call
 (validation, scoring, the inserts, the benchmark, the report row and its enqueue), and the same
 plus the answer's ``scored_response``.
 
-Exit status: 0 when it measured (whether or not the target was met), 2 when setup failed, 130
-when interrupted. gunicorn and the temporary files are removed on every exit; the database is
-kept for inspection and recreated by the next run.
+``--smoke`` runs every step at a tiny size (1-second runs, a few responses) so that CI notices a
+script that no longer runs; its figures mean nothing, and any failed request fails it.
+
+Exit status: 0 when it measured (whether or not the target was met), 1 when a smoke run's
+request failed, 2 when setup failed, 130 when interrupted. gunicorn and the temporary files are
+removed on every exit; the database is kept for inspection and recreated by the next run.
 """
 
 from __future__ import annotations
@@ -61,9 +64,11 @@ sys.path.insert(0, str(REPO))
 from perf.survey_load import (  # noqa: E402
     HOST,
     Latency,
+    MeasurementError,
     SetupError,
     Target,
     Throughput,
+    arguments_parsed,
     cpu_busy,
     database_recreate,
     fetch,
@@ -72,6 +77,7 @@ from perf.survey_load import (  # noqa: E402
     manage,
     ms,
     open_loop,
+    smoke_errors_checked,
     verdict,
     workspace,
     wrk_rounds,
@@ -86,6 +92,16 @@ ADMIN_EMAIL = "perf-admin@example.com"
 THROUGHPUT_TARGET = 0.50  # benchmark GET throughput / floor throughput
 GET_TARGETS = ("floor GET", "benchmark GET")
 POST = "submit POST"
+SMOKE = {
+    "warmup": 1,
+    "duration": 1,
+    "rounds": 1,
+    "latency_duration": 1,
+    "seed_responses": 30,
+    "responses": 5,
+    "post_pool": 20,
+    "cost_calls": 3,
+}
 
 
 # --- submissions ----------------------------------------------------------------------------
@@ -201,6 +217,7 @@ def server_env(args: argparse.Namespace, folder: Path, redis_up: bool) -> dict[s
         "BENCHMARK_INCLUDE_DEMO": "1",
         "API_RATE_LIMIT_TOKEN": RATE_LIMIT,
         "CELERY_BROKER_URL": REDIS_URL if redis_up else "filesystem://",
+        "PERF_SMOKE": "1" if args.smoke else "0",  # perf.settings: static files uncompressed
     }
     env.pop("CACHE_URL", None)
     if redis_up:
@@ -217,8 +234,15 @@ def database_prepared(args: argparse.Namespace, env: dict[str, str]) -> str:
     manage(env, "collectstatic", "--noinput", "-v", "0")
     print("  " + manage(env, "seed_demo", "--responses", str(args.seed_responses), "--seed", "1"))
     admin_env = {**env, "DJANGO_SUPERUSER_PASSWORD": secrets.token_urlsafe(16)}
-    manage(admin_env, "createsuperuser", "--noinput", "--username", "perf-admin",
-           "--email", ADMIN_EMAIL)  # fmt: skip
+    manage(
+        admin_env,
+        "createsuperuser",
+        "--noinput",
+        "--username",
+        "perf-admin",
+        "--email",
+        ADMIN_EMAIL,
+    )
     secret = manage(env, "create_api_token", ADMIN_EMAIL, "--name", "api_bench").splitlines()[-1]
     print(f"  Admin {ADMIN_EMAIL} and an API token ({secret[:8]}…) created.", flush=True)
     return secret
@@ -254,9 +278,12 @@ def server_checked(port: int, token_header: dict[str, str], benchmark_path: str)
 
 
 def throughput_measured(
-    targets: list[Target], bodies: dict[str, list[str]], port: int, folder: Path,
+    targets: list[Target],
+    bodies: dict[str, list[str]],
+    port: int,
+    folder: Path,
     args: argparse.Namespace,
-) -> tuple[dict[str, Throughput], dict[str, list[Throughput]]]:  # fmt: skip
+) -> tuple[dict[str, Throughput], dict[str, list[Throughput]]]:
     threads = min(2, os.cpu_count() or 1)
     slice_seconds = max(1, round(args.duration / args.rounds))
     print(
@@ -410,7 +437,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--post-pool", type=int, default=500, help="e-mail addresses POSTed")
     parser.add_argument("--cost-calls", type=int, default=60, help="in-process submissions")
     parser.add_argument("--submit-cost", type=int, help=argparse.SUPPRESS)  # the child's job
-    return parser.parse_args()
+    return arguments_parsed(parser, SMOKE)
 
 
 def run(args: argparse.Namespace, folder: Path) -> None:
@@ -491,6 +518,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         f"\nSetup took {setup_seconds:.0f} s, the whole run {time.monotonic() - began:.0f} s. "
         f"The database is left for inspection."
     )
+    smoke_errors_checked(args, targets, throughput, latency)
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
@@ -512,6 +540,9 @@ def main() -> int:
     except SetupError as error:
         print(f"\nSetup failed: {error}", file=sys.stderr)
         return 2
+    except MeasurementError as error:
+        print(f"\nMeasurement failed: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("\nInterrupted; gunicorn stopped and temporary files removed.", file=sys.stderr)
         return 130

@@ -26,8 +26,13 @@ It prints, in one run:
 7. the process's peak memory, and a summary against the targets.
 
 Timings are printed, never asserted: a shared machine makes them noisy, so the load average is
-shown and p95 next to p50. Exit status: 0 when it measured, 2 when setup failed. The database
-is kept for inspection and recreated by the next run.
+shown and p95 next to p50. Exit status: 0 when it measured, 1 when the service's numbers differ
+from the naive ones, 2 when setup failed. The database is kept for inspection and recreated by
+the next run.
+
+``--smoke`` runs every step at a tiny size (500 responses, 10 timed calls) so that CI notices a
+script that no longer runs; its figures mean nothing, but the check against the naive numbers
+still counts.
 """
 
 from __future__ import annotations
@@ -54,7 +59,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from perf.survey_load import SetupError, database_recreate  # noqa: E402
+from perf.survey_load import SetupError, arguments_parsed, database_recreate  # noqa: E402
 
 BANK_FILE = "fixtures/cspi-v1.yaml"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cspi_bench_perf"
@@ -63,6 +68,7 @@ SERVICE_TARGET_MS = 20.0
 SPEEDUP_TARGET = 100.0
 KPI_KEYS = ("nrr", "retention", "nps", "customers_per_csm")
 GROUP_COLUMNS = {"all": None, "industry": "industry", "arr_band": "arr_band", "region": "region"}
+SMOKE = {"responses": 500, "respondents": 10}
 
 
 def parse_args() -> argparse.Namespace:
@@ -74,7 +80,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=11)
     # The fill runs in a child process started by the run itself.
     parser.add_argument("--fill-into", type=Path, help=argparse.SUPPRESS)
-    return parser.parse_args()
+    return arguments_parsed(parser, SMOKE)
 
 
 def main() -> int:
@@ -87,12 +93,11 @@ def main() -> int:
     try:
         if args.fill_into:
             fill(args.responses, args.seed, args.fill_into)
-        else:
-            run(args)
+            return 0
+        return run(args)
     except SetupError as error:
         print(f"\nSetup failed: {error}", file=sys.stderr)
         return 2
-    return 0
 
 
 # --- setup ----------------------------------------------------------------------------------
@@ -114,7 +119,7 @@ def manage(*args: str) -> None:
         )
 
 
-def run(args: argparse.Namespace) -> None:
+def run(args: argparse.Namespace) -> int:
     began = time.monotonic()
     print(f"Load average at start: {_load_average()} (2 cores shared; figures are noisy)")
     name = database_recreate(args.database_url)
@@ -126,11 +131,20 @@ def run(args: argparse.Namespace) -> None:
         facts_file = Path(folder) / "fill.json"
         sys.stdout.flush()
         child = subprocess.run(
-            [sys.executable, __file__, "--responses", str(args.responses),
-             "--database-url", args.database_url, "--seed", str(args.seed),
-             "--fill-into", str(facts_file)],
+            [
+                sys.executable,
+                __file__,
+                "--responses",
+                str(args.responses),
+                "--database-url",
+                args.database_url,
+                "--seed",
+                str(args.seed),
+                "--fill-into",
+                str(facts_file),
+            ],
             check=False,
-        )  # fmt: skip
+        )
         if child.returncode != 0:
             raise SetupError(f"the fill failed (exit status {child.returncode})")
         facts.update(json.loads(facts_file.read_text()))
@@ -142,6 +156,10 @@ def run(args: argparse.Namespace) -> None:
         f"\nLoad average at end: {_load_average()}. The whole run took "
         f"{time.monotonic() - began:.0f} s; database {name!r} is left for inspection."
     )
+    if not facts["check_ok"]:
+        print("\nThe service's numbers differ from the naive computation.", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _load_average() -> str:
@@ -363,11 +381,15 @@ def service_measured(respondents: list[Any]) -> dict[str, Any]:
     stored = ResponseBenchmark.objects.get(pk=first.pk)
     floor = _timed(
         lambda r: ResponseBenchmark.objects.create(
-            response=r, computed_at=stored.computed_at, pool_seq=stored.pool_seq,
-            k=stored.k, pool_size=stored.pool_size, comparison=stored.comparison,
+            response=r,
+            computed_at=stored.computed_at,
+            pool_seq=stored.pool_seq,
+            k=stored.k,
+            pool_size=stored.pool_size,
+            comparison=stored.comparison,
         ),
         respondents[1:],
-    )  # fmt: skip
+    )
     p50, p95 = _ms(timings, 0.5), _ms(timings, 0.95)
     floor_p50 = _ms(floor, 0.5)
     print(f"   benchmark_compute: p50 {p50:7.2f} ms, p95 {p95:7.2f} ms, max {_ms(timings, 1):.2f}")
@@ -714,12 +736,24 @@ def whole_completion() -> float:
 def summary(facts: dict[str, Any]) -> None:
     ratio = facts["naive_p50_ms"] / facts["service_p50_ms"]
     rows = [
-        ("fill (generate, COPY, indexes)", f"{facts['fill_s']:.1f} s",
-         f"< {FILL_TARGET_S:.0f} s", facts["fill_s"] < FILL_TARGET_S),
-        ("service p50 (benchmark_compute)", f"{facts['service_p50_ms']:.2f} ms",
-         f"< {SERVICE_TARGET_MS:.0f} ms", facts["service_p50_ms"] < SERVICE_TARGET_MS),
-        ("naive p50 / service p50", f"{ratio:,.0f}x", f">= {SPEEDUP_TARGET:.0f}x",
-         ratio >= SPEEDUP_TARGET),
+        (
+            "fill (generate, COPY, indexes)",
+            f"{facts['fill_s']:.1f} s",
+            f"< {FILL_TARGET_S:.0f} s",
+            facts["fill_s"] < FILL_TARGET_S,
+        ),
+        (
+            "service p50 (benchmark_compute)",
+            f"{facts['service_p50_ms']:.2f} ms",
+            f"< {SERVICE_TARGET_MS:.0f} ms",
+            facts["service_p50_ms"] < SERVICE_TARGET_MS,
+        ),
+        (
+            "naive p50 / service p50",
+            f"{ratio:,.0f}x",
+            f">= {SPEEDUP_TARGET:.0f}x",
+            ratio >= SPEEDUP_TARGET,
+        ),
         ("service p95", f"{facts['service_p95_ms']:.2f} ms", "", None),
         ("PeerIndex.compare p50", f"{facts['compare_p50_ms']:.2f} ms", "", None),
         ("naive p50", f"{facts['naive_p50_ms']:,.0f} ms", "", None),
@@ -729,10 +763,14 @@ def summary(facts: dict[str, Any]) -> None:
         ("peer_pool_sync, one completion", f"{facts['sync_ms']:.2f} ms", "", None),
         ("index catch-up, one change", f"{facts['catch_up_ms']:.2f} ms", "", None),
         ("whole response_complete", f"{facts['complete_ms']:.1f} ms", "", None),
-        ("peak RSS (service / whole run)",
-         f"{facts['peak_service_kib'] / 1024:.0f} / {facts['peak_kib'] / 1024:.0f} MiB", "", None),
+        (
+            "peak RSS (service / whole run)",
+            f"{facts['peak_service_kib'] / 1024:.0f} / {facts['peak_kib'] / 1024:.0f} MiB",
+            "",
+            None,
+        ),
         ("check vs naive ('all' group)", "OK" if facts["check_ok"] else "MISMATCH", "", None),
-    ]  # fmt: skip
+    ]
     print("\nSummary")
     print(f"   {'':<34} {'measured':>16}  {'target':<9} result")
     for label, measured, target, passed in rows:

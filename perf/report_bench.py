@@ -34,6 +34,10 @@ a second, so latency then says little). Exit status: 0 when it measured, 2 when 
 (the worker's warm-up report included), 1 when a measured report failed or timed out. The worker
 is stopped and the temporary folder removed on every exit; the database is kept for inspection
 and recreated by the next run.
+
+``--smoke`` runs every step at a tiny size (one timed render of each kind, one report through
+the worker for latency and one for memory) so that CI notices a script that no longer runs; its
+figures mean nothing.
 """
 
 from __future__ import annotations
@@ -59,7 +63,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from perf.survey_load import SetupError, database_recreate  # noqa: E402
+from perf.survey_load import SetupError, arguments_parsed, database_recreate  # noqa: E402
 
 BANK_FILE = REPO / "fixtures" / "cspi-v1.yaml"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cspi_report_perf"
@@ -71,6 +75,7 @@ MB = 1_000_000
 REGIONS = ("Europe", "North America")
 INDUSTRIES = ("Software and SaaS", "Financial Services")
 BANDS = ("$1M – $5M", "$100M – $500M")
+SMOKE = {"reports": 1, "memory_renders": 1, "batch": 1, "renders": 1}
 
 
 class MeasurementError(Exception):
@@ -87,7 +92,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--renders", type=int, default=10, help="timed floor and service renders")
     parser.add_argument("--responses", type=int, default=30, help="completed responses (peers)")
     parser.add_argument("--seed", type=int, default=5)
-    return parser.parse_args()
+    return arguments_parsed(parser, SMOKE)
 
 
 def main() -> int:
@@ -227,11 +232,17 @@ def responses_completed(spec: Any, count: int, rng: random.Random) -> list[Any]:
     for number in range(count):
         email = f"peer-{number:03d}@example.com"
         answers = {q: (EXAMPLE_A if rng.random() < 0.5 else EXAMPLE_B)[q] for q in EXAMPLE_A}
-        answers.update({
-            3: email, 4: REGIONS[number % 2], 5: INDUSTRIES[number // 2 % 2],
-            7: BANDS[number // 4 % 2], 8: str(rng.randint(20, 5000)), 9: str(rng.randint(1, 40)),
-            10: str(rng.randint(80, 130)),
-        })  # fmt: skip
+        answers.update(
+            {
+                3: email,
+                4: REGIONS[number % 2],
+                5: INDUSTRIES[number // 2 % 2],
+                7: BANDS[number // 4 % 2],
+                8: str(rng.randint(20, 5000)),
+                9: str(rng.randint(1, 40)),
+                10: str(rng.randint(80, 130)),
+            }
+        )
         response = response_start(bank=bank)
         Response.objects.filter(pk=response.pk).update(
             answers=stored_form(spec, answers), email=email
@@ -389,12 +400,27 @@ class Worker:
         log = work / "worker.log"
         with log.open("wb") as out:
             process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "cspi", "worker", "--loglevel", "INFO",
-                 "--concurrency", "1", "--without-heartbeat", "--without-gossip",
-                 "--without-mingle"],
-                cwd=REPO, env=dict(os.environ), stdout=out, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "cspi",
+                    "worker",
+                    "--loglevel",
+                    "INFO",
+                    "--concurrency",
+                    "1",
+                    "--without-heartbeat",
+                    "--without-gossip",
+                    "--without-mingle",
+                ],
+                cwd=REPO,
+                env=dict(os.environ),
+                stdout=out,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
-            )  # fmt: skip
+            )
         return cls(process, log)
 
     def log_tail(self) -> str:
@@ -554,8 +580,10 @@ def memory_measured(
     elapsed = time.perf_counter() - start
     final = trail[-1]
     growth = final - warm_rss
-    print(f"   pool process RSS after the warm-up: {_mb(warm_rss)}; after the {args.reports} "
-          f"latency reports: {_mb(after_latency)}")  # fmt: skip
+    print(
+        f"   pool process RSS after the warm-up: {_mb(warm_rss)}; after the {args.reports} "
+        f"latency reports: {_mb(after_latency)}"
+    )
     print(f"   after each batch: {', '.join(f'{rss / MB:.0f}' for rss in trail)} MB")
     print(
         f"   growth since the warm-up ({args.reports + total} renders): {growth / MB:+.1f} MB "
@@ -585,20 +613,40 @@ def summary(facts: dict[str, Any]) -> None:
     growth_mb = facts["growth"] / MB
     rows = [
         ("floor p50 (WeasyPrint alone)", _ms(floor_s), "", None),
-        ("report_pdf p50 / floor", f"{service_ratio:.2f}x", f"<= {SERVICE_TARGET}x",
-         service_ratio <= SERVICE_TARGET),
-        ("submit-to-ready p50 / floor", f"{latency_ratio:.2f}x", f"<= {LATENCY_TARGET}x",
-         latency_ratio <= LATENCY_TARGET),
-        ("worker RSS growth", f"{growth_mb:+.1f} MB", f"< {MEMORY_TARGET_MB:.0f} MB",
-         growth_mb < MEMORY_TARGET_MB),
+        (
+            "report_pdf p50 / floor",
+            f"{service_ratio:.2f}x",
+            f"<= {SERVICE_TARGET}x",
+            service_ratio <= SERVICE_TARGET,
+        ),
+        (
+            "submit-to-ready p50 / floor",
+            f"{latency_ratio:.2f}x",
+            f"<= {LATENCY_TARGET}x",
+            latency_ratio <= LATENCY_TARGET,
+        ),
+        (
+            "worker RSS growth",
+            f"{growth_mb:+.1f} MB",
+            f"< {MEMORY_TARGET_MB:.0f} MB",
+            growth_mb < MEMORY_TARGET_MB,
+        ),
         ("report_pdf p50", _ms(service_s), "", None),
-        ("submit-to-ready p50 / p95",
-         f"{_ms(facts['latency_p50_s'])} / {_ms(facts['latency_p95_s'])}", "", None),
+        (
+            "submit-to-ready p50 / p95",
+            f"{_ms(facts['latency_p50_s'])} / {_ms(facts['latency_p95_s'])}",
+            "",
+            None,
+        ),
         ("floor p50 during step 4", _ms(facts["floor_during_s"]), "", None),
-        ("worker RSS warm / final",
-         f"{facts['warm_rss'] / MB:.0f} / {facts['final_rss'] / MB:.0f} MB", "", None),
+        (
+            "worker RSS warm / final",
+            f"{facts['warm_rss'] / MB:.0f} / {facts['final_rss'] / MB:.0f} MB",
+            "",
+            None,
+        ),
         ("worker throughput", f"{facts['rate']:.2f} renders/s", "", None),
-    ]  # fmt: skip
+    ]
     print("\nSummary")
     print(f"   {'':<30} {'measured':>20}  {'target':<9} result")
     for label, measured, target, passed in rows:

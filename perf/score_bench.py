@@ -14,6 +14,11 @@ It prints, in one run:
    response to it and changes the Alignment score of those who chose Q15's first option, then
    again with nothing to change; three rounds (v2, back to v1, v2 again), medians reported;
    target at least 5,000 responses/s.
+
+``--smoke`` runs the same steps at a tiny size (2,000 and 300 responses, few repetitions) so that
+CI notices a script that no longer runs; its figures mean nothing. Exit status: 0 when it
+measured (whether or not targets were met), 1 when the vectorised path disagrees with the floor
+(or anything else fails), 2 when setup failed (the database, or a load that leaves out a column).
 """
 
 from __future__ import annotations
@@ -30,51 +35,49 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from perf.survey_load import SetupError, arguments_parsed, database_recreate  # noqa: E402
+
 BANK_FILE = REPO / "fixtures" / "cspi-v1.yaml"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cspi_score_perf"
+SMOKE = {"responses": 2_000, "stored": 300, "one_runs": 20}
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--responses", type=int, default=1_000_000)
     parser.add_argument("--stored", type=int, default=100_000)
-    args = parser.parse_args()
+    parser.add_argument(
+        "--one-runs", type=int, default=2000, help="response_score calls per timing"
+    )
+    args = arguments_parsed(parser, SMOKE)
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspi.settings")
-    recreate_database(args.database_url)
-    import django
+    try:
+        database_recreate(args.database_url)
+        import django
 
-    django.setup()
-    from responses.bank_file import bank_file_read
+        django.setup()
+        from responses.bank_file import bank_file_read
 
-    spec = bank_file_read(BANK_FILE)
-    one_response(spec)
-    many_responses(spec, args.responses)
-    rescore_throughput(spec, args.stored)
-
-
-def recreate_database(url: str) -> None:
-    from urllib.parse import urlsplit
-
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
+        spec = bank_file_read(BANK_FILE)
+        one_response(spec, args.one_runs)
+        many_responses(spec, args.responses)
+        rescore_throughput(spec, args.stored)
+    except SetupError as error:
+        print(f"\nSetup failed: {error}", file=sys.stderr)
+        return 2
+    return 0
 
 
-def one_response(spec) -> None:
+def one_response(spec, runs: int) -> None:
     from scoring.scores import response_score
     from tests.scoring import EXAMPLE_A, EXAMPLE_B, stored_answers
 
     print("1. One response, exact arithmetic (response_score)")
     for name, example in (("A", EXAMPLE_A), ("B", EXAMPLE_B)):
         answers = stored_answers(spec, example)
-        runs = 2000
         times = []
         for _ in range(5):
             start = time.perf_counter()
@@ -171,4 +174,4 @@ def timed_rescore(bank, label: str) -> float:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

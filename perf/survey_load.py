@@ -23,9 +23,12 @@ happened to earlier ones, and latency runs from the scheduled time, so a stalled
 hide its queue (no coordinated omission). Targets: survey throughput at least 60 % of the
 floor's, survey p99 under 150 ms at 100 requests/s.
 
-Exit status: 0 when it measured (whether or not targets were met), 2 when setup failed,
-130 when interrupted. gunicorn and the temporary files are removed on every exit; the database
-is kept for inspection and recreated by the next run.
+``--smoke`` runs every step at a tiny size (1-second runs, one round) so that CI notices a
+script that no longer runs; its figures mean nothing, and any failed request fails it.
+
+Exit status: 0 when it measured (whether or not targets were met), 1 when a smoke run's request
+failed, 2 when setup failed, 130 when interrupted. gunicorn and the temporary files are removed
+on every exit; the database is kept for inspection and recreated by the next run.
 """
 
 from __future__ import annotations
@@ -64,6 +67,28 @@ P99_TARGET_MS = 150.0
 
 class SetupError(Exception):
     """Something needed before measuring failed; the run stops with exit status 2."""
+
+
+class MeasurementError(Exception):
+    """A measured request failed in a smoke run; the run stops with exit status 1."""
+
+
+def arguments_parsed(
+    parser: argparse.ArgumentParser, smoke: dict[str, object]
+) -> argparse.Namespace:
+    """The parser's arguments, plus ``--smoke``: `smoke`'s sizes as the defaults, so that CI runs
+    every step in seconds (an option given explicitly still wins). Smoke figures mean nothing."""
+    sizes = ", ".join(f"--{name.replace('_', '-')} {value}" for name, value in smoke.items())
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help=f"every step at a tiny size, for CI; no figure means anything ({sizes})",
+    )
+    args = parser.parse_args()
+    if args.smoke:
+        parser.set_defaults(**smoke)
+        args = parser.parse_args()
+    return args
 
 
 # --- processes we start, so every exit path can stop them -------------------------------------
@@ -200,11 +225,24 @@ def cookies_from(reply: Reply) -> dict[str, str]:
 
 def gunicorn_start(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:
     command = [
-        str(Path(sys.executable).parent / "gunicorn"), "cspi.wsgi:application",
-        "--bind", f"{HOST}:{port}", "--workers", str(workers), "--worker-class", "sync",
-        "--backlog", "2048", "--timeout", "30", "--graceful-timeout", "5",
-        "--log-level", "warning", "--no-control-socket",
-    ]  # fmt: skip
+        str(Path(sys.executable).parent / "gunicorn"),
+        "cspi.wsgi:application",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--backlog",
+        "2048",
+        "--timeout",
+        "30",
+        "--graceful-timeout",
+        "5",
+        "--log-level",
+        "warning",
+        "--no-control-socket",
+    ]
     with log.open("wb") as out:
         process = subprocess.Popen(
             command,
@@ -397,9 +435,14 @@ def wrk_run(
     target: Target, port: int, script: Path, clients: int, seconds: int, threads: int
 ) -> Throughput:
     command = [
-        "wrk", f"--threads={threads}", f"--connections={clients}", f"--duration={seconds}s",
-        "--timeout=10s", f"--script={script}", f"http://{HOST}:{port}{target.paths[0]}",
-    ]  # fmt: skip
+        "wrk",
+        f"--threads={threads}",
+        f"--connections={clients}",
+        f"--duration={seconds}s",
+        "--timeout=10s",
+        f"--script={script}",
+        f"http://{HOST}:{port}{target.paths[0]}",
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _children[process] = False
     try:
@@ -421,9 +464,15 @@ def wrk_run(
 
 
 def wrk_rounds(
-    targets: list[Target], scripts: dict[str, Path], port: int, clients: int,
-    warmup: int, rounds: int, seconds: int, threads: int,
-) -> dict[str, list[Throughput]]:  # fmt: skip
+    targets: list[Target],
+    scripts: dict[str, Path],
+    port: int,
+    clients: int,
+    warmup: int,
+    rounds: int,
+    seconds: int,
+    threads: int,
+) -> dict[str, list[Throughput]]:
     """A warm-up run per target, then `rounds` runs of each, interleaved so that a slower spell
     of this shared machine hits every target alike."""
     for target in targets:
@@ -623,7 +672,31 @@ def report(
     print(f"Open-loop scheduler: worst lateness {lag:.1f} ms (counted in the latencies).")
 
 
+def smoke_errors_checked(
+    args: argparse.Namespace,
+    targets: list[Target],
+    throughput: dict[str, Throughput],
+    latency: dict[str, Latency],
+) -> None:
+    """In a smoke run the load is light, so a failed request or a wrong status is a failure."""
+    errors = {
+        t.name: (throughput[t.name].errors, latency[t.name].errors)
+        for t in targets
+        if throughput[t.name].errors or latency[t.name].errors
+    }
+    if args.smoke and errors:
+        raise MeasurementError(
+            "requests failed or answered with the wrong status (throughput / latency runs): "
+            + ", ".join(f"{name} {thr} / {lat}" for name, (thr, lat) in errors.items())
+        )
+
+
 # --- main -----------------------------------------------------------------------------------
+
+
+# Not fewer drafts: more clients per draft make saves of one row collide, and a save that loses
+# MAX_SAVE_ATTEMPTS times in a row answers 500.
+SMOKE = {"warmup": 1, "duration": 1, "rounds": 1, "latency_duration": 1}
 
 
 def parse_args() -> argparse.Namespace:
@@ -643,7 +716,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rate", type=int, default=100, help="open-loop requests per second")
     parser.add_argument("--latency-duration", type=int, default=20, help="open-loop seconds")
     parser.add_argument("--drafts", type=int, default=20, help="drafts per survey target")
-    return parser.parse_args()
+    return arguments_parsed(parser, SMOKE)
 
 
 @contextlib.contextmanager
@@ -679,6 +752,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         "PERF_TEMPLATE_DIR": str(template_dir),
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "LOG_LEVEL": "WARNING",
+        "PERF_SMOKE": "1" if args.smoke else "0",  # perf.settings: static files uncompressed
     }
 
     database = database_recreate(args.database_url)
@@ -847,6 +921,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         f"\nSetup took {setup_seconds:.0f} s, the whole run {time.monotonic() - began:.0f} s. "
         f"Database {database!r} is left for inspection."
     )
+    smoke_errors_checked(args, targets, throughput, latency)
 
 
 def main() -> int:
@@ -858,6 +933,9 @@ def main() -> int:
     except SetupError as error:
         print(f"\nSetup failed: {error}", file=sys.stderr)
         return 2
+    except MeasurementError as error:
+        print(f"\nMeasurement failed: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("\nInterrupted; gunicorn stopped and temporary files removed.", file=sys.stderr)
         return 130

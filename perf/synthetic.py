@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from itertools import repeat
 
 import numpy as np
@@ -141,17 +142,45 @@ def _copy_responses(cursor, spec: BankSpec, bank, codes: np.ndarray, ids: list[i
     from responses.models import Response, new_response_token
 
     now = timezone.now()
-    columns = ("id", "token", "public_id", "bank_id", "status", "answers", "email", "revision",
-               "resume_link_sent_to", "region", "industry", "arr_band", "created_at",
-               "updated_at", "completed_at")  # fmt: skip
+    columns = (
+        "id",
+        "token",
+        "public_id",
+        "bank_id",
+        "status",
+        "answers",
+        "email",
+        "revision",
+        "resume_link_sent_to",
+        "region",
+        "industry",
+        "arr_band",
+        "created_at",
+        "updated_at",
+        "completed_at",
+    )
     rows = (
-        (response_id, new_response_token(), new_response_token(), bank.pk,
-         Response.Status.COMPLETED.value, answers, f"r{row}@example.com", 0, "", "", "", "",
-         now, now, now)
+        (
+            response_id,
+            new_response_token(),
+            new_response_token(),
+            bank.pk,
+            Response.Status.COMPLETED.value,
+            answers,
+            f"r{row}@example.com",
+            0,
+            "",
+            "",
+            "",
+            "",
+            now,
+            now,
+            now,
+        )
         for row, (response_id, answers) in enumerate(
             zip(ids, answers_json(spec, codes), strict=True)
         )
-    )  # fmt: skip
+    )
     _copy(cursor, Response, columns, rows)
 
 
@@ -180,11 +209,16 @@ def _copy_pillars(cursor, spec: BankSpec, matrix, score_ids: list[int]) -> None:
     buckets = matrix.pillar_bucket_index.tolist()
     columns = ("response_score_id", "pillar_key", "position", "score", "bucket")
     rows = (
-        (score_id, key, column, _decimal(scores[row][column]),
-         spec.buckets[buckets[row][column]].key)
+        (
+            score_id,
+            key,
+            column,
+            _decimal(scores[row][column]),
+            spec.buckets[buckets[row][column]].key,
+        )
         for row, score_id in enumerate(score_ids)
         for column, key in enumerate(matrix.pillar_keys)
-    )  # fmt: skip
+    )
     _copy(cursor, PillarScore, columns, rows)
 
 
@@ -209,10 +243,59 @@ def _ids_reserved(cursor, model, count: int) -> list[int]:
 
 
 def _copy(cursor, model, columns: tuple[str, ...], rows) -> None:
-    names = ", ".join(f'"{column}"' for column in columns)
+    """COPY `rows` (values for `columns`) into the model's table.
+
+    A NOT NULL column of the table that `columns` leave out and the database has no default for
+    (one added after the caller was written) is filled with the model field's default, made per
+    row as the ORM would (so a unique one, such as a token, stays unique). One without a default
+    either stops the load with SetupError naming it, before any row is sent.
+    """
+    added = _defaults_for_left_out(cursor, model, columns)
+    names = ", ".join(f'"{column}"' for column in (*columns, *added))
     with cursor.copy(f"COPY {model._meta.db_table} ({names}) FROM STDIN") as copy:
+        if not added:
+            for row in rows:
+                copy.write_row(row)
+            return
+        makers = list(added.values())
         for row in rows:
-            copy.write_row(row)
+            copy.write_row((*row, *(make() for make in makers)))
+
+
+def _defaults_for_left_out(cursor, model, columns: tuple[str, ...]) -> dict[str, Callable]:
+    """Each NOT NULL column left out of `columns` that the table itself gives no value (no
+    default, identity or generated value), with a function making the model field's default."""
+    from django.db import connection
+
+    from perf.survey_load import SetupError
+
+    table = model._meta.db_table
+    cursor.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
+        "AND NOT attisdropped AND attnotnull AND NOT atthasdef AND attidentity = '' "
+        "AND attgenerated = '' ORDER BY attnum",
+        [table],
+    )
+    left_out = [name for (name,) in cursor.fetchall() if name not in columns]
+    fields = {field.column: field for field in model._meta.concrete_fields}
+    no_default = [name for name in left_out if name not in fields or not fields[name].has_default()]
+    if no_default:
+        raise SetupError(
+            f"COPY into {table} leaves out NOT NULL column(s) {', '.join(no_default)}, which "
+            "have no default: add them to the columns perf/synthetic.py writes."
+        )
+    makers: dict[str, Callable] = {}
+    for name in left_out:
+        field = fields[name]
+        if callable(field.default):
+            makers[name] = partial(_default_value, field, connection)
+        else:  # the same value for every row
+            makers[name] = repeat(_default_value(field, connection)).__next__
+    return makers
+
+
+def _default_value(field, connection) -> object:
+    return field.get_db_prep_save(field.get_default(), connection)
 
 
 def _decimal(hundredths: int) -> Decimal:
@@ -545,17 +628,44 @@ def _copy_population_responses(cursor, bank, population: PeerPopulation) -> None
     region, industry, arr_band = (
         [labels[i] for i in index] for index, labels in (texts[r] for r in PEER_ROLES)
     )
-    columns = ("id", "token", "public_id", "bank_id", "status", "answers", "email", "revision",
-               "resume_link_sent_to", "region", "industry", "arr_band", "created_at",
-               "updated_at", "completed_at", "is_demo", "excluded_from_benchmarks")  # fmt: skip
+    columns = (
+        "id",
+        "token",
+        "public_id",
+        "bank_id",
+        "status",
+        "answers",
+        "email",
+        "revision",
+        "resume_link_sent_to",
+        "region",
+        "industry",
+        "arr_band",
+        "created_at",
+        "updated_at",
+        "completed_at",
+        "is_demo",
+        "excluded_from_benchmarks",
+    )
     rows = zip(
         population.response_ids.tolist(),
         (new_response_token() for _ in range(population.count)),
         (new_response_token() for _ in range(population.count)),
-        repeat(bank.pk), repeat(Response.Status.COMPLETED.value), population.answers,
-        population.emails, repeat(0), repeat(""), region, industry, arr_band, created,
-        completed, completed, population.is_demo.tolist(), population.excluded.tolist(),
-    )  # fmt: skip
+        repeat(bank.pk),
+        repeat(Response.Status.COMPLETED.value),
+        population.answers,
+        population.emails,
+        repeat(0),
+        repeat(""),
+        region,
+        industry,
+        arr_band,
+        created,
+        completed,
+        completed,
+        population.is_demo.tolist(),
+        population.excluded.tolist(),
+    )
     _copy(cursor, Response, columns, rows)
 
 
@@ -569,13 +679,24 @@ def _copy_population_scores(cursor, spec: BankSpec, bank, population, score_ids)
         _decimal_texts(population.kpi_hundredths[key], population.kpi_known[key])
         for key in KPI_COLUMNS
     ]
-    columns = ("id", "response_id", "bank_id", "overall", "overall_bucket", *KPI_COLUMNS,
-               "scored_at")  # fmt: skip
+    columns = (
+        "id",
+        "response_id",
+        "bank_id",
+        "overall",
+        "overall_bucket",
+        *KPI_COLUMNS,
+        "scored_at",
+    )
     rows = zip(
-        score_ids.tolist(), population.response_ids.tolist(), repeat(bank.pk),
+        score_ids.tolist(),
+        population.response_ids.tolist(),
+        repeat(bank.pk),
         _decimal_texts(matrix.overall_hundredths),
-        [bucket_keys[i] for i in matrix.overall_bucket_index.tolist()], *kpis, scored,
-    )  # fmt: skip
+        [bucket_keys[i] for i in matrix.overall_bucket_index.tolist()],
+        *kpis,
+        scored,
+    )
     _copy(cursor, ResponseScore, columns, rows)
 
 
@@ -617,15 +738,28 @@ def _copy_pool(cursor, population: PeerPopulation) -> None:
         ]
         for key in KPI_COLUMNS
     ]
-    columns = ("response_id", "email_key", "industry", "arr_band", "region", "overall",
-               "pillars", *KPI_COLUMNS, "added_seq")  # fmt: skip
+    columns = (
+        "response_id",
+        "email_key",
+        "industry",
+        "arr_band",
+        "region",
+        "overall",
+        "pillars",
+        *KPI_COLUMNS,
+        "added_seq",
+    )
     rows = zip(
         population.response_ids[rows_in].tolist(),
         [email_key_of(p) for p in population.person[rows_in].tolist()],
-        labels["industry"], labels["arr_band"], labels["region"],
+        labels["industry"],
+        labels["arr_band"],
+        labels["region"],
         population.matrix.overall_hundredths[rows_in].tolist(),
-        [f"[{', '.join(map(str, row))}]" for row in pillars], *kpis, repeat(1),
-    )  # fmt: skip
+        [f"[{', '.join(map(str, row))}]" for row in pillars],
+        *kpis,
+        repeat(1),
+    )
     _copy(cursor, PoolEntry, columns, rows)
 
 
@@ -635,10 +769,13 @@ def _pool_state_store(spec: BankSpec) -> None:
     PoolState.objects.update_or_create(
         pk=1,
         defaults={
-            "seq": 1, "rebuilt_seq": 1, "pruned_seq": 1, "include_demo": False,
+            "seq": 1,
+            "rebuilt_seq": 1,
+            "pruned_seq": 1,
+            "include_demo": False,
             "pillar_keys": [pillar.key for pillar in spec.pillars],
         },
-    )  # fmt: skip
+    )
 
 
 def _decimal_texts(hundredths: np.ndarray, known: np.ndarray | None = None) -> list[str | None]:
