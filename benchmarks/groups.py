@@ -61,8 +61,34 @@ def group_label(key: GroupKey, value: str | None) -> str:
     return f"{_LABEL_PREFIX[key]}: {value if value is not None else 'not given'}"
 
 
+class InPeerGroups:
+    """Belongs to the peer groups of its `industry`, `arr_band` and `region` (and to "all")."""
+
+    __slots__ = ()
+
+    def group_value(self, key: GroupKey) -> str | None:
+        if key is GroupKey.ALL:
+            return None
+        value: str | None = getattr(self, key.value)
+        return value
+
+
+class WithKeptValues(InPeerGroups):
+    """Has a response's kept values, in hundredths."""
+
+    __slots__ = ()
+    overall_hundredths: int
+    pillar_hundredths: tuple[int, ...]
+    kpi_hundredths: tuple[int | None, ...]
+
+    @property
+    def metric_hundredths(self) -> tuple[int | None, ...]:
+        """Overall, then pillars, then KPIs: the column order of `PeerIndex`."""
+        return (self.overall_hundredths, *self.pillar_hundredths, *self.kpi_hundredths)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
-class RespondentValues:
+class RespondentValues(WithKeptValues):
     """The response being compared: whose it is, its profile and its kept values (hundredths)."""
 
     email: str
@@ -72,17 +98,6 @@ class RespondentValues:
     overall_hundredths: int
     pillar_hundredths: tuple[int, ...]
     kpi_hundredths: tuple[int | None, ...]
-
-    def group_value(self, key: GroupKey) -> str | None:
-        if key is GroupKey.ALL:
-            return None
-        value: str | None = getattr(self, key.value)
-        return value
-
-    @property
-    def metric_hundredths(self) -> tuple[int | None, ...]:
-        """Overall, then pillars, then KPIs: the column order of `PeerIndex`."""
-        return (self.overall_hundredths, *self.pillar_hundredths, *self.kpi_hundredths)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -13,59 +13,36 @@ from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 
-from benchmarks.groups import GroupKey
+from benchmarks.groups import InPeerGroups, RespondentValues
 from scoring.rounding import round_half_up
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PoolRow:
-    """One completed response with its kept values in hundredths (96.50 → 9650).
+class PoolRow(RespondentValues):
+    """One completed response with its kept values in hundredths (96.50 → 9650), and what
+    decides whether it counts.
 
     Integers, not floats or Decimals: sorting and binary search on int64 are exact and fast, and
     every interpolation is done exactly from them.
     """
 
     response_id: int
-    email: str
     completed_at: datetime
     excluded: bool
     is_demo: bool
-    industry: str | None
-    arr_band: str | None
-    region: str | None
-    overall_hundredths: int
-    pillar_hundredths: tuple[int, ...]
-    kpi_hundredths: tuple[int | None, ...]
     # False when scored against other pillars than the pool's: such a latest response keeps
     # its person out of the pool (an earlier one does not stand in for it).
     comparable: bool = True
 
-    @property
-    def metric_hundredths(self) -> tuple[int | None, ...]:
-        """Overall, then pillars, then KPIs: the column order of `PeerIndex`."""
-        return (self.overall_hundredths, *self.pillar_hundredths, *self.kpi_hundredths)
-
-    def group_value(self, key: GroupKey) -> str | None:
-        if key is GroupKey.ALL:
-            return None
-        value: str | None = getattr(self, key.value)
-        return value
-
 
 @dataclass(frozen=True, slots=True)
-class PoolMember:
+class PoolMember(InPeerGroups):
     """A pool member as the index counts it: its groups and its values (hundredths)."""
 
     industry: str | None
     arr_band: str | None
     region: str | None
     metric_hundredths: tuple[int | None, ...]
-
-    def group_value(self, key: GroupKey) -> str | None:
-        if key is GroupKey.ALL:
-            return None
-        value: str | None = getattr(self, key.value)
-        return value
 
 
 def email_key(email: str) -> str:

@@ -7,11 +7,12 @@ report answers 404, exactly like one that does not exist.
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import F, OrderBy
+from django.db.models import F, OrderBy, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -35,6 +36,8 @@ from reports.models import CampaignArchive, Report
 from responses.access import campaigns_visible_to, responses_visible_to
 from responses.models import Campaign, QuestionBank
 from responses.selectors import bank_spec_for
+
+Ready = TypeVar("Ready", Report, CampaignArchive)
 
 # Newest or best first; responses without the value (in progress) last on every database.
 SORTS: dict[str, tuple[str | OrderBy, ...]] = {
@@ -146,15 +149,17 @@ def campaign_export(request: HttpRequest, token: str, extension: str) -> HttpRes
 @login_required
 @require_GET
 def report_download(request: HttpRequest, report_token: str) -> FileResponse:
-    report = get_object_or_404(
-        Report.objects.select_related("response"),
-        token=report_token,
-        status=Report.Status.READY,
-        response__in=responses_visible_to(request.user),
-    )
-    if not report.file:
-        raise Http404("No such report.")
-    return report_pdf_download(report)
+    readable = Report.objects.filter(response__in=responses_visible_to(request.user))
+    return report_pdf_download(_ready_or_404(readable, report_token))
+
+
+def _ready_or_404(files: QuerySet[Ready], token: str) -> Ready:
+    """A ready report or ZIP among those the user may see: any other answers 404, exactly like
+    one that does not exist."""
+    found = files.filter(token=token, status="ready").first()
+    if found is None or not found.file:
+        raise Http404("No such file.")
+    return found
 
 
 def _campaign_or_404(request: HttpRequest, token: str) -> Campaign:
@@ -196,12 +201,8 @@ def archive_status(request: HttpRequest, token: str) -> JsonResponse:
 @login_required
 @require_GET
 def archive_download(request: HttpRequest, archive_token: str) -> FileResponse:
-    archive = get_object_or_404(
-        CampaignArchive.objects.select_related("campaign"),
-        token=archive_token,
-        status=CampaignArchive.Status.READY,
-        campaign__in=campaigns_visible_to(request.user),
-    )
+    visible = CampaignArchive.objects.filter(campaign__in=campaigns_visible_to(request.user))
+    archive = _ready_or_404(visible.select_related("campaign"), archive_token)
     return attachment(
         archive.file,
         filename=f"cspi-reports-{slugify(archive.campaign.client_name) or 'campaign'}.zip",

@@ -113,12 +113,8 @@ def _campaign_or_404(token: str) -> Campaign:
 
 def resume(request: HttpRequest, token: str) -> HttpResponse:
     response = _response_or_404(token)
-    if response.is_completed:
-        return redirect("survey:done", token=token)
-    if response_is_expired(response=response):
-        return _expired(request)
-    if (closed := _closed_campaign(request, response)) is not None:
-        return closed
+    if (elsewhere := _not_answerable(request, response)) is not None:
+        return elsewhere
     request.session[SESSION_DRAFT_KEY] = response.token
     spec = bank_spec_for(bank=response.bank)
     pages = survey_pages(spec)
@@ -130,12 +126,8 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def page(request: HttpRequest, token: str, page: int) -> HttpResponse:
     response = _response_or_404(token)
-    if response.is_completed:
-        return redirect("survey:done", token=token)
-    if response_is_expired(response=response):
-        return _expired(request)
-    if (closed := _closed_campaign(request, response)) is not None:
-        return closed
+    if (elsewhere := _not_answerable(request, response)) is not None:
+        return elsewhere
     spec = bank_spec_for(bank=response.bank)
     pages = survey_pages(spec)
     if not 1 <= page <= len(pages):
@@ -323,13 +315,19 @@ def _render_page(
     return render(request, "survey/page.html", context, status=status)
 
 
-def _closed_campaign(request: HttpRequest, response: Response) -> HttpResponse | None:
-    """A draft of a campaign that has closed since it was started takes no more answers."""
+def _not_answerable(request: HttpRequest, response: Response) -> HttpResponse | None:
+    """Where a response that takes no more answers leads: a completed one to its results, an
+    expired draft to a page that says so, and so does a draft of a campaign that has closed
+    since it was started. None: it can be answered."""
+    if response.is_completed:
+        return redirect("survey:done", token=response.token)
+    if response_is_expired(response=response):
+        return _expired(request)
     campaign = response.campaign
-    if campaign is None or campaign.is_open():
-        return None
-    context = {"campaign": campaign}
-    return render(request, "survey/campaign_closed.html", context, status=410)
+    if campaign is not None and not campaign.is_open():
+        context = {"campaign": campaign}
+        return render(request, "survey/campaign_closed.html", context, status=410)
+    return None
 
 
 def _expired(request: HttpRequest) -> HttpResponse:

@@ -6,40 +6,19 @@
   var text = block.querySelector("[data-archive-text]");
   var bar = block.querySelector("[data-archive-progress]");
   var link = block.querySelector("[data-archive-download]");
-  var delay = 1000;
+  var waiting = ["pending", "building"];
 
-  function show(state) {
+  window.cspiFollow(block, waiting, function (state) {
     text.textContent = state.text || "";
     if (state.total) {
       bar.max = state.total;
       bar.value = state.done;
       bar.textContent = state.done + " of " + state.total;
     }
-    var working = state.status === "pending" || state.status === "building";
-    bar.classList.toggle("d-none", !working);
+    bar.classList.toggle("d-none", waiting.indexOf(state.status) === -1);
     if (state.download_url) {
       link.href = state.download_url;
       link.classList.remove("d-none");
     }
-    return working;
-  }
-
-  function poll() {
-    fetch(block.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (reply) {
-        if (!reply.ok) throw new Error("status " + reply.status);
-        return reply.json();
-      })
-      .then(function (state) {
-        if (show(state)) setTimeout(poll, delay);
-      })
-      .catch(function () {
-        delay = Math.min(delay * 2, 15000);
-        setTimeout(poll, delay);
-      });
-  }
-
-  if (block.dataset.status === "pending" || block.dataset.status === "building") {
-    setTimeout(poll, delay);
-  }
+  });
 })();
