@@ -35,3 +35,14 @@ def test_compose_describes_web_worker_postgres_and_redis_wired_together():
     assert "celery -A cspi worker" in services["worker"]["command"]
     assert "gunicorn cspi.wsgi" in services["web"]["command"]
     assert "FROM python:3.11" in services["web"]["build"]["dockerfile_inline"]
+
+
+def test_the_image_installs_every_package_the_project_ships():
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    dockerfile = compose["services"]["web"]["build"]["dockerfile_inline"]
+    before_install = dockerfile.split("RUN pip install")[0]
+    copied = set(re.findall(r"^COPY (\w+) \1$", before_install, flags=re.MULTILINE))
+    pyproject = (REPO / "pyproject.toml").read_text()
+    shipped = set(re.findall(r'"(\w+)\*"', pyproject.split("[tool.setuptools.packages.find]")[1]))
+    assert shipped == {path.parent.name for path in REPO.glob("*/apps.py")} | {"api", "scoring"}
+    assert shipped - copied == set()
