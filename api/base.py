@@ -211,7 +211,7 @@ def address_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 
 class TokenAuth(HttpBearer):
     """Bearer tokens. `lookup` finds the token a secret opens; a route may give one that reads
-    what it needs in the same query (see benchmarks.api)."""
+    what it needs in the same query (see api/benchmarks.py)."""
 
     def __init__(self, lookup: Callable[[HttpRequest, str], ApiToken | None] | None = None):
         super().__init__()

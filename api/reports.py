@@ -74,6 +74,6 @@ def report_pdf(request: HttpRequest, id: str) -> Any:
     report = report_latest(response=response)
     if report is None:
         raise Http404("No report has been asked for.")
-    if not report.is_ready or not report.file:
+    if not report.is_downloadable:
         return Status(409, {"status": report.status, "detail": "The report is not ready."})
     return report_pdf_download(report)

@@ -190,10 +190,6 @@ class StoredBenchmark:
     k: int
     pool_size: int | None  # peers in "all respondents"; None when that group is under K
 
-    @property
-    def all_group_shown(self) -> bool:
-        return self.comparison.group(GroupKey.ALL).enough_peers
-
 
 def benchmark_latest(*, response: Response) -> StoredBenchmark | None:
     stored = ResponseBenchmark.objects.filter(response=response).first()
@@ -238,23 +234,43 @@ def pool_medians() -> PoolMedians | None:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class KeptValues:
+    """A response's kept values in hundredths, as the pool and a comparison read them."""
+
+    overall: int
+    pillars: tuple[int, ...]  # in the pool's pillar order
+    kpis: tuple[int | None, ...]  # in KPI_KEYS order
+    comparable: bool  # False: scored against other pillars than the pool's
+
+
+def kept_values(*, score: ResponseScore, layout: Sequence[str]) -> KeptValues:
+    pillars = {row.pillar_key: hundredths(row.score) for row in score.pillars.all()}
+    overall = hundredths(score.overall)
+    assert overall is not None  # a kept overall score is never unknown
+    return KeptValues(
+        overall=overall,
+        pillars=tuple(pillars.get(key) or 0 for key in layout),
+        kpis=tuple(hundredths(getattr(score, key)) for key in KPI_KEYS),
+        comparable=set(pillars) == set(layout),
+    )
+
+
 def respondent_values(*, response: Response, layout: Sequence[str]) -> RespondentValues | None:
-    """A completed response's kept values in hundredths, in the pool's pillar order; None when
-    it was scored against other pillars (not comparable)."""
+    """A completed response's kept values, in the pool's pillar order; None when it was scored
+    against other pillars (not comparable)."""
     score = ResponseScore.objects.filter(response=response).first()
     if score is None:
         return None
-    pillars = {row.pillar_key: hundredths(row.score) for row in score.pillars.all()}
-    if set(pillars) != set(layout):
+    kept = kept_values(score=score, layout=layout)
+    if not kept.comparable:
         return None
-    overall = hundredths(score.overall)
-    assert overall is not None
     return RespondentValues(
         email=response.email,
         industry=response.industry or None,
         arr_band=response.arr_band or None,
         region=response.region or None,
-        overall_hundredths=overall,
-        pillar_hundredths=tuple(pillars[pillar] or 0 for pillar in layout),
-        kpi_hundredths=tuple(hundredths(getattr(score, kpi)) for kpi in KPI_KEYS),
+        overall_hundredths=kept.overall,
+        pillar_hundredths=kept.pillars,
+        kpi_hundredths=kept.kpis,
     )

@@ -15,11 +15,12 @@ from django.utils import timezone
 from benchmarks.groups import GroupKey
 from benchmarks.models import PoolEntry, PoolState, ResponseBenchmark
 from benchmarks.payload import kept_comparison_api_json
-from benchmarks.pool import PoolRow, email_key, hundredths, peer_pool
+from benchmarks.pool import PoolRow, email_key, peer_pool
 from benchmarks.selectors import (
     POOL_STATE_ID,
     active_entries_for,
     benchmark_k,
+    kept_values,
     peer_index_current,
     pool_entry_of,
     pool_member,
@@ -183,8 +184,8 @@ SELECT latest.id, latest.email_key, latest.industry, latest.arr_band, latest.reg
        latest.overall, latest.pillars, latest.nrr, latest.retention, latest.nps,
        latest.customers_per_csm, %(seq)s
 FROM (
-    SELECT DISTINCT ON (lower(r.email))
-           r.id, lower(r.email) AS email_key, r.industry, r.arr_band, r.region,
+    SELECT DISTINCT ON (lower(btrim(r.email)))
+           r.id, lower(btrim(r.email)) AS email_key, r.industry, r.arr_band, r.region,
            (s.overall * 100)::bigint AS overall,
            (s.nrr * 100)::bigint AS nrr, (s.retention * 100)::bigint AS retention,
            (s.nps * 100)::bigint AS nps, (s.customers_per_csm * 100)::bigint AS customers_per_csm,
@@ -200,8 +201,8 @@ FROM (
         FROM {pillar} ps WHERE ps.response_score_id = s.id
     ) p
     WHERE r.status = %(completed)s AND NOT r.excluded_from_benchmarks
-      AND (%(include_demo)s OR NOT r.is_demo) AND r.email <> ''
-    ORDER BY lower(r.email), r.completed_at DESC, r.id DESC
+      AND (%(include_demo)s OR NOT r.is_demo) AND btrim(r.email) <> ''
+    ORDER BY lower(btrim(r.email)), r.completed_at DESC, r.id DESC
 ) latest
 WHERE latest.matching
 """
@@ -247,10 +248,7 @@ def _pool_entries(
 
 
 def _pool_row(response: Response, layout: Sequence[str]) -> PoolRow:
-    score: ResponseScore = response.score
-    pillars = {row.pillar_key: hundredths(row.score) for row in score.pillars.all()}
-    overall = hundredths(score.overall)
-    assert overall is not None  # a kept overall score is never unknown
+    kept = kept_values(score=response.score, layout=layout)
     return PoolRow(
         response_id=response.pk,
         email=response.email,
@@ -260,10 +258,10 @@ def _pool_row(response: Response, layout: Sequence[str]) -> PoolRow:
         industry=response.industry,
         arr_band=response.arr_band,
         region=response.region,
-        overall_hundredths=overall,
-        pillar_hundredths=tuple(pillars.get(key) or 0 for key in layout),
-        kpi_hundredths=tuple(hundredths(getattr(score, key)) for key in KPI_KEYS),
-        comparable=set(pillars) == set(layout),
+        overall_hundredths=kept.overall,
+        pillar_hundredths=kept.pillars,
+        kpi_hundredths=kept.kpis,
+        comparable=kept.comparable,
     )
 
 

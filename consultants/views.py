@@ -1,7 +1,8 @@
 """The consultants' workspace: their campaigns, the responses taken through each, downloads.
 
-Every lookup goes through `campaigns_visible_to`, so another consultant's campaign, response or
-report answers 404, exactly like one that does not exist.
+Every lookup goes through `responses.access` (`campaigns_visible_to`, `responses_visible_to`),
+so another consultant's campaign, response, report or ZIP answers 404, exactly like one that does
+not exist.
 """
 
 from __future__ import annotations
@@ -156,8 +157,8 @@ def report_download(request: HttpRequest, report_token: str) -> FileResponse:
 def _ready_or_404(files: QuerySet[Ready], token: str) -> Ready:
     """A ready report or ZIP among those the user may see: any other answers 404, exactly like
     one that does not exist."""
-    found = files.filter(token=token, status="ready").first()
-    if found is None or not found.file:
+    found = files.filter(token=token).first()
+    if found is None or not found.is_downloadable:
         raise Http404("No such file.")
     return found
 

@@ -60,12 +60,12 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     # Our apps, from the floor up: each imports only those listed before it (see README).
-    "cspi",
     "responses",
     "benchmarks",
     "reports",
     "consultants",
     "survey",
+    "cspi",
 ]
 
 MIDDLEWARE = [

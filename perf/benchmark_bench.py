@@ -409,10 +409,9 @@ def _timed(call: Callable[[Any], object], items: Sequence[Any]) -> list[float]:
 
 
 def compare_measured(respondents: list[Any]) -> dict[str, Any]:
-    from django.conf import settings
 
     from benchmarks.pool import email_key
-    from benchmarks.selectors import peer_index_current, pool_entry_of, pool_member
+    from benchmarks.selectors import benchmark_k, peer_index_current, pool_entry_of, pool_member
 
     with peer_index_current() as live:
         cases = []
@@ -421,9 +420,7 @@ def compare_measured(respondents: list[Any]) -> dict[str, Any]:
             values = respondent_values(response, live.pillar_keys)
             cases.append((values, pool_member(own) if own else None))
         timings = _timed(
-            lambda case: live.index.compare(
-                respondent=case[0], own=case[1], k=settings.BENCHMARK_K
-            ),
+            lambda case: live.index.compare(respondent=case[0], own=case[1], k=benchmark_k()),
             cases,
         )
     p50, p95 = _ms(timings, 0.5), _ms(timings, 0.95)
@@ -554,10 +551,9 @@ def naive_stats(values: np.ndarray, own: int | None) -> dict[str, Any]:
 
 
 def naive_measured(respondents: list[Any]) -> dict[str, Any]:
-    from django.conf import settings
 
     from benchmarks.models import PoolState
-    from benchmarks.selectors import POOL_STATE_ID
+    from benchmarks.selectors import POOL_STATE_ID, benchmark_k
 
     pillar_keys = tuple(PoolState.objects.get(pk=POOL_STATE_ID).pillar_keys)
     print(f"5. Naive baseline: pandas reads the pool per request ({len(respondents)} requests)")
@@ -568,7 +564,7 @@ def naive_measured(respondents: list[Any]) -> dict[str, Any]:
         values = respondent_values(response, pillar_keys).metric_hundredths
         pool = naive_pool(pillar_keys)
         loaded = time.perf_counter()
-        results.append(naive_comparison(response, values, pool, pillar_keys, settings.BENCHMARK_K))
+        results.append(naive_comparison(response, values, pool, pillar_keys, benchmark_k()))
         timings.append(time.perf_counter() - start)
         load.append(loaded - start)
         del pool

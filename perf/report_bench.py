@@ -189,6 +189,7 @@ def setup(args: argparse.Namespace, name: str) -> list[Any]:
     from django.conf import settings
     from django.core.management import call_command
 
+    from benchmarks.selectors import benchmark_k
     from responses.bank_file import bank_file_read
 
     try:
@@ -207,7 +208,7 @@ def setup(args: argparse.Namespace, name: str) -> list[Any]:
         f"   {len(responses)} responses completed through response_complete in "
         f"{completed_s:.1f} s, each compared again with the whole pool: the report of "
         f"response {responses[0].pk} shows {shown} of {groups} peer groups (k = "
-        f"{settings.BENCHMARK_K});\n   MEDIA_ROOT {settings.MEDIA_ROOT}, broker {broker}"
+        f"{benchmark_k()});\n   MEDIA_ROOT {settings.MEDIA_ROOT}, broker {broker}"
     )
     if broker.startswith("filesystem"):
         print("   (Redis did not answer: the file-system broker polls once a second)")

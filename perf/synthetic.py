@@ -14,6 +14,7 @@ from itertools import repeat
 import numpy as np
 
 from scoring.bank import BankSpec, Kind, Scoring
+from scoring.kpis import KPI_KEYS
 from scoring.vectorised import ScoreMatrix, _layout_for
 
 
@@ -305,7 +306,7 @@ def _decimal(hundredths: int) -> Decimal:
 # --- A peer-benchmark population: completed responses, their scores and the pool they form ----
 
 EMAIL_CASES = (str.lower, str.title, str.upper)  # how a repeat submission may spell the e-mail
-KPI_COLUMNS = ("nrr", "retention", "nps", "customers_per_csm")
+KPI_COLUMNS = KPI_KEYS  # the data below draws each of them in its own way
 PEER_ROLES = ("region", "industry", "arr_band")
 _DAY_US = 86_400_000_000
 

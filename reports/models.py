@@ -65,6 +65,11 @@ class Report(models.Model):
         return self.status == self.Status.READY
 
     @property
+    def is_downloadable(self) -> bool:
+        """Ready, with its file still there."""
+        return self.is_ready and bool(self.file)
+
+    @property
     def status_text(self) -> str:
         """What the respondent reads about it."""
         return {
@@ -104,3 +109,8 @@ class CampaignArchive(models.Model):
 
     def __str__(self) -> str:
         return f"archive of campaign {self.campaign_id} ({self.status})"
+
+    @property
+    def is_downloadable(self) -> bool:
+        """Ready, with its file still there."""
+        return self.status == self.Status.READY and bool(self.file)

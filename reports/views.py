@@ -49,6 +49,6 @@ def request_report(request: HttpRequest, token: str) -> HttpResponseRedirect:
 @require_GET
 def download(request: HttpRequest, token: str, report_token: str) -> FileResponse:
     report = report_for_download(response_token=token, report_token=report_token)
-    if report is None or not report.file:
+    if report is None or not report.is_downloadable:
         raise Http404("No such report.")
     return report_pdf_download(report)

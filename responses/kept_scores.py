@@ -3,7 +3,9 @@
 A `ResponseScore` row holds the rounded overall score and its bucket key, the KPIs (one column
 per key of `scoring.kpis.BENCHMARKED_KPIS`), the bank version scored against and when; one
 `PillarScore` row per pillar holds its rounded score and bucket key, in the bank's order
-(`position`). Completing a response, demo data and rescoring all build their rows here.
+(`position`). Completing a response, demo data and rescoring build their rows here; on
+PostgreSQL a rescore also updates rows in place with set-based SQL over `KPI_COLUMNS`
+(responses/rescore.py), held equal to the ORM path by its tests.
 """
 
 from __future__ import annotations

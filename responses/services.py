@@ -1,5 +1,5 @@
 """Writes of the survey's data: importing and publishing banks, starting responses, saving
-pages, keeping scores, purging old drafts."""
+pages, purging old drafts. Scores are kept by `responses.kept_scores`."""
 
 from __future__ import annotations
 

@@ -47,7 +47,7 @@ class Kpi:
         return f"{self.label} ({self.unit})" if self.unit else self.label
 
     def shown(self, value: Decimal | None) -> str | None:
-        """The value as people read it ("96.5 %", "1,234", "2.50"); None when unknown."""
+        """The value as people read it ("96.50 %", "91 %", "1,234", "2.50"); None when unknown."""
         if value is None:
             return None
         plain = value.normalize()

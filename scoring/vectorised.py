@@ -62,15 +62,6 @@ class ScoreMatrix:
     pillar_bucket_index: npt.NDArray[np.intp]  # (responses, pillars)
     overall_bucket_index: npt.NDArray[np.intp]  # (responses,)
 
-    @property
-    def pillar_scores(self) -> npt.NDArray[np.float64]:
-        """The rounded scores as floats (the nearest double to each 2-decimal value)."""
-        return self.pillar_hundredths / 100
-
-    @property
-    def overall_scores(self) -> npt.NDArray[np.float64]:
-        return self.overall_hundredths / 100
-
 
 @dataclass(frozen=True, slots=True)
 class _QuestionLayout:
@@ -112,11 +103,6 @@ class _Layout:
     @property
     def questions(self) -> Iterable[_QuestionLayout]:
         return (question for pillar in self.pillars for question in pillar.questions)
-
-
-def arithmetic_fits_int64(spec: BankSpec) -> bool:
-    """Whether `scores_many` runs in int64 for this bank (else in slower Python ints)."""
-    return _layout_for(spec).dtype is np.int64
 
 
 def encode_answers(

@@ -261,9 +261,17 @@ def test_rebuild_in_one_sql_statement_keeps_the_same_pool_as_the_row_by_row_path
     ]
     Response.objects.filter(pk=people[15].pk).update(excluded_from_benchmarks=True)
     Response.objects.filter(pk=people[14].pk).update(is_demo=True)
+    Response.objects.filter(pk=people[13].pk).update(email="")  # nobody's: p4 keeps people[4]
+    # p0 twice at one moment: the one stored last counts
+    Response.objects.filter(pk=people[0].pk).update(completed_at=people[9].completed_at)
+    # p3's latest was scored on another pillar: p3 is left out, not counted by people[3]
+    PillarScore.objects.filter(response_score__response=people[12], position=0).update(
+        pillar_key="retired"
+    )
 
     def pool() -> list[tuple[object, ...]]:
-        fields = ["response_id", "email_key", "region", "overall", "pillars", "nrr", "nps"]
+        fields = ["response_id", "email_key", "industry", "arr_band", "region", "overall"]
+        fields += ["pillars", "nrr", "retention", "nps", "customers_per_csm"]
         return sorted(PoolEntry.objects.filter(removed_seq__isnull=True).values_list(*fields))
 
     services.peer_pool_rebuild()
@@ -272,4 +280,5 @@ def test_rebuild_in_one_sql_statement_keeps_the_same_pool_as_the_row_by_row_path
     services._rebuild_in_python(services._pillar_layout(), False, 99)
 
     assert in_sql == pool()
-    assert len(in_sql) == 9
+    assert len(in_sql) == 8
+    assert people[9].pk in {entry[0] for entry in in_sql}
