@@ -137,29 +137,33 @@ def store_completed_responses(spec: BankSpec, bank, count: int, seed: int) -> No
             cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
+# The response columns both fills write (the pool's fill adds the benchmark flags).
+RESPONSE_COLUMNS = (
+    "id",
+    "token",
+    "public_id",
+    "bank_id",
+    "status",
+    "answers",
+    "email",
+    "revision",
+    "resume_link_sent_to",
+    "region",
+    "industry",
+    "arr_band",
+    "created_at",
+    "updated_at",
+    "completed_at",
+)
+
+
 def _copy_responses(cursor, spec: BankSpec, bank, codes: np.ndarray, ids: list[int]) -> None:
     from django.utils import timezone
 
     from responses.models import Response, new_response_token
 
     now = timezone.now()
-    columns = (
-        "id",
-        "token",
-        "public_id",
-        "bank_id",
-        "status",
-        "answers",
-        "email",
-        "revision",
-        "resume_link_sent_to",
-        "region",
-        "industry",
-        "arr_band",
-        "created_at",
-        "updated_at",
-        "completed_at",
-    )
+    columns = RESPONSE_COLUMNS
     rows = (
         (
             response_id,
@@ -629,25 +633,7 @@ def _copy_population_responses(cursor, bank, population: PeerPopulation) -> None
     region, industry, arr_band = (
         [labels[i] for i in index] for index, labels in (texts[r] for r in PEER_ROLES)
     )
-    columns = (
-        "id",
-        "token",
-        "public_id",
-        "bank_id",
-        "status",
-        "answers",
-        "email",
-        "revision",
-        "resume_link_sent_to",
-        "region",
-        "industry",
-        "arr_band",
-        "created_at",
-        "updated_at",
-        "completed_at",
-        "is_demo",
-        "excluded_from_benchmarks",
-    )
+    columns = (*RESPONSE_COLUMNS, "is_demo", "excluded_from_benchmarks")
     rows = zip(
         population.response_ids.tolist(),
         (new_response_token() for _ in range(population.count)),
