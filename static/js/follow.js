@@ -1,8 +1,11 @@
 // Follow a job that a worker does (a PDF report, a campaign's ZIP) without reloading the page:
-// poll the block's JSON status URL while the job is in one of the `waiting` states, and hand
-// each answer to `show`. A busy or offline server is asked less and less often.
-window.cspiFollow = function (block, waiting, show) {
+// poll the JSON status URL of the block with this id while the job is in one of the `waiting`
+// states, and hand each answer to `show(block, state)`. A busy or offline server is asked less
+// and less often.
+window.cspiFollow = function (id, waiting, show) {
   "use strict";
+  var block = document.getElementById(id);
+  if (!block) return;
   var delay = 1000;
 
   function poll() {
@@ -12,7 +15,7 @@ window.cspiFollow = function (block, waiting, show) {
         return reply.json();
       })
       .then(function (state) {
-        show(state);
+        show(block, state);
         if (waiting.indexOf(state.status) !== -1) setTimeout(poll, delay);
       })
       .catch(function () {

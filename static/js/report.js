@@ -1,17 +1,12 @@
 // The results page: follow the PDF report until it is ready, without reloading the page.
-(function () {
+window.cspiFollow("report", ["pending", "rendering"], function (block, state) {
   "use strict";
-  var block = document.getElementById("report");
-  if (!block) return;
   var text = block.querySelector("[data-report-text]");
   var button = block.querySelector("[data-report-download]");
-
-  window.cspiFollow(block, ["pending", "rendering"], function (state) {
-    block.dataset.status = state.status;
-    if (text.textContent !== state.text) text.textContent = state.text;
-    if (state.download_url) {
-      button.href = state.download_url;
-      button.classList.remove("d-none");
-    }
-  });
-})();
+  block.dataset.status = state.status;
+  if (text.textContent !== state.text) text.textContent = state.text;
+  if (state.download_url) {
+    button.href = state.download_url;
+    button.classList.remove("d-none");
+  }
+});
