@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -315,32 +316,33 @@ class _BankReader:
         return value
 
     def _pillars(self, value: Any) -> list[PillarSpec]:
-        pillars = []
-        for position, item in enumerate(self._list(value, "pillars"), start=1):
-            key = item.get("key") if isinstance(item, dict) else None
-            if not isinstance(key, str) or not KEY_PATTERN.match(key):
-                self.problems.append(f"Pillar {position}, key: a short lower-case key is needed.")
-                continue
-            name = str(item.get("name") or "").strip()
-            if not name:
-                self.problems.append(f"Pillar '{key}', name: missing.")
-            pillars.append(PillarSpec(key, name, str(item.get("description") or "").strip()))
-        return pillars
+        return [
+            PillarSpec(key, name, str(item.get("description") or "").strip())
+            for key, name, item in self._named_items(value, "pillars", "Pillar")
+        ]
 
     def _buckets(self, value: Any) -> list[BucketSpec]:
         buckets = []
-        for position, item in enumerate(self._list(value, "buckets"), start=1):
-            key = item.get("key") if isinstance(item, dict) else None
-            if not isinstance(key, str) or not KEY_PATTERN.match(key):
-                self.problems.append(f"Bucket {position}, key: a short lower-case key is needed.")
-                continue
+        for key, name, item in self._named_items(value, "buckets", "Bucket"):
             lower = self._decimal(item.get("from"), f"Bucket '{key}'", "from")
-            name = str(item.get("name") or "").strip()
-            if not name:
-                self.problems.append(f"Bucket '{key}', name: missing.")
             if lower is not None:
                 buckets.append(BucketSpec(key, name, lower))
         return buckets
+
+    def _named_items(
+        self, value: Any, field: str, label: str
+    ) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Each item of a list of pillars or buckets with a valid key, with its key and name;
+        a bad key leaves the item out, a missing name keeps it, both named as problems."""
+        for position, item in enumerate(self._list(value, field), start=1):
+            key = item.get("key") if isinstance(item, dict) else None
+            if not isinstance(key, str) or not KEY_PATTERN.match(key):
+                self.problems.append(f"{label} {position}, key: a short lower-case key is needed.")
+                continue
+            name = str(item.get("name") or "").strip()
+            if not name:
+                self.problems.append(f"{label} '{key}', name: missing.")
+            yield key, name, item
 
     def _questions(self, value: Any, pillar_names: dict[str, str]) -> list[QuestionSpec]:
         questions = []
