@@ -23,6 +23,7 @@ from consultants.models import (
 )
 from responses.access import response_visible_sql
 from responses.models import Response
+from responses.url_tokens import is_token_shaped
 
 router = Router(tags=["benchmarks"])
 
@@ -111,6 +112,8 @@ def _token_and_response(request: HttpRequest, secret: str) -> ApiToken | None:
     (kept on the request for the route), in one query."""
     match = request.resolver_match
     public_id = match.kwargs.get("id", "") if match else ""
+    if not is_token_shaped(public_id):
+        public_id = ""  # no response has it: the route answers 404 once the token is checked
     found = token_with_kept_comparison(secret=secret, public_id=public_id)
     if found is None:
         return None

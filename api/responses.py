@@ -17,6 +17,7 @@ from responses.access import responses_visible_to
 from responses.answers import number_text
 from responses.models import QuestionBank, Response, ResponseScore
 from responses.selectors import bank_current, bank_spec_for
+from responses.url_tokens import is_token_shaped
 from scoring.bank import CHOICE_KINDS, NUMBER_KINDS, BankSpec, QuestionSpec
 from scoring.kpis import KPI_KEYS
 
@@ -95,6 +96,8 @@ class ScoredResponse(Schema):
 
 def response_for(request: HttpRequest, public_id: str) -> Response:
     """Someone else's response and a missing one answer the same 404."""
+    if not is_token_shaped(public_id):
+        raise Http404("No such response.")
     response = (
         responses_visible_to(api_token(request).user)
         .select_related("bank")

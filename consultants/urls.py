@@ -7,15 +7,15 @@ app_name = "workspace"
 urlpatterns = [
     path("", views.campaign_list, name="campaigns"),
     path("campaigns/new/", views.campaign_new, name="campaign-new"),
-    path("campaigns/<str:token>/", views.campaign_detail, name="campaign"),
+    path("campaigns/<token:token>/", views.campaign_detail, name="campaign"),
     path(
-        "campaigns/<str:token>/responses.<str:extension>",
+        "campaigns/<token:token>/responses.<str:extension>",
         views.campaign_export,
         name="campaign-export",
     ),
-    path("campaigns/<str:token>/archive/", views.archive_new, name="archive-new"),
-    path("campaigns/<str:token>/archive/status/", views.archive_status, name="archive-status"),
-    path("archives/<str:archive_token>.zip", views.archive_download, name="archive"),
-    path("reports/<str:report_token>.pdf", views.report_download, name="report"),
+    path("campaigns/<token:token>/archive/", views.archive_new, name="archive-new"),
+    path("campaigns/<token:token>/archive/status/", views.archive_status, name="archive-status"),
+    path("archives/<token:archive_token>.zip", views.archive_download, name="archive"),
+    path("reports/<token:report_token>.pdf", views.report_download, name="report"),
     path("tokens/", include(tokens.urlpatterns)),
 ]
