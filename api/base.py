@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import math
 import os
 import threading
@@ -22,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Schema
@@ -29,10 +31,12 @@ from ninja.errors import HttpError, Throttled
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 from redis.commands.core import Script
+from redis.exceptions import RedisError
 
 from consultants.models import ApiToken
 
 MAX_BODY_BYTES = 64 * 1024
+logger = logging.getLogger(__name__)
 
 
 class Detail(Schema):
@@ -128,8 +132,11 @@ class _Windows:
 
 
 def rate_shares_forget() -> None:
-    """Drop the unspent shares of rate windows this process holds (the cache's counts stay)."""
+    """Drop what this process holds of rate windows: unspent shares, and the counts it kept
+    while the cache was unreachable (the cache's own counts stay)."""
     _Windows.forget()
+    _Fallback.counts.clear()
+    _Fallback.until = 0.0
 
 
 def _after_fork_in_child() -> None:
@@ -151,20 +158,48 @@ return count
 
 def _window_count(key: str, lifetime: int, amount: int = 1) -> int:
     """Add `amount` to the window `key` (which expires `lifetime` seconds after it opens) and
-    return its count, this amount included."""
+    return its count, this amount included. With Redis unreachable, the count is kept in this
+    process for a while (each process then allows the limit on its own), never an error."""
     backend = caches["default"]
+    if isinstance(backend, RedisCache) and time.monotonic() >= _Fallback.until:
+        try:
+            return _redis_count(backend, key, lifetime, amount)
+        except RedisError:
+            _Fallback.start()
     if isinstance(backend, RedisCache):
-        counter = _redis_counters.get(backend)
-        if counter is None:
-            # The cache's own client: its servers, database, password and pool options.
-            client = backend._cache.get_client(write=True)  # type: ignore[attr-defined]
-            counter = _redis_counters[backend] = client.register_script(_REDIS_COUNT)
-        return int(counter(keys=[backend.make_and_validate_key(key)], args=[lifetime, amount]))
+        backend = _Fallback.counts
     try:
         return backend.incr(key, amount)
     except ValueError:  # the window's first call; another process may open it first
         opened = backend.add(key, amount, timeout=lifetime)
         return amount if opened else backend.incr(key, amount)
+
+
+class _Fallback:
+    """Counts of this process while the shared cache cannot be reached; Redis is tried again
+    after RETRY_SECONDS."""
+
+    RETRY_SECONDS = 5.0
+    counts = LocMemCache("api-rate-fallback", {})
+    until = 0.0
+
+    @classmethod
+    def start(cls) -> None:
+        cls.until = time.monotonic() + cls.RETRY_SECONDS
+        logger.warning(
+            "The cache is unreachable: API rate limits are counted per process for %.0f s",
+            cls.RETRY_SECONDS,
+            exc_info=True,
+        )
+
+
+def _redis_count(backend: RedisCache, key: str, lifetime: int, amount: int) -> int:
+    counter = _redis_counters.get(backend)
+    if counter is None:
+        # The cache's own client: its servers, database, password and pool options.
+        client = backend._cache.get_client(write=True)  # type: ignore[attr-defined]
+        counter = _redis_counters[backend] = client.register_script(_REDIS_COUNT)
+    return int(counter(keys=[backend.make_and_validate_key(key)], args=[lifetime, amount]))
 
 
 _redis_counters: weakref.WeakKeyDictionary[RedisCache, Script] = weakref.WeakKeyDictionary()

@@ -272,6 +272,8 @@ CACHES = {
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env_str("CACHE_URL", ""),
+            # An unreachable Redis fails fast; the API then counts its limits per process.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
         if env_str("CACHE_URL", "")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

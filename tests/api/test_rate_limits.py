@@ -7,6 +7,7 @@ import secrets
 
 import pytest
 import redis
+from django.test import Client
 
 from api.base import rate_shares_forget
 from tests.api.conftest import ApiClient
@@ -123,3 +124,21 @@ def test_a_high_limit_is_counted_in_shares_and_never_exceeded(api, bank, setting
     cache.set(window, 995)
     codes = [api.get("/responses/x").status_code for _ in range(7)]
     assert codes == [404] * 5 + [429] * 2
+
+
+def test_with_redis_unreachable_the_api_answers_and_limits_per_process(bank, settings):
+    # Given a cache URL where no Redis answers, and a low anonymous limit
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    settings.API_RATE_LIMIT_ANONYMOUS = "2/min"
+    client = Client()
+
+    # When the anonymous bank is asked for three times
+    codes = [client.get("/api/v1/banks/current").status_code for _ in range(3)]
+
+    # Then it is served, never a 500, and the limit still holds in this process
+    assert codes == [200, 200, 429]
