@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from benchmarks.models import ResponseBenchmark
+from benchmarks.services import benchmark_compute
 from reports.models import Report
 from reports.selectors import report_latest
 from reports.storage import file_store_atomically
@@ -34,11 +35,16 @@ def report_request(
     response: Response,
     benchmark: ResponseBenchmark | None = None,
     unless_latest: Collection[str] = (),
+    queued: bool = True,
 ) -> Report:
     """A new report of the response (the first, or a regeneration: earlier files stay), queued
     for a worker once this transaction commits. When the latest report's status is one of
     `unless_latest`, that report is returned instead: decided under the same lock, so two
-    requests at once queue one render."""
+    requests at once queue one render.
+
+    `queued=False` only writes the pending row, in the caller's transaction: the caller queues
+    it (`report_queue`) when it has more to give it; should that process die first, the
+    reconciler queues the row all the same."""
     with transaction.atomic():
         Response.objects.select_for_update().filter(pk=response.pk).first()  # one at a time
         latest = report_latest(response=response)
@@ -49,8 +55,16 @@ def report_request(
             generation=(latest.generation if latest else 0) + 1,
             benchmark=benchmark or ResponseBenchmark.objects.filter(response=response).first(),
         )
-        transaction.on_commit(lambda: _enqueue(report.pk))
+        if queued:
+            transaction.on_commit(lambda: _enqueue(report.pk))
     return report
+
+
+def report_queue(*, report: Report, benchmark: ResponseBenchmark | None) -> None:
+    """Give a pending report the comparison to print, then hand it to a worker."""
+    if benchmark is not None:
+        Report.objects.filter(pk=report.pk, benchmark__isnull=True).update(benchmark=benchmark)
+    _enqueue(report.pk)
 
 
 def _enqueue(report_id: int) -> None:
@@ -102,12 +116,14 @@ def report_render(*, report_id: int, request_base_url: str = "") -> bool:
 
     report = Report.objects.select_related("response", "benchmark").get(pk=report_id)
     started = time.perf_counter()
-    pdf = report_pdf(response=report.response, benchmark=report.benchmark)
+    printed = _comparison_to_print(report)
+    pdf = report_pdf(response=report.response, benchmark=printed)
     name = file_store_atomically(f"reports/{report.token}.pdf", pdf)
     finished = Report.objects.filter(
         pk=report_id, status=Report.Status.RENDERING, claim=claim.claim
     ).update(
         status=Report.Status.READY,
+        benchmark=printed,
         file=name,
         error="",
         finished_at=timezone.now(),
@@ -117,6 +133,16 @@ def report_render(*, report_id: int, request_base_url: str = "") -> bool:
     if finished:
         report_ready_email(report_id=report_id, request_base_url=request_base_url)
     return bool(finished)
+
+
+def _comparison_to_print(report: Report) -> ResponseBenchmark | None:
+    """The comparison the report was asked with; one whose asker died before attaching it
+    takes the response's latest, or one made now."""
+    if report.benchmark is not None:
+        return report.benchmark
+    return ResponseBenchmark.objects.filter(response=report.response).first() or (
+        benchmark_compute(response=report.response)
+    )
 
 
 def report_attempt_failed(*, report_id: int, error: str, transient: bool) -> bool:

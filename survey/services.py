@@ -21,7 +21,7 @@ from django.utils import timezone
 from benchmarks.models import ResponseBenchmark
 from benchmarks.pool import email_key
 from benchmarks.services import benchmark_compute, peer_pool_sync
-from reports.services import report_request
+from reports.services import report_queue, report_request
 from responses.answers import answers_unanswered
 from responses.kept_scores import scores_keep
 from responses.models import Response
@@ -64,10 +64,12 @@ def response_complete(*, response: Response) -> CompletionResult:
         if completed:
             scores_keep(bank=locked.bank, scored=[(locked.pk, scores, now)])
             peer_pool_sync(email_keys=[email_key(locked.email)])
+            # Written with the completion: a process that dies after this commit leaves a
+            # pending report, which the reconciler queues, never a completion without one.
+            report = report_request(response=locked, queued=False)
     response.refresh_from_db()
     if completed:
-        benchmark = _benchmark_first(response)
-        report_request(response=response, benchmark=benchmark)
+        report_queue(report=report, benchmark=_benchmark_first(response))
     return CompletionResult(completed_now=completed == 1, unanswered=[])
 
 
