@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import smtplib
 import time
 import uuid
 from collections.abc import Collection
@@ -28,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 
 WAITING = (Report.Status.PENDING, Report.Status.RENDERING)
+# "Your report is ready" e-mails a mail outage left unsent, sent again per reconciler run.
+MAX_EMAILS_PER_RECONCILE = 200
 
 
 def report_request(
@@ -172,7 +175,8 @@ def report_requeue(*, report_id: int) -> bool:
 
 def reports_reconcile() -> list[int]:
     """Queue again what the queue lost: reports pending for longer than a worker needs to pick
-    them up, and renders whose worker died (lease run out). Past the last attempt, `failed`."""
+    them up, and renders whose worker died (lease run out). Past the last attempt, `failed`.
+    Also send the "ready" e-mails a mail outage left unsent. Returns the ids queued again."""
     now = timezone.now()
     lost = Report.objects.filter(status=Report.Status.RENDERING, lease_until__lt=now)
     lost.filter(attempts__gte=settings.REPORT_MAX_ATTEMPTS).update(
@@ -192,6 +196,13 @@ def reports_reconcile() -> list[int]:
     report_ids = list(waiting.values_list("pk", flat=True))
     for report_id in report_ids:
         _enqueue(report_id)
+    unsent = Report.objects.filter(
+        status=Report.Status.READY,
+        emailed_at__isnull=True,
+        finished_at__lt=now - timedelta(seconds=settings.REPORT_QUEUE_GRACE_SECONDS),
+    ).exclude(response__email="")
+    for report_id in unsent.values_list("pk", flat=True)[:MAX_EMAILS_PER_RECONCILE]:
+        report_ready_email(report_id=report_id)
     return report_ids
 
 
@@ -200,7 +211,9 @@ def report_download_path(report: Report) -> str:
 
 
 def report_ready_email(*, report_id: int, request_base_url: str = "") -> bool:
-    """Tell the respondent their report is ready, once."""
+    """Tell the respondent their report is ready, once. Marked sent before sending, so two
+    workers never both send it; a failed send takes the mark back, and the reconciler tries
+    again."""
     report = Report.objects.select_related("response").get(pk=report_id)
     response = report.response
     if not response.email:
@@ -217,5 +230,10 @@ def report_ready_email(*, report_id: int, request_base_url: str = "") -> bool:
             "results_url": base + reverse("survey:done", args=[response.token]),
         },
     )
-    send_mail("Your CSPI benchmark report is ready", body, None, [response.email])
+    try:
+        send_mail("Your CSPI benchmark report is ready", body, None, [response.email])
+    except (OSError, smtplib.SMTPException):
+        Report.objects.filter(pk=report_id).update(emailed_at=None)
+        logger.warning("Report %s ready, e-mail not sent yet", report_id, exc_info=True)
+        return False
     return True

@@ -8,6 +8,7 @@ one pass; none of those lower apps calls back up here.
 from __future__ import annotations
 
 import logging
+import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -88,7 +89,9 @@ def resume_url(*, response: Response, request_base_url: str) -> str:
 
 
 def resume_link_send(*, response: Response, request_base_url: str) -> bool:
-    """E-mail the resume link to the respondent's address, once per address."""
+    """E-mail the resume link to the respondent's address, once per address. With the mail
+    server down nothing is marked sent and the page is saved all the same: the next save tries
+    again (the link is on every page meanwhile)."""
     if not response.email or response.resume_link_sent_to == response.email:
         return False
     spec = bank_spec_for(bank=response.bank)
@@ -100,7 +103,11 @@ def resume_link_send(*, response: Response, request_base_url: str) -> bool:
             "days": settings.SURVEY_DRAFT_DAYS,
         },
     )
-    send_mail(f"Your {spec.title} link", body, None, [response.email])
+    try:
+        send_mail(f"Your {spec.title} link", body, None, [response.email])
+    except (OSError, smtplib.SMTPException):
+        logger.warning("Resume link of response %s not sent yet", response.pk, exc_info=True)
+        return False
     Response.objects.filter(pk=response.pk).update(resume_link_sent_to=response.email)
     response.resume_link_sent_to = response.email
     return True
