@@ -1,4 +1,6 @@
-"""A Content-Security-Policy on every response: our pages load only our own files."""
+"""Headers on every response: a Content-Security-Policy (our pages load only our own files), and
+no keeping by shared caches of anything that does not say it may be kept (pages and API answers
+hold respondents' data; static files say how long they may be kept)."""
 
 from collections.abc import Callable
 
@@ -27,4 +29,5 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if not request.path.startswith("/admin/"):
             response.headers.setdefault("Content-Security-Policy", POLICY)
+        response.headers.setdefault("Cache-Control", "private, no-store")
         return response
