@@ -230,6 +230,8 @@ REPORT_QUEUE_GRACE_SECONDS = int(env_str("REPORT_QUEUE_GRACE_SECONDS", "120"))
 # A campaign's ZIP whose build has put no PDF in for this long has lost its worker: it fails,
 # and "download all" starts a new one.
 ARCHIVE_STALL_SECONDS = int(env_str("ARCHIVE_STALL_SECONDS", "300"))
+# A campaign's ZIP is deleted (file and row) this many hours after it was built.
+ARCHIVE_KEEP_HOURS = int(env_str("ARCHIVE_KEEP_HOURS", "72"))
 
 # Celery: the filesystem transport needs no server; production points this at Redis.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")

@@ -111,6 +111,21 @@ def archives_reconcile() -> list[int]:
     return archive_ids
 
 
+def archives_expire() -> int:
+    """Delete ZIPs (file and row) finished more than ARCHIVE_KEEP_HOURS ago: they are copies of
+    PDFs, which the campaign page bundles again on request. Returns how many went."""
+    cutoff = timezone.now() - timedelta(hours=settings.ARCHIVE_KEEP_HOURS)
+    expired = list(CampaignArchive.objects.filter(finished_at__lt=cutoff)[:EXPIRED_PER_RUN])
+    for archive in expired:
+        if archive.file:
+            archive.file.delete(save=False)
+        archive.delete()
+    return len(expired)
+
+
+EXPIRED_PER_RUN = 500  # the rest go in the next run, a minute later
+
+
 def _member_name(number: int, report: Report) -> str:
     # PDFs are stored already compressed; names come from the respondent's address, made safe.
     who = slugify(report.response.email.split("@")[0]) or "respondent"

@@ -2,7 +2,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError, InterfaceError
 
-from reports.archives import archive_build, archive_failed, archives_reconcile
+from reports.archives import archive_build, archive_failed, archives_expire, archives_reconcile
 from reports.services import report_attempt_failed, report_render, reports_reconcile
 
 # Errors worth another try (database blips, a render cut off by its time limit); others fail
@@ -23,7 +23,9 @@ def render_report(self, report_id: int) -> bool:  # type: ignore[no-untyped-def]
 
 @shared_task
 def reconcile_reports() -> int:
-    """Reports and campaign ZIPs the queue or a worker lost (every minute, by beat)."""
+    """Reports and campaign ZIPs the queue or a worker lost, and ZIPs past their time (every
+    minute, by beat)."""
+    archives_expire()
     return len(reports_reconcile()) + len(archives_reconcile())
 
 

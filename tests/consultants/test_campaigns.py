@@ -351,3 +351,33 @@ def test_the_excel_export_holds_the_same_table_as_the_csv(campaign, spec, consul
     assert list(sheet.columns) == list(table.columns)
     assert sheet.loc[0, "overall"] == "14.28" and sheet.loc[0, "q4"] == "Europe"
     assert client.get(f"/workspace/campaigns/{campaign.token}/responses.exe").status_code == 404
+
+
+def test_a_zip_is_deleted_file_and_all_once_its_time_is_over(campaign, settings, tmp_path):
+    from datetime import timedelta
+
+    from reports.archives import archives_expire
+    from reports.models import CampaignArchive
+
+    # Given two built ZIPs, one from four days ago and one from an hour ago, with a 72-hour life
+    settings.MEDIA_ROOT = tmp_path
+    settings.ARCHIVE_KEEP_HOURS = 72
+    (tmp_path / "archives").mkdir()
+    now = timezone.now()
+    archives = {}
+    for name, age in (("old", timedelta(days=4)), ("new", timedelta(hours=1))):
+        (tmp_path / "archives" / f"{name}.zip").write_bytes(b"PK")
+        archives[name] = CampaignArchive.objects.create(
+            campaign=campaign,
+            status=CampaignArchive.Status.READY,
+            file=f"archives/{name}.zip",
+            finished_at=now - age,
+        )
+
+    # When the expiry runs
+    assert archives_expire() == 1
+
+    # Then the old ZIP's file and row are gone; the new one stays, file and row
+    assert list(CampaignArchive.objects.values_list("pk", flat=True)) == [archives["new"].pk]
+    assert not (tmp_path / "archives" / "old.zip").exists()
+    assert (tmp_path / "archives" / "new.zip").exists()
