@@ -30,6 +30,10 @@ def status_of(report_id: int) -> str:
     return Report.objects.values_list("status", flat=True).get(pk=report_id)
 
 
+def emailed(report_id: int) -> bool:
+    return Report.objects.filter(pk=report_id, emailed_at__isnull=False).exists()
+
+
 def finished(report_id: int) -> bool:
     """Ready, or failed: either way nothing more will happen to it."""
     return status_of(report_id) in {"ready", "failed"}
@@ -41,6 +45,8 @@ def test_a_worker_renders_the_report_of_a_completion_and_mails_the_link(spec, me
         response = complete(spec, "me@example.com")
         report = Report.objects.get(response=response)
         assert wait_for(lambda: finished(report.pk)), worker.log_tail()
+        # The link is mailed right after the report is marked ready: wait for that too.
+        assert wait_for(lambda: emailed(report.pk)), worker.log_tail()
 
     report.refresh_from_db()
     assert report.status == "ready", report.error
