@@ -161,12 +161,12 @@ def _window_count(key: str, lifetime: int, amount: int = 1) -> int:
     return its count, this amount included. With Redis unreachable, the count is kept in this
     process for a while (each process then allows the limit on its own), never an error."""
     backend = caches["default"]
-    if isinstance(backend, RedisCache) and time.monotonic() >= _Fallback.until:
-        try:
-            return _redis_count(backend, key, lifetime, amount)
-        except RedisError:
-            _Fallback.start()
     if isinstance(backend, RedisCache):
+        if time.monotonic() >= _Fallback.until:
+            try:
+                return _redis_count(backend, key, lifetime, amount)
+            except RedisError:
+                _Fallback.start()
         backend = _Fallback.counts
     try:
         return backend.incr(key, amount)

@@ -191,8 +191,13 @@ class StoredBenchmark:
     pool_size: int | None  # peers in "all respondents"; None when that group is under K
 
 
+def benchmark_kept_latest(*, response: Response) -> ResponseBenchmark | None:
+    """The comparison kept last for this response (the model's ordering: newest first)."""
+    return ResponseBenchmark.objects.filter(response=response).first()
+
+
 def benchmark_latest(*, response: Response) -> StoredBenchmark | None:
-    stored = ResponseBenchmark.objects.filter(response=response).first()
+    stored = benchmark_kept_latest(response=response)
     if stored is None:
         return None
     return StoredBenchmark(

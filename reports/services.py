@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from benchmarks.models import ResponseBenchmark
+from benchmarks.selectors import benchmark_kept_latest
 from benchmarks.services import benchmark_compute
 from reports.models import Report
 from reports.selectors import report_latest
@@ -56,7 +57,7 @@ def report_request(
         report = Report.objects.create(
             response=response,
             generation=(latest.generation if latest else 0) + 1,
-            benchmark=benchmark or ResponseBenchmark.objects.filter(response=response).first(),
+            benchmark=benchmark or benchmark_kept_latest(response=response),
         )
         if queued:
             transaction.on_commit(lambda: _enqueue(report.pk))
@@ -143,8 +144,8 @@ def _comparison_to_print(report: Report) -> ResponseBenchmark | None:
     takes the response's latest, or one made now."""
     if report.benchmark is not None:
         return report.benchmark
-    return ResponseBenchmark.objects.filter(response=report.response).first() or (
-        benchmark_compute(response=report.response)
+    return benchmark_kept_latest(response=report.response) or benchmark_compute(
+        response=report.response
     )
 
 
