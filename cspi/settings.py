@@ -268,6 +268,7 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-drafts": {"task": "responses.tasks.purge_expired_drafts", "schedule": 3600.0},
     "prune-pool-history": {"task": "benchmarks.tasks.prune_pool_history", "schedule": 3600.0},
     "reconcile-reports": {"task": "reports.tasks.reconcile_reports", "schedule": 60.0},
+    "reconcile-resume-links": {"task": "survey.tasks.reconcile_resume_links", "schedule": 60.0},
 }
 
 LOGGING = {

@@ -24,6 +24,7 @@ from benchmarks.services import benchmark_compute
 from reports.models import Report
 from reports.selectors import report_latest
 from reports.storage import file_store_atomically
+from responses.links import link_base
 from responses.models import Response
 
 logger = logging.getLogger(__name__)
@@ -223,7 +224,7 @@ def report_ready_email(*, report_id: int, request_base_url: str = "") -> bool:
         emailed_at=timezone.now()
     ):
         return False
-    base = settings.SITE_URL or request_base_url or "http://127.0.0.1:8000"
+    base = link_base(request_base_url)
     body = render_to_string(
         "reports/email/ready.txt",
         {

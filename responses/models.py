@@ -209,6 +209,9 @@ class Response(models.Model):
         default=0, help_text="Counts saves; a save applies only on the revision it read."
     )
     resume_link_sent_to = models.EmailField(blank=True)
+    # A worker holds the resume-link e-mail until then while it sends it; past it, a worker
+    # that died mid-send has let go and the reconciler sends the link again.
+    resume_link_claimed_until = models.DateTimeField(null=True, blank=True)
     # The profile answers peer groups are formed by, copied when the response completes.
     region = models.CharField(max_length=300, blank=True, db_index=True)
     industry = models.CharField(max_length=300, blank=True, db_index=True)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 import smtplib
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -25,12 +26,16 @@ from benchmarks.services import benchmark_compute, peer_pool_sync
 from reports.services import report_queue, report_request
 from responses.answers import answers_unanswered
 from responses.kept_scores import scores_keep
+from responses.links import link_base
 from responses.models import Response
 from responses.selectors import bank_spec_for
 from responses.services import profile_for_peer_groups
 from scoring.scores import ScoringError, response_score
 
 logger = logging.getLogger(__name__)
+# Longer than a send can take (EMAIL_TIMEOUT and a margin): a worker holds the e-mail this long.
+RESUME_LINK_CLAIM_SECONDS = 120
+MAX_RESUME_LINKS_PER_RECONCILE = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,15 +90,42 @@ def _benchmark_first(response: Response) -> ResponseBenchmark | None:
 
 
 def resume_url(*, response: Response, request_base_url: str) -> str:
-    return (settings.SITE_URL or request_base_url) + reverse("survey:resume", args=[response.token])
+    return link_base(request_base_url) + reverse("survey:resume", args=[response.token])
 
 
-def resume_link_send(*, response: Response, request_base_url: str) -> bool:
-    """E-mail the resume link to the respondent's address, once per address. With the mail
-    server down nothing is marked sent and the page is saved all the same: the next save tries
-    again (the link is on every page meanwhile)."""
+def resume_link_queue(*, response: Response, request_base_url: str) -> None:
+    """Ask a worker to e-mail the resume link, once the save that gave the address commits.
+    A page never waits for the mail server; with the broker down the link waits for the
+    reconciler (it is on every page meanwhile)."""
     if not response.email or response.resume_link_sent_to == response.email:
+        return
+    response_id = response.pk
+    transaction.on_commit(lambda: _enqueue_resume_link(response_id, request_base_url))
+
+
+def _enqueue_resume_link(response_id: int, request_base_url: str) -> None:
+    from survey.tasks import send_resume_link
+
+    try:
+        send_resume_link.delay(response_id, request_base_url)
+    except Exception:
+        logger.exception("Could not queue the resume link of response %s", response_id)
+
+
+class MailNotSent(Exception):
+    """The mail server did not take the e-mail; it is tried again later."""
+
+
+def resume_link_send(*, response_id: int, request_base_url: str = "") -> bool:
+    """E-mail the resume link to the response's address, once per address. The worker claims
+    the e-mail for a while before sending (two workers never both send it), marks it sent only
+    once the mail server took it, and lets go at once if the server did not (MailNotSent)."""
+    now = timezone.now()
+    owed = _resume_link_owed(now).filter(pk=response_id)
+    claimed_until = now + timedelta(seconds=RESUME_LINK_CLAIM_SECONDS)
+    if not owed.update(resume_link_claimed_until=claimed_until):
         return False
+    response = Response.objects.select_related("bank").get(pk=response_id)
     spec = bank_spec_for(bank=response.bank)
     body = render_to_string(
         "survey/email/resume_link.txt",
@@ -105,12 +137,38 @@ def resume_link_send(*, response: Response, request_base_url: str) -> bool:
     )
     try:
         send_mail(f"Your {spec.title} link", body, None, [response.email])
-    except (OSError, smtplib.SMTPException):
-        logger.warning("Resume link of response %s not sent yet", response.pk, exc_info=True)
-        return False
-    Response.objects.filter(pk=response.pk).update(resume_link_sent_to=response.email)
-    response.resume_link_sent_to = response.email
+    except (OSError, smtplib.SMTPException) as error:
+        Response.objects.filter(pk=response_id).update(resume_link_claimed_until=None)
+        raise MailNotSent(f"Resume link of response {response_id} not sent yet") from error
+    Response.objects.filter(pk=response_id, email=response.email).update(
+        resume_link_sent_to=response.email, resume_link_claimed_until=None
+    )
     return True
+
+
+def resume_links_reconcile() -> int:
+    """Send the resume links a broker or mail outage (or a worker that died mid-send) left
+    owed. Returns how many went out."""
+    now = timezone.now()
+    grace = now - timedelta(seconds=settings.REPORT_QUEUE_GRACE_SECONDS)
+    owed = _resume_link_owed(now).filter(updated_at__lt=grace).order_by("updated_at")
+    sent = 0
+    for response_id in owed.values_list("pk", flat=True)[:MAX_RESUME_LINKS_PER_RECONCILE]:
+        try:
+            sent += resume_link_send(response_id=response_id)
+        except MailNotSent:
+            logger.warning("Mail server still down; resume links wait for the next run")
+            break
+    return sent
+
+
+def _resume_link_owed(now: datetime) -> QuerySet[Response]:
+    return (
+        Response.objects.filter(status=Response.Status.IN_PROGRESS)
+        .exclude(email="")
+        .exclude(resume_link_sent_to=F("email"))
+        .filter(Q(resume_link_claimed_until__isnull=True) | Q(resume_link_claimed_until__lt=now))
+    )
 
 
 def responses_delete(*, responses: QuerySet[Response]) -> int:

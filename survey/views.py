@@ -37,7 +37,7 @@ from responses.services import response_save_answers, response_start
 from scoring.bank import BankSpec, Kind, QuestionSpec
 from survey.pages import SurveyPage, first_page_with, survey_pages
 from survey.question_html import QuestionOnPage, question_html
-from survey.services import response_complete, resume_link_send, resume_url
+from survey.services import response_complete, resume_link_queue, resume_url
 
 SESSION_DRAFT_KEY = "survey_draft_token"
 NAVIGATION = {"next", "back", "save"}
@@ -146,7 +146,7 @@ def page(request: HttpRequest, token: str, page: int) -> HttpResponse:
     shown, answers, cleared = _read_page(request, current, strict=navigation == "next")
     if not response_save_answers(response=response, answers=answers, cleared=cleared):
         return redirect("survey:done", token=token)
-    resume_link_send(response=response, request_base_url=_base_url(request))
+    resume_link_queue(response=response, request_base_url=_base_url(request))
     if any(question.error for question in shown):
         return _render_page(request, response, spec, pages, current, shown, status=200)
     if navigation == "back":

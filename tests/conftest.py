@@ -39,3 +39,15 @@ def bank(db: None) -> QuestionBank:
 @pytest.fixture
 def spec(bank: QuestionBank) -> BankSpec:
     return bank_spec_for(bank=bank)
+
+
+@pytest.fixture
+def tasks_run_inline() -> Iterator[None]:
+    """Tasks a request queues run right there, as a worker would run them (no broker)."""
+    from cspi.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = False
+    app.conf.task_eager_propagates = False

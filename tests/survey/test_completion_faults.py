@@ -3,21 +3,26 @@ completion keeps its report, pages are saved, e-mails follow when the server is 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from celery import Task
 from django.core import mail as django_mail
 from django.test import Client
+from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from benchmarks.models import ResponseBenchmark
 from reports import services as report_services
 from reports.models import Report
 from reports.services import report_render, reports_reconcile
 from responses.models import QuestionBank, Response
-from responses.selectors import bank_spec_for
 from responses.services import response_start
 from scoring.bank import BankSpec
 from survey import services as survey_services
+from survey import tasks as survey_tasks
 from survey.services import response_complete
-from tests.survey.answering import EXAMPLE_A, form_data, stored_form
+from tests.survey.answering import EXAMPLE_A, answer_all_pages, form_data, stored_form
 
 
 class ProcessKilled(BaseException):
@@ -66,9 +71,17 @@ SMTP_DOWN = {
 }
 
 
+def answer_first_page(client: Client, response: Response, spec: BankSpec, **extra: str):
+    return client.post(f"/survey/{response.token}/page/1/", form_data(spec, 1, EXAMPLE_A, **extra))
+
+
 @pytest.mark.django_db
 def test_with_the_mail_server_down_a_page_is_saved_and_the_resume_link_sent_later(
-    bank: QuestionBank, settings
+    bank: QuestionBank,
+    spec: BankSpec,
+    settings,
+    tasks_run_inline,
+    django_capture_on_commit_callbacks,
 ) -> None:
     # Given a respondent on the first page, and no mail server
     client = Client()
@@ -76,27 +89,94 @@ def test_with_the_mail_server_down_a_page_is_saved_and_the_resume_link_sent_late
     response = Response.objects.get()
     for name, value in SMTP_DOWN.items():
         setattr(settings, name, value)
+    retried: list[int] = []
+    with pytest.MonkeyPatch.context() as patch:
+        # The worker would try again later (tested below through the reconciler).
+        patch.setattr(
+            survey_tasks.send_resume_link, "retry", lambda **kw: retried.append(1) or kw["exc"]
+        )
 
-    # When they give their e-mail address and move on
-    page = client.post(
-        f"/survey/{response.token}/page/1/",
-        form_data(bank_spec_for(bank=bank), 1, EXAMPLE_A),
-    )
+        # When they give their e-mail address and move on
+        with django_capture_on_commit_callbacks(execute=True):
+            page = answer_first_page(client, response, spec)
 
-    # Then the page is saved and they go on; the link is not marked sent
-    assert page.status_code == 302
+    # Then the page is saved and they go on; the worker's send failed and is to be retried,
+    # and the link is not marked sent
+    assert page.status_code == 302 and retried == [1]
     response.refresh_from_db()
     assert response.email and response.resume_link_sent_to == ""
+    assert response.resume_link_claimed_until is None
 
-    # When the mail server is back and they save again, the link goes out once
+    # When the mail server is back and the reconciler runs, the link goes out, once
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    client.post(
-        f"/survey/{response.token}/page/1/",
-        form_data(bank_spec_for(bank=bank), 1, EXAMPLE_A, nav="save"),
-    )
+    settings.REPORT_QUEUE_GRACE_SECONDS = 0
+    assert survey_services.resume_links_reconcile() == 1
+    assert survey_services.resume_links_reconcile() == 0
     response.refresh_from_db()
     assert response.resume_link_sent_to == response.email
     assert [mail.to for mail in django_mail.outbox] == [[response.email]]
+    assert f"/survey/{response.token}/" in django_mail.outbox[0].body
+
+
+def broker_down(*args: object, **kwargs: object) -> None:
+    raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+
+@pytest.mark.django_db
+def test_with_the_broker_down_a_respondent_saves_finishes_and_sees_results(
+    bank: QuestionBank,
+    spec: BankSpec,
+    monkeypatch: pytest.MonkeyPatch,
+    settings,
+    django_capture_on_commit_callbacks,
+) -> None:
+    # Given a respondent, and a broker that refuses every task
+    monkeypatch.setattr(Task, "apply_async", broker_down)
+    client = Client()
+    client.post("/start/")
+    response = Response.objects.get()
+
+    # When they answer every page (their e-mail address on the first) and submit
+    with django_capture_on_commit_callbacks(execute=True):
+        last = answer_all_pages(client, response.token, spec, EXAMPLE_A)
+
+    # Then they see their results, and the report and the resume link wait in the database
+    assert last.status_code == 302 and last["Location"].endswith("/results/")
+    assert client.get(last["Location"]).status_code == 200
+    response.refresh_from_db()
+    assert response.is_completed
+    report = Report.objects.get(response=response)
+    assert report.status == Report.Status.PENDING
+
+    # When the broker is back, the reconciler queues the report
+    monkeypatch.undo()
+    settings.REPORT_QUEUE_GRACE_SECONDS = 0
+    queued: list[int] = []
+    monkeypatch.setattr(report_services, "_enqueue", queued.append)
+    assert reports_reconcile() == [report.pk] and queued == [report.pk]
+
+
+@pytest.mark.django_db
+def test_a_resume_link_whose_worker_died_mid_send_is_sent_by_the_reconciler(
+    bank: QuestionBank, settings
+) -> None:
+    # Given a worker that claimed a respondent's resume link and died before sending it
+    response = response_start(bank=bank)
+    Response.objects.filter(pk=response.pk).update(
+        email="amy@example.com",
+        resume_link_claimed_until=timezone.now() + timedelta(seconds=60),
+    )
+    settings.REPORT_QUEUE_GRACE_SECONDS = 0
+
+    # While its claim holds, no one else sends it
+    assert survey_services.resume_links_reconcile() == 0 and django_mail.outbox == []
+
+    # Once the claim has run out, the reconciler sends it
+    Response.objects.filter(pk=response.pk).update(
+        resume_link_claimed_until=timezone.now() - timedelta(seconds=1)
+    )
+    assert survey_services.resume_links_reconcile() == 1
+    assert [mail.to for mail in django_mail.outbox] == [["amy@example.com"]]
 
 
 @pytest.mark.django_db

@@ -275,10 +275,13 @@ def test_resume_link_continues_on_another_device_at_the_first_unfinished_page(cl
     assert last["Location"].endswith("/results/")
 
 
-def test_resume_link_is_emailed_once_when_the_address_is_known(client, spec):
+def test_resume_link_is_emailed_once_when_the_address_is_known(
+    client, spec, tasks_run_inline, django_capture_on_commit_callbacks
+):
     response = start_survey(client)
-    client.post(page_url(response, 1), form_data(spec, 1, EXAMPLE_A))
-    client.post(page_url(response, 1), form_data(spec, 1, EXAMPLE_A))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(page_url(response, 1), form_data(spec, 1, EXAMPLE_A))
+        client.post(page_url(response, 1), form_data(spec, 1, EXAMPLE_A))
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["ada@example.com"]
     assert f"/survey/{response.token}/" in mail.outbox[0].body

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_email
 
 from consultants.accounts import consultant_create, password_link
+from responses.links import link_base
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         if User.objects.filter(username=email.strip().lower()).exists():
             raise CommandError(f"An account for {email.strip().lower()} already exists.")
         user = consultant_create(email=email, first_name=first_name, last_name=last_name)
-        link = password_link(user=user, base_url=settings.SITE_URL or "http://127.0.0.1:8000")
+        link = password_link(user=user, base_url=link_base())
         self.stdout.write(
             f"Consultant {user.email} created. Send them this one-time link to choose a password:"
         )
