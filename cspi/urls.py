@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from api.root import api
 
+handler500 = "cspi.outages.server_error"
+
 admin.site.site_header = "CSPI Benchmark administration"
 admin.site.site_title = "CSPI Benchmark admin"
 
