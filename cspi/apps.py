@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished
 
 
 class CspiConfig(AppConfig):
     name = "cspi"
     verbose_name = "CSPI Benchmark"
+
+    def ready(self) -> None:
+        from cspi.request_ids import request_id_forget
+
+        request_finished.connect(request_id_forget, dispatch_uid="cspi.request_id_forget")

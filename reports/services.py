@@ -124,6 +124,7 @@ def report_render(*, report_id: int, request_base_url: str = "") -> bool:
     printed = _comparison_to_print(report)
     pdf = report_pdf(response=report.response, benchmark=printed)
     name = file_store_atomically(f"reports/{report.token}.pdf", pdf)
+    render_ms = round(1000 * (time.perf_counter() - started))
     finished = Report.objects.filter(
         pk=report_id, status=Report.Status.RENDERING, claim=claim.claim
     ).update(
@@ -132,10 +133,11 @@ def report_render(*, report_id: int, request_base_url: str = "") -> bool:
         file=name,
         error="",
         finished_at=timezone.now(),
-        render_ms=round(1000 * (time.perf_counter() - started)),
+        render_ms=render_ms,
         lease_until=None,
     )
     if finished:
+        logger.info("Report %s ready, rendered in %d ms", report_id, render_ms)
         report_ready_email(report_id=report_id, request_base_url=request_base_url)
     return bool(finished)
 
