@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Answers /health/live and /health/ready before host checks and the HTTPS redirect.
+    "cspi.health.HealthProbeMiddleware",
     "cspi.request_ids.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "cspi.content_security.ContentSecurityPolicyMiddleware",
@@ -175,6 +177,9 @@ if env_str("MEDIA_BUCKET", ""):
             "default_acl": None,  # private: downloads go through our own access checks
             "querystring_auth": True,
             "file_overwrite": True,
+            # An object read (a campaign's ZIP, a backup) spools to disk past this size rather
+            # than wholly in memory, django-storages' default.
+            "max_memory_size": 8 * 1024 * 1024,
         },
     }
 MEDIA_URL = "/media/"
@@ -265,12 +270,33 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# How often beat asks for the reconcilers: reports and resume links a lost queue or a mail
+# outage left behind.
+RECONCILE_EVERY_SECONDS = float(env_str("RECONCILE_EVERY_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-drafts": {"task": "responses.tasks.purge_expired_drafts", "schedule": 3600.0},
     "prune-pool-history": {"task": "benchmarks.tasks.prune_pool_history", "schedule": 3600.0},
-    "reconcile-reports": {"task": "reports.tasks.reconcile_reports", "schedule": 60.0},
-    "reconcile-resume-links": {"task": "survey.tasks.reconcile_resume_links", "schedule": 60.0},
+    "reconcile-reports": {
+        "task": "reports.tasks.reconcile_reports",
+        "schedule": RECONCILE_EVERY_SECONDS,
+    },
+    "reconcile-resume-links": {
+        "task": "survey.tasks.reconcile_resume_links",
+        "schedule": RECONCILE_EVERY_SECONDS,
+    },
+    # Read by /health/ready (cspi/health.py). A heartbeat no worker took within 5 minutes says
+    # nothing new: it expires rather than pile up while the workers are down.
+    "record-worker-heartbeat": {
+        "task": "cspi.tasks.record_worker_heartbeat",
+        "schedule": 30.0,
+        "options": {"expires": 300},
+    },
 }
+# Health probes (cspi/health.py): each check of /health/ready gets HEALTH_CHECK_TIMEOUT seconds;
+# readiness fails once no worker has run beat's heartbeat for HEALTH_WORKER_STALE_SECONDS (0: the
+# web processes stay ready whatever the workers do).
+HEALTH_CHECK_TIMEOUT = float(env_str("HEALTH_CHECK_TIMEOUT", "2"))
+HEALTH_WORKER_STALE_SECONDS = int(env_str("HEALTH_WORKER_STALE_SECONDS", "300"))
 
 # One line per record, JSON by default (LOG_FORMAT=text for reading on a terminal), each with
 # the id of the request it belongs to, in the web process and in the tasks that request queued.

@@ -36,6 +36,7 @@ SCRIPTS = {
     "report_bench": "cspi_report_perf",
     "survey_load": "cspi_perf",
     "api_bench": "cspi_api_perf",
+    "fault_load": "cspi_fault_perf",
 }
 
 
