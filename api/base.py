@@ -34,6 +34,7 @@ from redis.commands.core import Script
 from redis.exceptions import RedisError
 
 from consultants.models import ApiToken
+from responses.client_address import client_address  # one home, every limit
 
 MAX_BODY_BYTES = 64 * 1024
 logger = logging.getLogger(__name__)
@@ -53,17 +54,6 @@ class SubmissionRejected(Exception):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__(errors)
         self.errors = errors
-
-
-def client_address(request: HttpRequest) -> str:
-    remote = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.TRUSTED_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies <= 0 or not forwarded:
-        return remote
-    # Each trusted proxy appends the address it received from; the rightmost entries are theirs.
-    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-    return hops[-proxies] if len(hops) >= proxies else (hops[0] if hops else remote)
 
 
 def _parse_rate(rate: str) -> tuple[int, int]:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",  # the sign-in lockout (AXES_* below)
     # Our apps, from the floor up: each imports only those listed before it (see README).
     "responses",
     "benchmarks",
@@ -81,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a sign-in refused by the lockout into its page (consultants.accounts); after auth.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cspi.urls"
@@ -132,7 +135,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Consultants sign in with their e-mail address and land in their workspace.
-AUTHENTICATION_BACKENDS = ["consultants.accounts.EmailBackend"]
+# The lockout's backend comes first: it refuses a paused sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "consultants.accounts.EmailBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workspace:campaigns"
 LOGOUT_REDIRECT_URL = "login"
@@ -357,3 +364,30 @@ if SENTRY_DSN:
         environment=env_str("SENTRY_ENVIRONMENT", "production"),
         traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0")),
     )
+
+# Abuse limits of the pages, counted per client address (responses/client_address.py, the
+# same address as the API's limits; docs/consultants.md, docs/survey.md).
+# Sign-in, here and in Django admin (django-axes): SIGN_IN_FAILURE_LIMIT wrong passwords for one
+# account name from one client address pause that pair for SIGN_IN_LOCKOUT_MINUTES, counted
+# from the failure that started the pause; a successful sign-in clears the count.
+AXES_FAILURE_LIMIT = int(env_str("SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(env_str("SIGN_IN_LOCKOUT_MINUTES", "15")) / 60  # axes reads hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # no cache needed, none to lose
+AXES_CLIENT_IP_CALLABLE = "responses.client_address.client_address"
+AXES_USERNAME_CALLABLE = "consultants.accounts.sign_in_name"
+AXES_LOCKOUT_CALLABLE = "consultants.accounts.sign_in_locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept for the cool-off; successes are not logged
+AXES_VERBOSE = False  # no banner on every command; failures are still logged
+# Password links (django-ratelimit, counted in CACHES): at most this many per e-mail address and
+# per client address; over either, the page answers as usual and sends nothing. New surveys:
+# at most this many from one client address on the landing page and through campaign links;
+# over it the respondent is asked to wait (429). A rate is a count per s, min, hour or day.
+RATELIMIT_IP_META_KEY = "responses.client_address.client_address"
+RATELIMIT_FAIL_OPEN = True  # a count the cache cannot keep never stops anyone
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_str("PASSWORD_RESET_LIMIT_PER_ADDRESS", "3/hour")
+PASSWORD_RESET_LIMIT_PER_CLIENT = env_str("PASSWORD_RESET_LIMIT_PER_CLIENT", "10/hour")
+SURVEY_START_LIMIT = env_str("SURVEY_START_LIMIT", "20/hour")
+SURVEY_CAMPAIGN_START_LIMIT = env_str("SURVEY_CAMPAIGN_START_LIMIT", "60/hour")

@@ -538,8 +538,7 @@ def run_once(args: argparse.Namespace, folder: Path, name: str, faults: bool) ->
         "REPORT_LEASE_SECONDS": "60",
         "RECONCILE_EVERY_SECONDS": "10",
         # Every respondent comes from this one machine's address.
-        "SURVEY_STARTS_PER_ADDRESS": "100000/h",
-        "CAMPAIGN_STARTS_PER_ADDRESS": "100000/h",
+        "SURVEY_START_LIMIT": "1000000/hour",
     }
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "load_bank", "fixtures/cspi-v1.yaml", "--publish")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -26,6 +27,7 @@ from responses.answers import (
     answers_unanswered,
 )
 from responses.models import Campaign, Response
+from responses.page_limits import limit_wait
 from responses.selectors import (
     bank_current,
     bank_spec_for,
@@ -66,11 +68,16 @@ def start(request: HttpRequest) -> HttpResponse:
     bank = bank_current()
     if bank is None:
         return render(request, "survey/unavailable.html", status=503)
-    # A double click or a replayed POST continues the same draft instead of opening another.
-    response = None if request.POST.get("fresh") else _session_draft(request, bank.pk)
-    if response is None:
-        response = response_start(bank=bank)
-        request.session[SESSION_DRAFT_KEY] = response.token
+    draft = _session_draft(request, bank.pk)
+    # A double click or a replayed POST continues the same draft instead of opening another;
+    # opening nothing, it does not count against the client's limit of new surveys.
+    if draft is not None and not request.POST.get("fresh"):
+        return redirect("survey:resume", token=draft.token)
+    wait = limit_wait(request, group="survey-start", rate_setting="SURVEY_START_LIMIT")
+    if wait is not None:
+        return _too_many_starts(request, wait, draft)
+    response = response_start(bank=bank)
+    request.session[SESSION_DRAFT_KEY] = response.token
     return redirect("survey:resume", token=response.token)
 
 
@@ -99,9 +106,26 @@ def campaign_start(request: HttpRequest, token: str) -> HttpResponse:
     campaign = _campaign_or_404(token)
     if not campaign.is_open():
         return render(request, "survey/campaign_closed.html", {"campaign": campaign}, status=410)
+    draft = _session_draft(request, campaign.bank_id)
+    if draft is not None and draft.campaign_id == campaign.pk:  # a double click, as in start()
+        return redirect("survey:resume", token=draft.token)
+    wait = limit_wait(
+        request, group="survey-campaign-start", rate_setting="SURVEY_CAMPAIGN_START_LIMIT"
+    )
+    if wait is not None:
+        return _too_many_starts(request, wait, draft=None)
     response = response_start(bank=campaign.bank, campaign=campaign)
     request.session[SESSION_DRAFT_KEY] = response.token
     return redirect("survey:resume", token=response.token)
+
+
+def _too_many_starts(request: HttpRequest, wait: int, draft: Response | None) -> HttpResponse:
+    """429: this client has opened as many new surveys as it may for now; a draft it already
+    has goes on as before, and the page links to it."""
+    context = {"minutes": math.ceil(wait / 60), "draft": draft}
+    reply = render(request, "survey/too_many_starts.html", context, status=429)
+    reply["Retry-After"] = str(wait)
+    return reply
 
 
 def _campaign_or_404(token: str) -> Campaign:

@@ -3,10 +3,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from benchmarks.selectors import peer_index_forget
 from responses.bank_file import bank_file_read
 from responses.models import QuestionBank
+from responses.page_limits import limits_forget
 from responses.selectors import bank_spec_for, frozen_caches_clear
 from responses.services import bank_import
 from scoring.bank import BankSpec
@@ -27,6 +29,15 @@ def fresh_process_caches() -> Iterator[None]:
     yield
     frozen_caches_clear()
     peer_index_forget()
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_limits() -> Iterator[None]:
+    """The pages' limits (new surveys, password links) count in the cache: each test starts
+    with none spent, as each starts with an empty database."""
+    cache.clear()
+    limits_forget()
+    yield
 
 
 @pytest.fixture
