@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from reports.models import CampaignArchive, Report
 from reports.storage import file_store_from_path
 from responses.models import Campaign
+from responses.task_queue import task_send
 
 logger = logging.getLogger(__name__)
 
@@ -38,10 +39,7 @@ def archive_request(*, campaign: Campaign) -> CampaignArchive:
 def _enqueue(archive_id: int) -> None:
     from reports.tasks import build_archive
 
-    try:
-        build_archive.delay(archive_id)
-    except Exception:
-        logger.exception("Could not queue archive %s", archive_id)
+    task_send(build_archive, archive_id, what=f"campaign ZIP {archive_id}")
 
 
 def archive_reports(*, campaign: Campaign) -> list[Report]:

@@ -26,6 +26,7 @@ from reports.selectors import report_latest
 from reports.storage import file_store_atomically
 from responses.links import link_base
 from responses.models import Response
+from responses.task_queue import task_send
 
 logger = logging.getLogger(__name__)
 
@@ -77,10 +78,7 @@ def _enqueue(report_id: int) -> None:
     database, and the reconciler queues it once the broker is back."""
     from reports.tasks import render_report
 
-    try:
-        render_report.delay(report_id)
-    except Exception:
-        logger.exception("Could not queue report %s; the reconciler will try again", report_id)
+    task_send(render_report, report_id, what=f"report {report_id}")
 
 
 @dataclass(frozen=True, slots=True)

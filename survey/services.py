@@ -30,6 +30,7 @@ from responses.links import link_base
 from responses.models import Response
 from responses.selectors import bank_spec_for
 from responses.services import profile_for_peer_groups
+from responses.task_queue import task_send
 from scoring.scores import ScoringError, response_score
 
 logger = logging.getLogger(__name__)
@@ -106,10 +107,7 @@ def resume_link_queue(*, response: Response, request_base_url: str) -> None:
 def _enqueue_resume_link(response_id: int, request_base_url: str) -> None:
     from survey.tasks import send_resume_link
 
-    try:
-        send_resume_link.delay(response_id, request_base_url)
-    except Exception:
-        logger.exception("Could not queue the resume link of response %s", response_id)
+    task_send(send_resume_link, response_id, request_base_url, what=f"resume link of {response_id}")
 
 
 class MailNotSent(Exception):

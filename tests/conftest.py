@@ -11,6 +11,7 @@ from responses.models import QuestionBank
 from responses.page_limits import limits_forget
 from responses.selectors import bank_spec_for, frozen_caches_clear
 from responses.services import bank_import
+from responses.task_queue import task_queue_forget
 from scoring.bank import BankSpec
 
 # Playwright's sync API keeps an event loop on the test thread; the ORM calls the tests make
@@ -37,6 +38,7 @@ def fresh_page_limits() -> Iterator[None]:
     with none spent, as each starts with an empty database."""
     cache.clear()
     limits_forget()
+    task_queue_forget()  # a test's broker outage is not the next test's
     yield
 
 
