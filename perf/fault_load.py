@@ -7,7 +7,9 @@ Run from the repository root (needs PostgreSQL, and redis-server on the PATH):
 The production shape on one machine: two gunicorn processes (sync workers), a Celery worker with
 two prefork processes, a separate beat, PostgreSQL, and a Redis server of this run's own (on a
 free port, append-only file on, so stopping it touches no other Redis) as broker and cache. Mail
-goes to a small SMTP server of this script's, which records what it receives.
+goes to a small SMTP server of this script's, which records what it receives. The worker runs at
+a lower CPU priority (--worker-nice), as it should beside web processes on one host: a page then
+waits for no PDF. Respondents spend --think seconds on each page (half to one and a half times).
 
 Two runs, each on a freshly created database:
 
@@ -178,8 +180,11 @@ class MailServer:
 class Stack:
     """Redis, gunicorn, the worker and beat for one run; stopped in reverse order."""
 
-    def __init__(self, folder: Path, env: dict[str, str], redis_port: int) -> None:
+    def __init__(
+        self, folder: Path, env: dict[str, str], redis_port: int, worker_nice: int
+    ) -> None:
         self.folder, self.env, self.redis_port = folder, env, redis_port
+        self.worker_nice = worker_nice
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
 
     def start(self, name: str, command: list[str], env: dict[str, str] | None = None) -> None:
@@ -220,7 +225,9 @@ class Stack:
         gunicorn = [str(bin_dir / "gunicorn"), "cspi.wsgi:application", "--bind", f"{HOST}:{port}"]
         self.start("web", [*gunicorn, "--workers", "2", "--backlog", "2048", "--timeout", "30"])
         celery = [sys.executable, "-m", "celery", "-A", "cspi"]
-        self.start("worker", [*celery, "worker", "--concurrency", "2", "--loglevel", "INFO"])
+        # On one host the renders yield the CPU to the pages: a page waits for no PDF.
+        worker = ["nice", "-n", str(self.worker_nice), *celery, "worker", "--concurrency", "2"]
+        self.start("worker", [*worker, "--loglevel", "INFO"])
         schedule = str(self.folder / "beat-schedule")
         self.start("beat", [*celery, "beat", "--schedule", schedule, "--loglevel", "INFO"])
         waited_until(lambda: _answers(port), 30, "gunicorn did not answer")
@@ -547,7 +554,7 @@ def run_once(args: argparse.Namespace, folder: Path, name: str, faults: bool) ->
 
     mailbox = Mailbox()
     mail = MailServer(mail_port, mailbox)
-    stack = Stack(folder, env, redis_port)
+    stack = Stack(folder, env, redis_port, args.worker_nice)
     respondents = [
         Respondent(n, ADDRESS.format(run=name, number=n)) for n in range(args.respondents)
     ]
@@ -635,7 +642,12 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--retry-pause", type=float, default=1.0, help="a respondent's wait")
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds on each page")
-    parser.add_argument("--settle", type=float, default=300.0, help="seconds to wait for mail")
+    parser.add_argument(
+        "--settle", type=float, default=900.0, help="seconds to wait for reports and mail"
+    )
+    parser.add_argument(
+        "--worker-nice", type=int, default=10, help="the worker's niceness (0: as the web's)"
+    )
     parser.add_argument("--only", choices=["load", "faults"], help="one of the two runs")
     parser.add_argument("--keep", action="store_true", help="keep the logs' folder")
     return arguments_parsed(parser, SMOKE)
