@@ -37,6 +37,7 @@ from consultants.models import ApiToken
 from responses.client_address import client_address  # one home, every limit
 
 MAX_BODY_BYTES = 64 * 1024
+MAX_BODY_NESTING = 10  # a submission needs 3 levels: the body, its answers, a list of options
 logger = logging.getLogger(__name__)
 
 
@@ -46,6 +47,13 @@ class Detail(Schema):
 
 class Errors(Schema):
     errors: dict[str, str]
+
+
+# What any route may answer besides its own: 429 over its rate limit (with Retry-After), and
+# 503 while the database or cache cannot be reached (cspi/outages.py).
+ANY_ROUTE: dict[int, type[Schema]] = {429: Detail, 503: Detail}
+# ... and, on the routes that need a token, 401 without a valid one.
+TOKEN_ROUTE: dict[int, type[Schema]] = {401: Detail, **ANY_ROUTE}
 
 
 class SubmissionRejected(Exception):
@@ -279,4 +287,28 @@ def json_body(request: HttpRequest) -> dict[str, Any]:
         raise SubmissionRejected({"body": "The body holds a number too long to read."}) from None
     if not isinstance(data, dict):
         raise SubmissionRejected({"body": "The body must be a JSON object."})
+    problem = _unusable(data)
+    if problem:
+        raise SubmissionRejected({"body": problem})
     return data
+
+
+def _unusable(data: dict[str, Any]) -> str | None:
+    """What makes JSON unusable as a body: nesting deeper than any body needs (later steps walk
+    it recursively), or a string with half of a UTF-16 pair ("\\ud800" alone), which JSON
+    lets through but is no character, and PostgreSQL refuses to store."""
+    waiting: list[tuple[object, int]] = [(data, 1)]
+    while waiting:
+        value, depth = waiting.pop()
+        if depth > MAX_BODY_NESTING:
+            return "The body is nested too deeply."
+        if isinstance(value, dict):
+            waiting.extend((item, depth + 1) for pair in value.items() for item in pair)
+        elif isinstance(value, list):
+            waiting.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str) and not value.isascii():
+            try:
+                value.encode()
+            except UnicodeEncodeError:
+                return "The body holds a \\ud800–\\udfff escape on its own, which is no character."
+    return None

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from api.base import Detail, TokenAuth
+from api.base import TOKEN_ROUTE, Detail, TokenAuth
 from benchmarks.models import ResponseBenchmark
 from benchmarks.payload import comparison_to_api
 from benchmarks.selectors import benchmark_latest
@@ -127,7 +127,7 @@ _VISIBLE = "visible_response"
 
 @router.get(
     "/responses/{id}/benchmark",
-    response={200: Benchmark, 401: Detail, 404: Detail, 409: Detail, 429: Detail},
+    response={200: Benchmark, 404: Detail, 409: Detail, **TOKEN_ROUTE},
     auth=TokenAuth(lookup=_token_and_response),
     exclude_unset=True,
 )

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema, Status
 
-from api.base import Detail
+from api.base import TOKEN_ROUTE, Detail
 from api.responses import response_for
 from reports.downloads import report_pdf_download
 from reports.models import Report
@@ -36,7 +36,7 @@ def _state(response: Response, report: Report) -> dict[str, Any]:
 
 @router.get(
     "/responses/{id}/report",
-    response={200: ReportState, 401: Detail, 404: Detail, 429: Detail},
+    response={200: ReportState, 404: Detail, **TOKEN_ROUTE},
     url_name="response_report",
 )
 def report_get(request: HttpRequest, id: str) -> dict[str, Any]:
@@ -47,9 +47,7 @@ def report_get(request: HttpRequest, id: str) -> dict[str, Any]:
     return _state(response, report)
 
 
-@router.post(
-    "/responses/{id}/report", response={202: ReportState, 401: Detail, 404: Detail, 429: Detail}
-)
+@router.post("/responses/{id}/report", response={202: ReportState, 404: Detail, **TOKEN_ROUTE})
 def report_post(request: HttpRequest, id: str) -> Status[dict[str, Any]]:
     """Queue a new render, unless one is already pending or rendering: then that one answers."""
     response = response_for(request, id)
@@ -58,7 +56,7 @@ def report_post(request: HttpRequest, id: str) -> Status[dict[str, Any]]:
 
 @router.get(
     "/responses/{id}/report.pdf",
-    response={200: None, 401: Detail, 404: Detail, 409: ReportNotReady, 429: Detail},
+    response={200: None, 404: Detail, 409: ReportNotReady, **TOKEN_ROUTE},
     url_name="response_report_pdf",
     openapi_extra={
         "responses": {

@@ -10,7 +10,24 @@ from django.urls import reverse
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from api.base import AddressThrottle, Detail, Errors, SubmissionRejected, api_token, json_body
+from api.base import (
+    ANY_ROUTE,
+    TOKEN_ROUTE,
+    AddressThrottle,
+    Detail,
+    Errors,
+    SubmissionRejected,
+    api_token,
+    json_body,
+)
+from api.idempotency import (
+    KEY_HEADER,
+    KEY_PARAMETER,
+    KeyReused,
+    idempotency_key,
+    request_hash,
+    response_submit_once,
+)
 from api.submissions import response_submit
 from reports.selectors import report_latest
 from responses.access import responses_visible_to
@@ -52,10 +69,6 @@ class BankOut(Schema):
     title: str
     pillars: list[PillarOut]
     questions: list[QuestionOut]
-
-
-class Submission(Schema):
-    answers: dict[str, Any]
 
 
 class ScoreOut(Schema):
@@ -111,7 +124,7 @@ def response_for(request: HttpRequest, public_id: str) -> Response:
 
 @router.get(
     "/banks/current",
-    response={200: BankOut, 429: Detail, 503: Detail},
+    response={200: BankOut, **ANY_ROUTE},
     auth=None,
     throttle=[AddressThrottle()],
     exclude_unset=True,
@@ -161,16 +174,44 @@ def _number(text: str) -> int | float | None:
 
 @router.post(
     "/responses",
-    response={201: ScoredResponse, 400: Errors, 401: Detail, 413: Detail, 429: Detail},
+    response={201: ScoredResponse, 400: Errors, 413: Detail, 422: Errors, **TOKEN_ROUTE},
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": Submission.model_json_schema()}},
-        }
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Submission"}}
+            },
+        },
+        "parameters": [KEY_PARAMETER],
     },
 )
 def response_create(request: HttpRequest) -> Status[dict[str, Any]]:
+    """Submit a whole response. With an Idempotency-Key, the same call again answers what the
+    first answered and stores nothing new; the key used with another body answers 422."""
+    key = idempotency_key(request)
     body = json_body(request)
+    answers = _submitted_answers(body)
+    bank, token = _published_bank(), api_token(request)
+    if key is None:
+        result = response_submit(bank=bank, answers=answers, submitted_by=token.user)
+        if result.response is None:
+            raise SubmissionRejected(result.errors)
+        return Status(201, scored_response(result.response))
+    try:
+        reply = response_submit_once(
+            token=token,
+            key=key,
+            body_hash=request_hash(body),
+            bank=bank,
+            answers=answers,
+            reply_body=scored_response,
+        )
+    except KeyReused as reused:
+        return Status(422, {"errors": {KEY_HEADER: str(reused)}})
+    return Status(reply.status, reply.body)
+
+
+def _submitted_answers(body: dict[str, Any]) -> dict[str, Any]:
     unknown = {key: "Unknown field: send only “answers”." for key in body if key != "answers"}
     answers = body.get("answers")
     if not isinstance(answers, dict):
@@ -178,17 +219,10 @@ def response_create(request: HttpRequest) -> Status[dict[str, Any]]:
         unknown["answers"] = "Give “answers”: an object keyed by question number."
     if unknown:
         raise SubmissionRejected(unknown)
-    result = response_submit(
-        bank=_published_bank(), answers=answers, submitted_by=api_token(request).user
-    )
-    if result.response is None:
-        raise SubmissionRejected(result.errors)
-    return Status(201, scored_response(result.response))
+    return answers
 
 
-@router.get(
-    "/responses/{id}", response={200: ScoredResponse, 401: Detail, 404: Detail, 429: Detail}
-)
+@router.get("/responses/{id}", response={200: ScoredResponse, 404: Detail, **TOKEN_ROUTE})
 def response_get(request: HttpRequest, id: str) -> dict[str, Any]:
     return scored_response(response_for(request, id))
 

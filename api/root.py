@@ -8,17 +8,34 @@ installed app for that), so it works under the site's Content-Security-Policy un
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, Throttled, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from api.base import SubmissionRejected, TokenAuth, TokenThrottle, address_limited
 from api.benchmarks import router as benchmarks_router
+from api.openapi import submission_schema
 from api.reports import router as reports_router
 from api.responses import router as responses_router
+from responses.selectors import bank_current, bank_spec_for
 
-api = NinjaAPI(
+
+class CspiApi(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """The routes' document, with the submission the published bank takes (`api/openapi.py`)."""
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        bank = bank_current()
+        spec = bank_spec_for(bank=bank) if bank is not None else None
+        document["components"]["schemas"]["Submission"] = submission_schema(spec)
+        return document
+
+
+api = CspiApi(
     title="CSPI Benchmark API",
     version="1",
     urls_namespace="api-v1",

@@ -30,6 +30,17 @@ def response_submit(
 ) -> SubmitResult:
     """Check a whole set of answers (options by text or id) and, only if every one is right,
     store them and complete the response as the survey pages do. Nothing is stored otherwise."""
+    started = response_start(bank=bank, answers=answers, submitted_by=submitted_by)
+    if started.response is None:
+        return started
+    return response_finish(response=started.response)
+
+
+def response_start(
+    *, bank: QuestionBank, answers: Mapping[str, object], submitted_by: User | None
+) -> SubmitResult:
+    """The first half of `response_submit`: every answer checked and, if all are right, stored
+    as a response not yet completed, in one transaction (the caller's, when it has one)."""
     spec = bank_spec_for(bank=bank)
     stored, errors = submission_parse(spec, answers)
     if errors:
@@ -37,13 +48,25 @@ def response_submit(
     with transaction.atomic():  # a failed save leaves no half-made response behind
         response = Response.objects.create(bank=bank, submitted_by=submitted_by)
         response_save_answers(response=response, answers=stored, cleared=set())
-    outcome = response_complete(response=response)
-    if not outcome.completed_now:
-        Response.objects.filter(pk=response.pk).delete()
-        missing = {str(number): "This answer is required." for number in outcome.unanswered}
-        problem = {"answers": str(outcome.problem)} if outcome.problem else {}
-        return SubmitResult(response=None, errors=missing or problem or {"answers": "Not scored."})
     return SubmitResult(response=response, errors={})
+
+
+def response_finish(*, response: Response) -> SubmitResult:
+    """The second half: complete the stored response through the survey's own flow, which
+    queues its report once the completion has committed. A response already completed (by
+    another call finishing the same submission) stays as it is. One that cannot be completed
+    is deleted, and the errors say why."""
+    outcome = response_complete(response=response)
+    if outcome.completed_now:
+        return SubmitResult(response=response, errors={})
+    if not outcome.unanswered and outcome.problem is None:
+        response.refresh_from_db()
+        if response.is_completed:
+            return SubmitResult(response=response, errors={})
+    Response.objects.filter(pk=response.pk).delete()
+    missing = {str(number): "This answer is required." for number in outcome.unanswered}
+    problem = {"answers": str(outcome.problem)} if outcome.problem else {}
+    return SubmitResult(response=None, errors=missing or problem or {"answers": "Not scored."})
 
 
 def submission_parse(
@@ -84,6 +107,8 @@ def _submitted_raw(question: QuestionSpec, value: object) -> tuple[list[str], bo
     if question.kind in NUMBER_KINDS:
         if isinstance(value, bool) or not isinstance(value, int | float | str):
             return "Give a number."
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # 120.0 and 120 are the same JSON number
         return [str(value)], False
     if not isinstance(value, str):
         return "Give the answer as text."
@@ -102,6 +127,8 @@ def _submitted_options(question: QuestionSpec, value: object) -> tuple[list[str]
     codes = []
     by_text = {option.text: option.code for option in question.options}
     for item in items:
+        if isinstance(item, float) and item.is_integer():
+            item = int(item)  # 1501.0 and 1501 are the same JSON number
         if isinstance(item, int) and not isinstance(item, bool):
             codes.append(str(item))
         elif isinstance(item, str) and item.strip() in by_text:

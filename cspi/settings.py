@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "reports",
     "consultants",
     "survey",
+    "api",
     "cspi",
 ]
 
@@ -283,6 +284,7 @@ RECONCILE_EVERY_SECONDS = float(env_str("RECONCILE_EVERY_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-drafts": {"task": "responses.tasks.purge_expired_drafts", "schedule": 3600.0},
     "prune-pool-history": {"task": "benchmarks.tasks.prune_pool_history", "schedule": 3600.0},
+    "purge-idempotent-replies": {"task": "api.tasks.purge_idempotent_replies", "schedule": 3600.0},
     "reconcile-reports": {
         "task": "reports.tasks.reconcile_reports",
         "schedule": RECONCILE_EVERY_SECONDS,
@@ -351,6 +353,9 @@ API_RATE_LIMIT_ANONYMOUS = env_str("API_RATE_LIMIT_ANONYMOUS", "30/min")
 # How many proxies of ours sit in front of the app and append to X-Forwarded-For. 0: the client
 # address is REMOTE_ADDR and X-Forwarded-For (which anyone can write) is ignored.
 TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT", "0"))
+# Replies to POST /api/v1/responses made with an Idempotency-Key are kept this many hours
+# (API v1 promises at least 24), then purged by beat.
+API_IDEMPOTENCY_HOURS = max(24, int(env_str("API_IDEMPOTENCY_HOURS", "24")))
 # Swagger UI for /api/v1/docs comes from django-ninja's static files, not a CDN.
 INSTALLED_APPS += ["ninja"]
 

@@ -88,3 +88,34 @@ def test_a_question_number_with_a_leading_zero_is_unknown(api, bank):
     body["answers"]["08"] = body["answers"].pop("8")
     errors = refused(api, body)["errors"]
     assert "There is no question 08" in errors["08"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"answers": {"1": "Ada \\ud800 Example"}}',  # a text answer
+        b'{"answers": {"4": "Europe\\udfff"}}',  # an option's text
+        b'{"answers": {"\\ud83d": "x"}}',  # a question number
+    ],
+)
+def test_half_a_utf16_pair_is_refused_not_crashing(api, bank, raw):
+    # JSON lets "\ud800" through alone; it is no character and PostgreSQL cannot keep it.
+    assert "escape on its own" in refused(api, None, raw=raw)["errors"]["body"]
+
+
+def test_a_whole_utf16_pair_is_one_character_and_taken(api, bank):
+    body = json.dumps(submission({**EXAMPLE_A, 1: "Ada \U0001f600"}))  # "\ud83d\ude00"
+    reply = api.post("/responses", None, raw=body.encode())
+    assert reply.status_code == 201, reply.content
+    assert Response.objects.get().answers["1"] == "Ada \U0001f600"
+
+
+def test_nesting_deeper_than_any_submission_is_refused(api, bank):
+    nested = b'{"answers": {"16": ' + b"[" * 20 + b"]" * 20 + b"}}"
+    assert "nested too deeply" in refused(api, None, raw=nested)["errors"]["body"]
+
+
+def test_a_whole_json_number_written_with_a_point_is_that_number(api, bank):
+    reply = api.post("/responses", submission({**EXAMPLE_A, 8: 120.0, 9: 2.0}))
+    assert reply.status_code == 201, reply.content
+    assert Response.objects.get().answers["8"] == 120
