@@ -32,8 +32,9 @@ After each run, it checks against the database, the worker's logs and the mail r
   report, one PDF file each, all ready;
 - no e-mail lost or doubled: each respondent received one resume link and one report-ready
   e-mail.
-It prints page latency (p50, p99, max over every request of the run) and the time from the
-first respondent's start until the last e-mail arrived.
+It prints page latency (p50, p99, max), over every request of the run and by kind (landing
+page, start, page read, page save, the submission, the results page), and how long after the
+load the last report and e-mail took.
 
 ``--smoke`` runs both runs at a tiny size (4 respondents, a 3-second Redis stop, the backends
 form of the PostgreSQL restart) so that CI notices a script that no longer runs.
@@ -273,7 +274,7 @@ class Respondent:
     email: str
     token: str = ""
     sent: dict[str, list[str]] = field(default_factory=dict)  # accepted answers, by field name
-    latencies: list[float] = field(default_factory=list)
+    latencies: list[tuple[str, float]] = field(default_factory=list)  # (kind, seconds)
     retries: int = 0
     errors: list[str] = field(default_factory=list)
     finished: bool = False
@@ -286,7 +287,7 @@ class Browser:
         self.port, self.respondent, self.retry_pause = port, respondent, retry_pause
         self.cookies: dict[str, str] = {}
 
-    def send(self, method: str, path: str, body: str | None, expected: int) -> Reply:
+    def send(self, method: str, path: str, body: str | None, expected: int, kind: str) -> Reply:
         for _ in range(200):
             headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
             if body is not None:
@@ -296,7 +297,7 @@ class Browser:
                 reply = fetch(self.port, method, path, body, headers, timeout=30)
             except OSError:
                 reply = None
-            self.respondent.latencies.append(time.monotonic() - began)
+            self.respondent.latencies.append((kind, time.monotonic() - began))
             if reply is None or reply.status == 503:
                 self.respondent.retries += 1
                 time.sleep(self.retry_pause)
@@ -311,13 +312,17 @@ class Browser:
 def respondent_run(port: int, respondent: Respondent, retry_pause: float, think: float) -> None:
     browser = Browser(port, respondent, retry_pause)
     pause = random.Random(respondent.number)
-    landing = browser.send("GET", "/", None, 200)
+    landing = browser.send("GET", "/", None, 200, "landing")
     found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', landing.body)
     if found is None:
         respondent.errors.append("GET /: no form")
         return
     started = browser.send(
-        "POST", "/start/", urlencode({"csrfmiddlewaretoken": found.group(1).decode()}), 302
+        "POST",
+        "/start/",
+        urlencode({"csrfmiddlewaretoken": found.group(1).decode()}),
+        302,
+        "start",
     )
     token = re.fullmatch(r"/survey/([\w-]+)/", started.headers.get("Location", ""))
     if token is None:
@@ -326,12 +331,12 @@ def respondent_run(port: int, respondent: Respondent, retry_pause: float, think:
     respondent.token = token.group(1)
     page, location = 1, f"/survey/{respondent.token}/page/1/"
     while "/page/" in location:
-        shown = browser.send("GET", location, None, 200)
+        shown = browser.send("GET", location, None, 200, "page")
         time.sleep(think * pause.uniform(0.5, 1.5))  # reading and answering the page
         answers, csrf = page_answers(shown.body.decode(), page)
         answers = [(k, respondent.email if "@" in v else v) for k, v in answers]
         saved = browser.send(
-            "POST", location, urlencode([("csrfmiddlewaretoken", csrf), *answers]), 302
+            "POST", location, urlencode([("csrfmiddlewaretoken", csrf), *answers]), 302, "save"
         )
         if saved.status != 302:
             return
@@ -341,10 +346,12 @@ def respondent_run(port: int, respondent: Respondent, retry_pause: float, think:
                 accepted.setdefault(name, []).append(value)
         respondent.sent.update(accepted)
         page, location = page + 1, saved.headers.get("Location", "")
+        if location.endswith("/results/"):  # that save was the submission
+            respondent.latencies[-1] = ("submit", respondent.latencies[-1][1])
     if not location.endswith("/results/"):
         respondent.errors.append(f"last page went to {location!r}, not the results")
         return
-    browser.send("GET", location, None, 200)
+    browser.send("GET", location, None, 200, "results")
     respondent.finished = True
 
 
@@ -519,6 +526,10 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
+def _ms(seconds: float) -> str:
+    return f"{1000 * seconds:>6.0f} ms"
+
+
 def run_once(args: argparse.Namespace, folder: Path, name: str, faults: bool) -> bool:
     folder.mkdir()
     database_url = args.database_url  # both runs: the checks' ORM connection stays valid
@@ -600,19 +611,26 @@ def verdict(
     timeline: list[str],
     faults: bool,
 ) -> bool:
-    latencies = [s for r in respondents for s in r.latencies]
+    timed = [pair for r in respondents for pair in r.latencies]
+    latencies = [seconds for _, seconds in timed]
     errors = [e for r in respondents for e in r.errors]
     retries = sum(r.retries for r in respondents)
     print("\n".join(timeline))
     print(
         f"   {len(latencies)} requests in {load_seconds:.1f} s "
-        f"({len(latencies) / load_seconds:.0f}/s); page latency p50 "
-        f"{1000 * statistics.median(latencies):.0f} ms, "
-        f"p99 {1000 * percentile(latencies, 0.99):.0f} ms, max {1000 * max(latencies):.0f} ms; "
-        f"{len(errors)} errors, {retries} retries "
+        f"({len(latencies) / load_seconds:.0f}/s); {len(errors)} errors, {retries} retries "
         f"after a 503 or no answer; every report and e-mail in {waited:.0f} s after the load",
         flush=True,
     )
+    print("   latency     requests      p50      p99      max", flush=True)
+    for kind in ("all", "landing", "start", "page", "save", "submit", "results"):
+        chosen = latencies if kind == "all" else [t for k, t in timed if k == kind]
+        if chosen:
+            print(
+                f"   {kind:<10} {len(chosen):>9} {_ms(statistics.median(chosen))} "
+                f"{_ms(percentile(chosen, 0.99))} {_ms(max(chosen))}",
+                flush=True,
+            )
     checks = {
         "every respondent finished, no error": [*errors]
         + [f"respondent {r.number} did not finish" for r in respondents if not r.finished],
