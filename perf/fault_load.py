@@ -18,10 +18,11 @@ Two runs, each on a freshly created database:
    page. Any status other than the expected one counts as an error. Then the run waits for every
    report and every e-mail.
 2. Load and faults: the same, while the mail server is unreachable from the start until every
-   respondent has finished, Redis is stopped for --redis-down seconds, and PostgreSQL is
-   restarted once (`pg_ctlcluster … restart` with --pg-restart cluster, the default when it is
-   available; --pg-restart backends instead ends every connection to this run's database, as a
-   restart does, without touching other databases of the server). A respondent who gets a 503
+   respondent has finished, PostgreSQL is restarted once, --fault-delay seconds in
+   (`pg_ctlcluster … restart` with --pg-restart cluster, the default when it is available;
+   --pg-restart backends instead ends every connection to this run's database, as a restart
+   does, without touching other databases of the server), and then Redis is stopped for
+   --redis-down seconds. A respondent who gets a 503
    or no answer does what the page says: waits, then sends the same page again. Those retries
    are counted, not errors; any other status is an error.
 
@@ -396,7 +397,7 @@ def postgres_restart(how: str, database: str) -> str:
 def faults_inject(
     stack: Stack, args: argparse.Namespace, database: str, done: threading.Event
 ) -> list[str]:
-    """Redis down for a while, then PostgreSQL restarted, while respondents answer."""
+    """PostgreSQL restarted, then Redis down for a while, while respondents answer."""
     timeline: list[str] = []
     began = time.monotonic()
 
@@ -404,13 +405,13 @@ def faults_inject(
         timeline.append(f"  +{time.monotonic() - began:5.1f} s  {text}")
 
     time.sleep(args.fault_delay)
+    note(postgres_restart(args.pg_restart, database))
+    time.sleep(args.fault_delay)
     stack.redis_down()
     note("Redis stopped")
     time.sleep(args.redis_down)
     stack.redis_up()
     note("Redis back")
-    time.sleep(args.fault_delay)
-    note(postgres_restart(args.pg_restart, database))
     done.wait()
     note("every respondent finished")
     return timeline
