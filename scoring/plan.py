@@ -20,6 +20,7 @@ from scoring.scores import (
     PillarScore,
     ResponseScores,
     bank_label,
+    bucket_for,
     chosen_options,
     pillar_exact,
     pillar_questions,
@@ -36,6 +37,7 @@ class PlanStep:
     score: Decimal  # the pillar score the step reaches, rounded
     gain: Decimal  # that score minus the (rounded) score before the step
     crosses: bool  # whether the step reaches the next bucket
+    reaches: BucketSpec  # the bucket of `score`: the next one, or one past it
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +141,7 @@ def _ranked_candidates(
                 score=score,
                 gain=score - before,
                 crosses=score >= next_bucket.lower_bound,
+                reaches=bucket_for(score, spec.buckets),
             )
             candidates.append(_Candidate(step, reached, changed))
     # sorted() is stable, so equal gains keep the bank's question and option order.

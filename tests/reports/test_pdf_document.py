@@ -174,6 +174,14 @@ def test_example_b_prints_every_pillar_score_and_bucket_and_the_overall(example_
         assert name in page and score in page and bucket in page
 
 
+def test_a_step_past_the_next_bucket_names_the_bucket_it_reaches(example_a):
+    # Example A: one change takes Segmentation to 50.00 and Relationship to 55.00: Expanding.
+    pages = pages_text(report_pdf(response=example_a, benchmark=stored_benchmark(example_a)))
+    for number, name, score in ((3, "Segmentation", "50.00"), (7, "Relationship", "55.00")):
+        page = squeezed(page_of(pages, f"Pillar {number} of 8"))
+        assert squeezed(f"{name} would reach {score} (+50.00), Expanding.") in page
+
+
 def test_pillar_pages_print_the_stored_peer_quartiles_of_every_shown_group(example_a):
     benchmark = stored_benchmark(example_a)
     comparison = comparison_from_json(benchmark.comparison)

@@ -41,6 +41,16 @@ def test_segmentation_at_zero_starts_with_the_answer_that_lifts_it_most() -> Non
     assert plan.path == ()
 
 
+def test_a_step_that_skips_a_bucket_names_the_bucket_it_reaches() -> None:
+    # Example A: Segmentation (0.00) and Relationship (5.00) are Undeveloped; one change takes
+    # each past Emerging into Expanding (from 50.00).
+    plans = plans_for(default_bank(), EXAMPLE_A)
+    segmentation, relationship = plans["segmentation"].steps[0], plans["relationship"].steps[0]
+    assert (segmentation.score, segmentation.reaches.name) == (Decimal("50.00"), "Expanding")
+    assert (relationship.score, relationship.reaches.name) == (Decimal("55.00"), "Expanding")
+    assert plans["segmentation"].steps[1].reaches.name == "Undeveloped"  # 14.29: no change
+
+
 def test_steps_are_ranked_by_gain_and_say_whether_they_reach_the_next_bucket() -> None:
     steps = plans_for(default_bank(), EXAMPLE_A, max_steps=10)["segmentation"].steps
 

@@ -31,6 +31,19 @@ def test_landing_page_shows_the_bank_intro_and_a_start_button(client, bank):
     assert b"Start the assessment" in page.content
 
 
+def test_the_results_page_names_the_bucket_each_step_reaches(client, spec):
+    # Example A: one change takes Segmentation from 0.00 to 50.00 and Relationship from 5.00 to
+    # 55.00, past Emerging into Expanding: the page says Expanding, never Emerging, for both.
+    response = start_survey(client)
+    results = client.get(answer_all_pages(client, response.token, spec, EXAMPLE_A)["Location"])
+    page = results.content.decode()
+    for pillar, score in (("Segmentation", "50.00"), ("Relationship", "55.00")):
+        said = f"{pillar} would reach <strong>{score}</strong>"
+        assert said in page
+        step = page[page.index(said) : page.index("</li>", page.index(said))]
+        assert '<span class="crosses">Expanding</span>' in step, step
+
+
 def test_start_twice_in_one_browser_continues_the_same_draft(client, bank):
     client.post("/start/")
     client.post("/start/")
