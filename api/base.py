@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Schema
 from ninja.errors import HttpError, Throttled
@@ -35,6 +36,7 @@ from redis.exceptions import RedisError
 
 from consultants.models import ApiToken
 from responses.client_address import client_address  # one home, every limit
+from responses.page_limits import rate_parse
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_BODY_NESTING = 10  # a submission needs 3 levels: the body, its answers, a list of options
@@ -65,9 +67,10 @@ class SubmissionRejected(Exception):
 
 
 def _parse_rate(rate: str) -> tuple[int, int]:
-    count, _, period = rate.partition("/")
-    seconds = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400}
-    return int(count), seconds[period.strip()]
+    parsed = rate_parse(rate)  # one reading of "120/min" for the API's limits and the pages'
+    if parsed is None:
+        raise ImproperlyConfigured(f"{rate!r} is not a rate such as 120/min.")
+    return parsed
 
 
 # A process takes a share of a window's allowance at a time and spends it without asking the
