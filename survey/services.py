@@ -94,11 +94,14 @@ def resume_url(*, response: Response, request_base_url: str) -> str:
     return link_base(request_base_url) + reverse("survey:resume", args=[response.token])
 
 
-def resume_link_queue(*, response: Response, request_base_url: str) -> None:
-    """Ask a worker to e-mail the resume link, once the save that gave the address commits.
-    A page never waits for the mail server; with the broker down the link waits for the
-    reconciler (it is on every page meanwhile)."""
-    if not response.email or response.resume_link_sent_to == response.email:
+def resume_link_queue(*, response: Response, address_before: str, request_base_url: str) -> None:
+    """Ask a worker to e-mail the resume link, once the save that gave (or changed) the address
+    commits; later saves queue nothing more. A page never waits for the mail server; a link
+    whose task was lost (broker down, worker gone) waits for the reconciler, and is on every
+    page meanwhile."""
+    if response.email == address_before or not response.email:
+        return
+    if response.resume_link_sent_to == response.email:
         return
     response_id = response.pk
     transaction.on_commit(lambda: _enqueue_resume_link(response_id, request_base_url))

@@ -168,9 +168,12 @@ def page(request: HttpRequest, token: str, page: int) -> HttpResponse:
             "Go back to the survey page and answer again."
         )
     shown, answers, cleared = _read_page(request, current, strict=navigation == "next")
+    address_before = response.email
     if not response_save_answers(response=response, answers=answers, cleared=cleared):
         return redirect("survey:done", token=token)
-    resume_link_queue(response=response, request_base_url=_base_url(request))
+    resume_link_queue(
+        response=response, address_before=address_before, request_base_url=_base_url(request)
+    )
     if any(question.error for question in shown):
         return _render_page(request, response, spec, pages, current, shown, status=200)
     if navigation == "back":
