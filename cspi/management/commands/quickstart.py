@@ -39,6 +39,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, bind: str, setup_only: bool, **options: Any) -> None:
         child_env = dict(os.environ)
         child_env.setdefault("LOG_FORMAT", "text")  # read on a terminal, not by a collector
+        # Links the worker e-mails (a report is ready) have no request to take an address from.
+        if not os.environ.get("SITE_URL"):
+            child_env["SITE_URL"] = f"http://{bind}"
         if not os.environ.get("BENCHMARK_INCLUDE_DEMO"):
             # The quick start shows the product with demo peers; production leaves them out.
             settings.BENCHMARK_INCLUDE_DEMO = True
