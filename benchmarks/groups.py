@@ -138,3 +138,10 @@ class Comparison:
 
     def group(self, key: GroupKey) -> GroupComparison:
         return next(group for group in self.groups if group.key is key)
+
+    @property
+    def lead(self) -> GroupComparison | None:
+        """The group a single-group view compares with: the widest shown one (None when every
+        group is withheld). The results page and the report both ask here."""
+        shown = [group for group in self.groups if group.enough_peers]
+        return max(shown, key=lambda group: group.n or 0, default=None)

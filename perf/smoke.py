@@ -37,6 +37,7 @@ SCRIPTS = {
     "survey_load": "cspi_perf",
     "api_bench": "cspi_api_perf",
     "fault_load": "cspi_fault_perf",
+    "results_page": "cspi_results_perf",
 }
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from benchmarks.selectors import benchmark_latest
-from reports.charts import Bar, BucketBand, peer_group_charts, pillar_bars_svg
+from reports.charts import Bar, BucketBand, pillar_bars_svg
 from reports.selectors import report_latest
 from reports.services import report_download_path
 from reports.views import NO_REPORT_TEXT
@@ -39,6 +37,7 @@ from responses.services import response_save_answers, response_start
 from scoring.bank import BankSpec, Kind, QuestionSpec
 from survey.pages import SurveyPage, first_page_with, survey_pages
 from survey.question_html import QuestionOnPage, question_html
+from survey.results_page import results_peer_table, results_summary
 from survey.services import response_complete, resume_link_queue, resume_url
 
 SESSION_DRAFT_KEY = "survey_draft_token"
@@ -214,17 +213,17 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
     )
     report = report_latest(response=response)
     benchmark = benchmark_latest(response=response)
-    pillar_names = {pillar.key: pillar.name for pillar in results.spec.pillars}
-    respondent = PeerScores(results.overall, results.pillar_scores, results.kpi_values)
     return render(
         request,
         "survey/results.html",
         {
             "results": results,
+            "summary": results_summary(results),
             "chart": mark_safe(chart),
             "benchmark": benchmark,
-            "respondent": respondent,
-            "pillar_names": pillar_names,
+            "peer_table": results_peer_table(comparison=benchmark.comparison, results=results)
+            if benchmark
+            else None,
             "report": report,
             "report_status_url": reverse("reports:status", args=[token]),
             "report_request_url": reverse("reports:request", args=[token]),
@@ -232,22 +231,8 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
             "report_download_url": report_download_path(report)
             if report and report.is_ready
             else None,
-            "peer_charts": peer_group_charts(
-                comparison=benchmark.comparison, respondent=respondent, pillar_names=pillar_names
-            )
-            if benchmark
-            else {},
         },
     )
-
-
-@dataclass(frozen=True, slots=True)
-class PeerScores:
-    """The respondent's own kept values, as the peer comparison section reads them."""
-
-    overall: Decimal
-    pillars: dict[str, Decimal]
-    kpis: dict[str, Decimal | None]
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

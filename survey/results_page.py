@@ -1,0 +1,90 @@
+"""What the results page shows, gathered once: the summary at its top and the peer table.
+
+The page reads the response's kept scores and its kept comparison; nothing here computes a
+statistic. The summary picks its pillars and steps through `scoring.priorities`, as the report
+does, so the page and the PDF start in the same place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from benchmarks.groups import Comparison, GroupComparison, MetricStats
+from responses.selectors import PillarResult, Results
+from scoring.kpis import BENCHMARKED_KPIS
+from scoring.priorities import NextStep, most_valuable_steps, pillar_extremes
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    strongest: tuple[PillarResult, ...]
+    weakest: tuple[PillarResult, ...]
+    next_steps: tuple[NextStep, ...]
+
+
+def results_summary(results: Results) -> Summary:
+    strongest, weakest = pillar_extremes(results.pillars)
+    plans = [pillar.plan for pillar in results.pillars if pillar.plan is not None]
+    return Summary(strongest=strongest, weakest=weakest, next_steps=most_valuable_steps(plans))
+
+
+@dataclass(frozen=True, slots=True)
+class PeerRow:
+    """One score or KPI across the shown groups: the respondent's value, then each group's
+    statistics (None where fewer than K of the group's peers know that KPI)."""
+
+    label: str
+    yours: str | None  # as shown; None when the respondent did not know it
+    cells: tuple[MetricStats | None, ...]
+    is_kpi: bool = False
+    emphasis: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PeerTable:
+    shown: tuple[GroupComparison, ...]
+    withheld: tuple[GroupComparison, ...]
+    rows: tuple[PeerRow, ...]
+
+
+def peer_table(
+    *,
+    comparison: Comparison,
+    overall: Decimal,
+    pillars: Sequence[tuple[str, str, Decimal]],
+    kpi_values: Mapping[str, Decimal | None],
+) -> PeerTable:
+    """Every peer group side by side: one row per score and KPI, one column per shown group.
+    `pillars`: (key, name, score) in bank order; `kpi_values`: the kept KPIs by key."""
+    shown = tuple(group for group in comparison.groups if group.enough_peers)
+    withheld = tuple(group for group in comparison.groups if not group.enough_peers)
+    rows = [PeerRow("Overall", _score(overall), tuple(g.overall for g in shown), emphasis=True)]
+    rows += [
+        PeerRow(name, _score(score), tuple((group.pillars or {}).get(key) for group in shown))
+        for key, name, score in pillars
+    ]
+    rows += [
+        PeerRow(
+            kpi.heading,
+            kpi.shown(kpi_values.get(kpi.key)),
+            tuple((group.kpis or {}).get(kpi.key) for group in shown),
+            is_kpi=True,
+        )
+        for kpi in BENCHMARKED_KPIS
+    ]
+    return PeerTable(shown=shown, withheld=withheld, rows=tuple(rows))
+
+
+def results_peer_table(*, comparison: Comparison, results: Results) -> PeerTable:
+    return peer_table(
+        comparison=comparison,
+        overall=results.overall,
+        pillars=[(pillar.key, pillar.name, pillar.score) for pillar in results.pillars],
+        kpi_values=results.kpi_values,
+    )
+
+
+def _score(value: Decimal) -> str:
+    return f"{value:.2f}"
