@@ -96,9 +96,7 @@ def measure(args: argparse.Namespace, folder: Path) -> None:
     from perf.floor import FLOOR_TEMPLATE, floor_template_text
     from responses.models import Response
 
-    respondent = (
-        Response.objects.filter(status=Response.Status.COMPLETED).order_by("pk").first()
-    )
+    respondent = Response.objects.filter(status=Response.Status.COMPLETED).order_by("pk").first()
     if respondent is None:
         raise SetupError("No completed response was seeded.")
     if benchmark_latest(response=respondent) is None:
@@ -126,8 +124,11 @@ def measure(args: argparse.Namespace, folder: Path) -> None:
     page, size = timed(results_page, args.requests)
     floor, floor_size = timed(floor_page, args.requests)
     print(f"Results page ({args.peers} peers seeded), {args.requests} requests each:")
-    print(f"  results page: p50 {p(page, 0.5):7.2f} ms, p95 {p(page, 0.95):7.2f} ms, {size:,} B")
-    print(f"  floor:        p50 {p(floor, 0.5):7.2f} ms, p95 {p(floor, 0.95):7.2f} ms, {floor_size:,} B")
+    for name, seconds, bytes_sent in (("results page", page, size), ("floor", floor, floor_size)):
+        print(
+            f"  {name + ':':13} p50 {p(seconds, 0.5):7.2f} ms, p95 {p(seconds, 0.95):7.2f} ms, "
+            f"{bytes_sent:,} B"
+        )
     ratio = statistics.median(page) / statistics.median(floor)
     print(f"  own work: {ratio:.1f}x the floor; load average {os.getloadavg()[0]:.2f}")
 
