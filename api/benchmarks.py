@@ -1,15 +1,18 @@
-"""API route of peer benchmarks: a response's comparison with its peers."""
+"""API routes of peer benchmarks: a response's comparison with its peers, and comparing it again
+with today's pool."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import connections
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from api.base import TOKEN_ROUTE, Detail, TokenAuth
+from api.responses import response_for
 from benchmarks.models import ResponseBenchmark
 from benchmarks.payload import comparison_to_api
 from benchmarks.selectors import benchmark_latest
@@ -60,7 +63,13 @@ class Group(Schema):
 
 class Benchmark(Schema):
     k: int
+    as_of: datetime = Field(
+        description="When the comparison was made (UTC), so a reader knows which pool it describes."
+    )
     groups: list[Group]
+
+
+NOT_COMPARABLE = "This response cannot be compared with the current peer pool."
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +158,25 @@ def benchmark_get(request: HttpRequest, id: str) -> HttpResponse:
     if visible.api_json == "":  # kept by an earlier version, without its answer
         kept = benchmark_latest(response=response)
         if kept is not None:
-            return JsonResponse(comparison_to_api(kept.comparison))
+            return JsonResponse(comparison_to_api(kept.comparison, as_of=kept.computed_at))
+    return _compared_now(response)
+
+
+@router.post(
+    "/responses/{id}/benchmark",
+    response={200: Benchmark, 404: Detail, 409: Detail, **TOKEN_ROUTE},
+    exclude_unset=True,
+)
+def benchmark_post(request: HttpRequest, id: str) -> HttpResponse:
+    """Compare the response again with today's pool. The new comparison is kept and becomes the
+    latest (what `GET` answers from now on); earlier ones, and the reports printed from them,
+    stay as they were. 409 when the response cannot be compared: it was scored against other
+    pillars than today's pool (the published bank changed since)."""
+    return _compared_now(response_for(request, id))
+
+
+def _compared_now(response: Response) -> HttpResponse:
     made = benchmark_compute(response=response)
     if made is None:
-        raise HttpError(409, "This response cannot be compared with the current peer pool.")
+        raise HttpError(409, NOT_COMPARABLE)
     return HttpResponse(made.api_json, content_type="application/json")

@@ -18,6 +18,7 @@ from ninja.openapi.schema import OpenAPISchema
 from api.base import SubmissionRejected, TokenAuth, TokenThrottle, address_limited
 from api.benchmarks import router as benchmarks_router
 from api.openapi import submission_schema
+from api.outcomes import router as outcomes_router
 from api.reports import router as reports_router
 from api.responses import router as responses_router
 from responses.selectors import bank_current, bank_spec_for
@@ -76,4 +77,5 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 api.add_router("", responses_router)
 api.add_router("", benchmarks_router)
+api.add_router("", outcomes_router)
 api.add_router("", reports_router)

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from benchmarks.models import ResponseBenchmark
+from benchmarks.models import PoolSnapshot, ResponseBenchmark
 from benchmarks.services import benchmark_compute
 
 
@@ -30,3 +30,18 @@ class ResponseBenchmarkAdmin(admin.ModelAdmin):
         self.message_user(
             request, f"Compared {computed} response(s) again with today's pool.", messages.SUCCESS
         )
+
+
+@admin.register(PoolSnapshot)
+class PoolSnapshotAdmin(admin.ModelAdmin):
+    """Read only: a worker computes snapshots, and comparisons keep the one they were shown with."""
+
+    list_display = ["computed_at", "pool_seq", "organisations", "k", "bank"]
+    readonly_fields = ["computed_at", "pool_seq", "organisations", "k", "bank", "lens", "adoption"]
+    exclude = ["pillar_keys"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from responses.models import Response
+from responses.models import QuestionBank, Response
 
 
 class PoolState(models.Model):
@@ -89,9 +89,42 @@ class ResponseBenchmark(models.Model):
     api_json = models.TextField(
         blank=True, editable=False, help_text="The API's answer; empty for older comparisons."
     )
+    # The pool's statistics shown beside it (outcome lens, peers' shares), kept as long as it is.
+    snapshot = models.ForeignKey(
+        "PoolSnapshot", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-computed_at", "-pk"]
 
     def __str__(self) -> str:
         return f"benchmark of response {self.response_id} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class PoolSnapshot(models.Model):
+    """Statistics of the whole pool as it stood at one change number, computed by a worker
+    (`benchmarks.snapshots`), not per request: the outcome lens and the option adoption a
+    respondent's roadmap reads its peers' shares from (`benchmarks.outcomes`). A comparison
+    keeps the snapshot it was shown with."""
+
+    pool_seq = models.BigIntegerField(help_text="The pool as it stood at this change number.")
+    computed_at = models.DateTimeField()
+    k = models.PositiveSmallIntegerField()
+    organisations = models.PositiveIntegerField(help_text="In the pool; the lens hides it under K.")
+    bank = models.ForeignKey(
+        QuestionBank,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The bank whose question numbers and option codes the adoption counts use.",
+    )
+    pillar_keys = models.JSONField(default=list, help_text="Order of PoolEntry.pillars.")
+    lens = models.JSONField(help_text="The outcome lens, numbers as decimal strings.")
+    adoption = models.JSONField(help_text="Per pillar and bucket: organisations, and choices.")
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"pool snapshot at change {self.pool_seq} ({self.computed_at:%Y-%m-%d %H:%M})"

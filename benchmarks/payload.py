@@ -1,7 +1,9 @@
 """A comparison as the Benchmark JSON of API.md (`GET /api/v1/responses/{id}/benchmark`).
 
 Built from the comparison as kept with the response (`benchmarks.stored`), which is what every
-API read has in hand: no Decimal or dataclass in between. Numbers become JSON numbers (floats of
+API read has in hand: no Decimal or dataclass in between. `as_of` is the comparison's date
+(`ResponseBenchmark.computed_at`), in UTC to the second with a "Z", so that a reader knows which
+pool it describes. Numbers become JSON numbers (floats of
 the 2-decimal strings, whose shortest repr shows the same digits), not strings. The quartile
 band and the fallback group are report wording and stay out: the API shape is a fixed contract,
 and a withheld group is exactly key, label, enough_peers and n.
@@ -10,24 +12,37 @@ and a withheld group is exactly key, label, enough_peers and n.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from benchmarks.groups import Comparison
 from benchmarks.stored import comparison_to_json
 
 
-def comparison_to_api(comparison: Comparison) -> dict[str, Any]:
-    return kept_comparison_to_api(comparison_to_json(comparison))
+def comparison_to_api(comparison: Comparison, *, as_of: datetime | None = None) -> dict[str, Any]:
+    return kept_comparison_to_api(comparison_to_json(comparison), as_of=as_of)
 
 
-def kept_comparison_api_json(kept: dict[str, Any]) -> str:
+def kept_comparison_api_json(kept: dict[str, Any], *, as_of: datetime | None = None) -> str:
     """The API answer as sent (plain JSON types only: strings, numbers, booleans, null)."""
-    return json.dumps(kept_comparison_to_api(kept))
+    return json.dumps(kept_comparison_to_api(kept, as_of=as_of))
 
 
-def kept_comparison_to_api(kept: dict[str, Any]) -> dict[str, Any]:
-    """The API answer for a comparison in its stored JSON form."""
-    return {"k": kept["k"], "groups": [_group(group) for group in kept["groups"]]}
+def kept_comparison_to_api(
+    kept: dict[str, Any], *, as_of: datetime | None = None
+) -> dict[str, Any]:
+    """The API answer for a comparison in its stored JSON form, made at `as_of`. Every answer
+    the API sends has it; only a comparison weighed apart from its date (the disclosure tests)
+    goes without."""
+    head: dict[str, Any] = {"k": kept["k"]}
+    if as_of is not None:
+        head["as_of"] = api_timestamp(as_of)
+    return {**head, "groups": [_group(group) for group in kept["groups"]]}
+
+
+def api_timestamp(moment: datetime) -> str:
+    """ "2026-11-24T10:00:00Z": UTC, to the second, as every date of API.md is written."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _group(group: dict[str, Any]) -> dict[str, Any]:

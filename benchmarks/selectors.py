@@ -189,6 +189,8 @@ class StoredBenchmark:
     computed_at: datetime
     k: int
     pool_size: int | None  # peers in "all respondents"; None when that group is under K
+    benchmark_id: int = 0  # the ResponseBenchmark row (a report names the one it printed)
+    pool_seq: int = 0  # the pool as it stood at this change number
 
 
 def benchmark_kept_latest(*, response: Response) -> ResponseBenchmark | None:
@@ -198,13 +200,18 @@ def benchmark_kept_latest(*, response: Response) -> ResponseBenchmark | None:
 
 def benchmark_latest(*, response: Response) -> StoredBenchmark | None:
     stored = benchmark_kept_latest(response=response)
-    if stored is None:
-        return None
+    return None if stored is None else stored_benchmark(stored)
+
+
+def stored_benchmark(stored: ResponseBenchmark) -> StoredBenchmark:
+    """A kept comparison as pages and reports read it."""
     return StoredBenchmark(
         comparison=comparison_from_json(stored.comparison),
         computed_at=stored.computed_at,
         k=stored.k,
         pool_size=stored.pool_size,
+        benchmark_id=stored.pk,
+        pool_seq=stored.pool_seq,
     )
 
 

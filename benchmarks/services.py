@@ -13,7 +13,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from benchmarks.groups import GroupKey
-from benchmarks.models import PoolEntry, PoolState, ResponseBenchmark
+from benchmarks.models import PoolEntry, PoolSnapshot, PoolState, ResponseBenchmark
 from benchmarks.payload import kept_comparison_api_json
 from benchmarks.pool import PoolRow, email_key, peer_pool
 from benchmarks.selectors import (
@@ -30,6 +30,7 @@ from benchmarks.selectors import (
 from benchmarks.stored import comparison_to_json
 from responses.models import PillarScore, Response, ResponseScore
 from responses.selectors import bank_current, bank_spec_for
+from responses.task_queue import task_send
 from scoring.kpis import KPI_KEYS
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ def peer_pool_sync(*, email_keys: Iterable[str]) -> int:
     with transaction.atomic():
         state = _state_locked()
         if _layout_outdated(state):
+            transaction.on_commit(_snapshot_refresh_queue)
             return _rebuild(state)
         seq = state.seq + 1
         candidates = _scored_responses().filter(email_lower__in=keys)  # type: ignore[misc]
@@ -58,7 +60,16 @@ def peer_pool_sync(*, email_keys: Iterable[str]) -> int:
         PoolEntry.objects.bulk_create(wanted[key] for key in changed if key in wanted)
         state.seq = seq
         state.save(update_fields=["seq", "updated_at"])
+        transaction.on_commit(_snapshot_refresh_queue)
     return len(changed)
+
+
+def _snapshot_refresh_queue() -> None:
+    """Ask a worker for a new snapshot of the pool (outcome lens, peers' choices); beat asks
+    too, so a broker that is down costs only time."""
+    from benchmarks.tasks import refresh_pool_snapshot
+
+    task_send(refresh_pool_snapshot, what="pool snapshot refresh")
 
 
 def responses_benchmark_exclusion_set(*, responses: QuerySet[Response], excluded: bool) -> int:
@@ -125,14 +136,17 @@ def benchmark_compute(*, response: Response) -> ResponseBenchmark | None:
         seq = live.seq
     everyone = comparison.group(GroupKey.ALL)
     kept = comparison_to_json(comparison)
+    computed_at = timezone.now()
     return ResponseBenchmark.objects.create(
         response=response,
-        computed_at=timezone.now(),
+        # the pool's statistics shown beside it (benchmarks.snapshots): the latest, one cheap read
+        snapshot_id=PoolSnapshot.objects.values_list("pk", flat=True).first(),
+        computed_at=computed_at,
         pool_seq=seq,
         k=comparison.k,
         pool_size=everyone.n if everyone.enough_peers else None,
         comparison=kept,
-        api_json=kept_comparison_api_json(kept),
+        api_json=kept_comparison_api_json(kept, as_of=computed_at),
     )
 
 

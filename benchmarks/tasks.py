@@ -1,8 +1,29 @@
-from celery import shared_task
+import math
+
+from celery import Task, shared_task
+from django.core.cache import cache
 
 from benchmarks.services import peer_pool_prune
+from benchmarks.snapshots import pool_snapshot_outdated, pool_snapshot_refresh, pool_snapshot_wait
+
+SNAPSHOT_RESCHEDULED = "benchmarks:pool-snapshot-rescheduled"
 
 
 @shared_task
 def prune_pool_history() -> int:
     return peer_pool_prune()
+
+
+@shared_task(bind=True)
+def refresh_pool_snapshot(self: Task) -> int | None:  # type: ignore[type-arg]
+    """A new snapshot of the pool when it changed; within OUTCOME_SNAPSHOT_MIN_SECONDS of the
+    last one, once more when that time is up (one waiting task for any number of changes)."""
+    if not pool_snapshot_outdated():
+        return None
+    wait = pool_snapshot_wait()
+    if wait > 0:
+        if cache.add(SNAPSHOT_RESCHEDULED, True, timeout=math.ceil(wait)):
+            self.apply_async(countdown=wait)
+        return None
+    made = pool_snapshot_refresh()
+    return made.pk if made else None

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from consultants import tokens, views
+from consultants import roadmap_views, tokens, views
 
 app_name = "workspace"
 
@@ -17,5 +17,9 @@ urlpatterns = [
     path("campaigns/<token:token>/archive/status/", views.archive_status, name="archive-status"),
     path("archives/<token:archive_token>.zip", views.archive_download, name="archive"),
     path("reports/<token:report_token>.pdf", views.report_download, name="report"),
+    path(
+        "campaigns/<token:token>/responses/<token:public_id>/",
+        include(roadmap_views.urlpatterns),
+    ),
     path("tokens/", include(tokens.urlpatterns)),
 ]

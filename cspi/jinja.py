@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from jinja2 import Environment
 
-from scoring.kpis import BENCHMARKED_KPIS
+from benchmarks.outcomes import OUTCOME_KPIS
+from scoring.kpis import BENCHMARKED_KPIS, KPIS
 
 
 @lru_cache(maxsize=128)
@@ -50,5 +51,7 @@ def environment(**options: Any) -> Environment:
     env.globals.update({"asset": asset, "url": url, "get_messages": get_messages})
     # Every page names KPIs by the registry's words.
     env.globals["kpi_headings"] = {kpi.key: kpi.heading for kpi in BENCHMARKED_KPIS}
+    env.globals["kpi_registry"] = KPIS
+    env.globals["outcome_kpis"] = OUTCOME_KPIS
     env.filters.update({"date": date, "floatformat": floatformat, "pluralize": pluralize})
     return env

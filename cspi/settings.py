@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     # Our apps, from the floor up: each imports only those listed before it (see README).
     "responses",
     "benchmarks",
+    "roadmaps",
     "reports",
     "consultants",
     "survey",
@@ -232,6 +233,9 @@ SURVEY_DRAFT_DAYS = int(env_str("SURVEY_DRAFT_DAYS", "30"))
 # (seed_demo) count only when BENCHMARK_INCLUDE_DEMO is on: the quick start turns it on.
 BENCHMARK_K = int(env_str("BENCHMARK_K", "5"))
 BENCHMARK_INCLUDE_DEMO = env_bool("BENCHMARK_INCLUDE_DEMO", False)
+# The pool's snapshot (outcome lens, peers' choices) is computed by a worker after a pool change,
+# at most once per OUTCOME_SNAPSHOT_MIN_SECONDS; beat asks for one every few minutes too.
+OUTCOME_SNAPSHOT_MIN_SECONDS = float(env_str("OUTCOME_SNAPSHOT_MIN_SECONDS", "60"))
 
 # PDF reports: a render gets REPORT_SOFT_TIME_LIMIT seconds (then the hard limit kills it),
 # REPORT_MAX_ATTEMPTS tries with backoff, and holds its report for the hard limit plus a margin;
@@ -284,6 +288,11 @@ RECONCILE_EVERY_SECONDS = float(env_str("RECONCILE_EVERY_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-drafts": {"task": "responses.tasks.purge_expired_drafts", "schedule": 3600.0},
     "prune-pool-history": {"task": "benchmarks.tasks.prune_pool_history", "schedule": 3600.0},
+    "refresh-pool-snapshot": {
+        "task": "benchmarks.tasks.refresh_pool_snapshot",
+        "schedule": 300.0,
+        "options": {"expires": 300},
+    },
     "purge-idempotent-replies": {"task": "api.tasks.purge_idempotent_replies", "schedule": 3600.0},
     "reconcile-reports": {
         "task": "reports.tasks.reconcile_reports",
@@ -395,4 +404,6 @@ RATELIMIT_FAIL_OPEN = True  # a count the cache cannot keep never stops anyone
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env_str("PASSWORD_RESET_LIMIT_PER_ADDRESS", "3/hour")
 PASSWORD_RESET_LIMIT_PER_CLIENT = env_str("PASSWORD_RESET_LIMIT_PER_CLIENT", "10/hour")
 SURVEY_START_LIMIT = env_str("SURVEY_START_LIMIT", "20/hour")
+# Comparisons made again through one private link (the results page's "Compare with today's peers").
+SURVEY_COMPARE_AGAIN_LIMIT = env_str("SURVEY_COMPARE_AGAIN_LIMIT", "10/hour")
 SURVEY_CAMPAIGN_START_LIMIT = env_str("SURVEY_CAMPAIGN_START_LIMIT", "60/hour")

@@ -5,6 +5,7 @@ Every piece of text is escaped here, since pillar and bucket names come from an 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -100,7 +101,8 @@ PEER_SIDE = 10
 PEER_LEGEND = 34
 PEER_ROW = 44
 PEER_AXIS = 22
-PEER_LABEL_CHARS = 34  # what fits beside "You 100.00" at font size 14
+PEER_LABEL_CHARS = 34  # what fits beside "You 100.00" at font size 14; a longer label wraps
+PEER_LINE = 17  # the height a label's second (third…) line adds to its row
 PEER_BOX = "#b9dcd3"
 PEER_BOX_EDGE = "#3b7a71"
 PEER_YOU = "#b24a17"
@@ -158,9 +160,11 @@ def peer_quartiles_svg(*, rows: Sequence[QuartileRow], title: str) -> Markup:
     """Rows on a shared 0–100 axis: a box from p25 to p75, a median tick, a diamond for "you".
 
     The label sits above each row's box rather than beside it, so the drawing stays narrow
-    enough to be legible when a phone scales it down.
+    enough to be legible when a phone scales it down; a long label wraps onto more lines.
     """
-    height = PEER_LEGEND + PEER_ROW * len(rows) + PEER_AXIS
+    labels = [_wrapped(row.label, PEER_LABEL_CHARS) for row in rows]
+    heights = [PEER_ROW + PEER_LINE * (len(lines) - 1) for lines in labels]
+    height = PEER_LEGEND + sum(heights) + PEER_AXIS
     description = (
         "Each row's box spans the peers' 25th to 75th percentile, the dark line is their median "
         "and the diamond is your score."
@@ -173,10 +177,36 @@ def peer_quartiles_svg(*, rows: Sequence[QuartileRow], title: str) -> Markup:
         *_peer_legend(),
         *_peer_axis(top=PEER_LEGEND, bottom=height - PEER_AXIS),
     ]
-    for index, row in enumerate(rows):
-        parts += _peer_row(PEER_LEGEND + index * PEER_ROW, row)
+    top = PEER_LEGEND
+    for row, lines, row_height in zip(rows, labels, heights, strict=True):
+        parts += _peer_row(top, row, lines)
+        top += row_height
     parts.append("</svg>")
     return Markup("".join(parts))  # every text above went through escape()
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` characters, broken between words (a word longer than
+    a line is split): a long label is shown whole, never cut."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        while len(word) > width:
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(word[:width])
+            word = word[width:]
+        if not line:
+            line = word
+        elif len(line) + 1 + len(word) <= width:
+            line = f"{line} {word}"
+        else:
+            lines.append(line)
+            line = word
+    if line or not lines:
+        lines.append(line)
+    return lines
 
 
 def _peer_x(value: Decimal) -> float:
@@ -225,17 +255,18 @@ def _peer_axis(*, top: int, bottom: int) -> list[str]:
     return parts
 
 
-def _peer_row(top: int, row: QuartileRow) -> list[str]:
-    # A long name is cut to fit beside "You 00.00"; the table below gives it in full.
-    label = (
-        row.label if len(row.label) <= PEER_LABEL_CHARS else f"{row.label[: PEER_LABEL_CHARS - 1]}…"
-    )
+def _peer_row(top: int, row: QuartileRow, lines: Sequence[str]) -> list[str]:
     weight = ' font-weight="bold"' if row.emphasis else ""
-    middle = top + 29
+    extra = PEER_LINE * (len(lines) - 1)
+    middle = top + 29 + extra
     low, high = _peer_x(row.p25), _peer_x(row.p75)
     median, you = _peer_x(row.median), _peer_x(row.yours)
     return [
-        f'<text x="{PEER_SIDE}" y="{top + 14}" fill="{PEER_INK}"{weight}>{escape(label)}</text>',
+        *(
+            f'<text x="{PEER_SIDE}" y="{top + 14 + PEER_LINE * index}" fill="{PEER_INK}"'
+            f"{weight}>{escape(line)}</text>"
+            for index, line in enumerate(lines)
+        ),
         f'<text x="{PEER_WIDTH - PEER_SIDE}" y="{top + 14}" text-anchor="end" fill="{PEER_YOU}" '
         f'font-weight="bold">You {row.yours:.2f}</text>',
         f'<line x1="{PEER_SIDE}" y1="{middle}" x2="{PEER_WIDTH - PEER_SIDE}" y2="{middle}" '
@@ -255,7 +286,8 @@ WIDE_VALUES = 104
 WIDE_TOP = 52
 WIDE_ROW = 30
 WIDE_AXIS = 22
-WIDE_CHAR = 7.2  # average advance of a 12-unit DejaVu Sans character, for cutting long labels
+WIDE_CHAR = 7.2  # average advance of a 12-unit DejaVu Sans character, for wrapping long labels
+WIDE_LINE = 14  # the line height of a wrapped label
 
 
 def pillar_peers_svg(
@@ -268,9 +300,12 @@ def pillar_peers_svg(
     """Rows on a 0–100 axis against the bucket bands: the peers' middle half as a box, their
     median as a tick, the respondent as a diamond; "you / median" in figures at the right.
 
-    Meant for print, where the page is wide enough for the labels to sit beside the rows."""
+    Meant for print, where the page is wide enough for the labels to sit beside the rows; a
+    label too long for `label_width` wraps onto more lines and its row grows."""
     plot = (label_width, WIDE_WIDTH - WIDE_VALUES - 10)
-    height = WIDE_TOP + WIDE_ROW * len(rows) + WIDE_AXIS
+    labels = [_wrapped(row.label, int((label_width - 12) / WIDE_CHAR)) for row in rows]
+    heights = [max(WIDE_ROW, WIDE_LINE * len(lines) + 8) for lines in labels]
+    height = WIDE_TOP + sum(heights) + WIDE_AXIS
     description = (
         "Each row's box spans the peers' 25th to 75th percentile, the dark tick is their median "
         "and the diamond is your score; the figures at the right are your score and the median."
@@ -283,8 +318,10 @@ def pillar_peers_svg(
         *_wide_legend(plot),
         *_wide_bands(bands, plot, height),
     ]
-    for index, row in enumerate(rows):
-        parts += _wide_row(WIDE_TOP + index * WIDE_ROW, row, plot, index < len(rows) - 1)
+    top = WIDE_TOP
+    for index, (row, lines, row_height) in enumerate(zip(rows, labels, heights, strict=True)):
+        parts += _wide_row(top, row, plot, lines, row_height, rule=index < len(rows) - 1)
+        top += row_height
     parts.append("</svg>")
     return Markup("".join(parts))  # every text above went through escape()
 
@@ -335,16 +372,26 @@ def _wide_bands(bands: Sequence[BucketBand], plot: tuple[int, int], height: int)
     return parts
 
 
-def _wide_row(top: int, row: QuartileRow, plot: tuple[int, int], rule: bool) -> list[str]:
-    fits = int((plot[0] - 12) / WIDE_CHAR)
-    label = row.label if len(row.label) <= fits else f"{row.label[: fits - 1]}…"
+def _wide_row(
+    top: int,
+    row: QuartileRow,
+    plot: tuple[int, int],
+    lines: Sequence[str],
+    row_height: int,
+    *,
+    rule: bool,
+) -> list[str]:
     weight = ' font-weight="bold"' if row.emphasis else ""
-    middle = top + WIDE_ROW / 2
+    middle = top + row_height / 2
+    first = middle + 4 - WIDE_LINE * (len(lines) - 1) / 2
     low, high = _wide_x(row.p25, plot), _wide_x(row.p75, plot)
     median, you = _wide_x(row.median, plot), _wide_x(row.yours, plot)
     parts = [
-        f'<text x="{plot[0] - 10}" y="{middle + 4:.1f}" text-anchor="end" fill="{PEER_INK}"'
-        f"{weight}>{escape(label)}</text>",
+        *(
+            f'<text x="{plot[0] - 10}" y="{first + WIDE_LINE * index:.1f}" text-anchor="end" '
+            f'fill="{PEER_INK}"{weight}>{escape(line)}</text>'
+            for index, line in enumerate(lines)
+        ),
         f'<rect x="{low:.1f}" y="{middle - 6:.1f}" width="{max(high - low, 2):.1f}" height="12" '
         f'fill="{PEER_BOX}" stroke="{PEER_BOX_EDGE}"/>',
         f'<line x1="{median:.1f}" y1="{middle - 9:.1f}" x2="{median:.1f}" y2="{middle + 9:.1f}" '
@@ -355,8 +402,179 @@ def _wide_row(top: int, row: QuartileRow, plot: tuple[int, int], rule: bool) -> 
         f"{row.median:.2f}</text>",
     ]
     if row.emphasis and rule:
+        bottom = top + row_height
         parts.append(
-            f'<line x1="8" y1="{top + WIDE_ROW}" x2="{WIDE_WIDTH - 4}" y2="{top + WIDE_ROW}" '
-            'stroke="#c9d2cf"/>'
+            f'<line x1="8" y1="{bottom}" x2="{WIDE_WIDTH - 4}" y2="{bottom}" stroke="#c9d2cf"/>'
         )
+    return parts
+
+
+# The radar: the pillars as spokes on a 0–100 scale, the bucket bounds as rings.
+RADAR_WIDTH = 520
+RADAR_HEIGHT = 430
+RADAR_CENTRE = (260.0, 200.0)
+RADAR_RADIUS = 150.0
+RADAR_LABEL_CHARS = 13  # what fits between the rings and the drawing's edge, per line
+RADAR_LINE = 14
+RADAR_TARGET = "#0b6e69"
+
+
+def pillar_radar_svg(
+    *,
+    axes: Sequence[str],
+    respondent: Sequence[Decimal],
+    bands: Sequence[BucketBand],
+    title: str,
+    peer_median: Sequence[Decimal] | None = None,
+    target: Sequence[Decimal | None] | None = None,
+) -> Markup:
+    """The pillars as spokes (`axes`, clockwise from the top), each 0 at the centre and 100 at
+    the rim, with a ring at every bucket's lower bound; the respondent's scores as a filled
+    polygon, the peer median (when given) as a dashed one and the targets (when given; None
+    where a pillar has none) as squares, joined when every pillar has one."""
+    description = (
+        "Each spoke is a pillar from 0 at the centre to 100 at the rim; the rings are the "
+        "maturity buckets' lower bounds. The filled shape is your score"
+        + ("; the dashed shape is the peer median" if peer_median is not None else "")
+        + ("; the squares are your targets" if target is not None else "")
+        + ". The table beside it gives every number."
+    )
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {RADAR_WIDTH} {RADAR_HEIGHT}" '
+        f'width="100%" role="img" aria-label="{escape(title)}" class="radar-chart" '
+        'font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-size="12">',
+        f"<title>{escape(title)}</title><desc>{escape(description)}</desc>",
+        *_radar_grid(len(axes), bands),
+        *_radar_labels(axes),
+        _radar_polygon(
+            respondent,
+            'fill="#b24a17" fill-opacity="0.16" stroke="#b24a17" '
+            'stroke-width="2.2" stroke-linejoin="round"',
+            "you",
+        ),
+    ]
+    if peer_median is not None:
+        parts.append(
+            _radar_polygon(
+                peer_median,
+                f'fill="none" stroke="{PEER_INK}" stroke-width="1.6" stroke-dasharray="5 4"',
+                "peer-median",
+            )
+        )
+    if target is not None:
+        parts += _radar_targets(target)
+    parts += [
+        _diamond(*_radar_point(i, v, len(axes)), 4.5, "you") for i, v in enumerate(respondent)
+    ]
+    parts += _radar_legend(peer_median is not None, target is not None)
+    parts.append("</svg>")
+    return Markup("".join(parts))  # every text above went through escape()
+
+
+def _radar_point(index: int, value: Decimal | float, count: int) -> tuple[float, float]:
+    angle = -math.pi / 2 + 2 * math.pi * index / count
+    share = min(max(float(value), 0.0), 100.0) / 100
+    x, y = RADAR_CENTRE
+    return x + RADAR_RADIUS * share * math.cos(angle), y + RADAR_RADIUS * share * math.sin(angle)
+
+
+def _points(values: Sequence[Decimal | float]) -> str:
+    count = len(values)
+    return " ".join(
+        f"{x:.1f},{y:.1f}" for x, y in (_radar_point(i, v, count) for i, v in enumerate(values))
+    )
+
+
+def _radar_grid(count: int, bands: Sequence[BucketBand]) -> list[str]:
+    bounds = sorted({float(band.lower_bound) for band in bands if band.lower_bound > 0} | {100.0})
+    parts = []
+    for index, bound in enumerate(reversed(bounds)):  # outermost first, so inner rings show
+        shade = "#f3f5f4" if index % 2 == 0 else "#ffffff"
+        parts.append(
+            f'<polygon points="{_points([bound] * count)}" fill="{shade}" stroke="#b8c4c0" '
+            'stroke-dasharray="3 3"/>'
+        )
+    for index in range(count):
+        x, y = _radar_point(index, 100, count)
+        parts.append(
+            f'<line x1="{RADAR_CENTRE[0]}" y1="{RADAR_CENTRE[1]}" x2="{x:.1f}" y2="{y:.1f}" '
+            'stroke="#dfe5e3"/>'
+        )
+    for bound in bounds:
+        _, y = _radar_point(0, bound, count)
+        parts.append(
+            f'<text x="{RADAR_CENTRE[0] + 4:.1f}" y="{y + 11:.1f}" fill="{PEER_MUTED}" '
+            f'font-size="10">{bound:.0f}</text>'
+        )
+    return parts
+
+
+def _radar_labels(axes: Sequence[str]) -> list[str]:
+    parts = []
+    for index, name in enumerate(axes):
+        angle = -math.pi / 2 + 2 * math.pi * index / len(axes)
+        cos, sin = math.cos(angle), math.sin(angle)
+        x = RADAR_CENTRE[0] + (RADAR_RADIUS + 12) * cos
+        y = RADAR_CENTRE[1] + (RADAR_RADIUS + 12) * sin
+        anchor = "start" if cos > 0.3 else "end" if cos < -0.3 else "middle"
+        lines = _wrapped(name, RADAR_LABEL_CHARS)
+        # Above the top spoke the lines grow upwards, below the bottom one downwards.
+        first = (
+            y
+            + 4
+            - RADAR_LINE * (len(lines) - 1) * (1.0 if sin < -0.3 else 0.5 if sin < 0.3 else 0.0)
+        )
+        first += 8 if sin > 0.3 else -4 if sin < -0.3 else 0
+        parts += [
+            f'<text x="{x:.1f}" y="{first + RADAR_LINE * line_number:.1f}" '
+            f'text-anchor="{anchor}" fill="{PEER_INK}">{escape(line)}</text>'
+            for line_number, line in enumerate(lines)
+        ]
+    return parts
+
+
+def _radar_polygon(values: Sequence[Decimal], style: str, css_class: str) -> str:
+    return f'<polygon class="{css_class}" points="{_points(values)}" {style}/>'
+
+
+def _radar_targets(target: Sequence[Decimal | None]) -> list[str]:
+    count = len(target)
+    parts = []
+    if all(value is not None for value in target):
+        parts.append(
+            f'<polygon class="target" points="{_points([v for v in target if v is not None])}" '
+            f'fill="none" stroke="{RADAR_TARGET}" stroke-width="1.6" stroke-dasharray="1.5 3"/>'
+        )
+    for index, value in enumerate(target):
+        if value is not None:
+            x, y = _radar_point(index, value, count)
+            parts.append(_square(x, y))
+    return parts
+
+
+def _square(x: float, y: float) -> str:
+    return (
+        f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="#ffffff" '
+        f'stroke="{RADAR_TARGET}" stroke-width="2"/>'
+    )
+
+
+def _radar_legend(with_median: bool, with_target: bool) -> list[str]:
+    y = RADAR_HEIGHT - 14
+    x = 130
+    parts = [
+        f'<rect x="{x}" y="{y - 6}" width="22" height="12" fill="#b24a17" fill-opacity="0.16" '
+        'stroke="#b24a17" stroke-width="2"/>',
+        _legend_text(x + 28, y, "You"),
+    ]
+    x += 80
+    if with_median:
+        parts += [
+            f'<line x1="{x}" y1="{y}" x2="{x + 24}" y2="{y}" stroke="{PEER_INK}" '
+            'stroke-width="1.6" stroke-dasharray="5 4"/>',
+            _legend_text(x + 30, y, "Peer median"),
+        ]
+        x += 130
+    if with_target:
+        parts += [_square(x + 8, y), _legend_text(x + 20, y, "Your target")]
     return parts

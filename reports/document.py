@@ -2,10 +2,11 @@
 
 `report_document_for` reads the response's stored scores (`response_results`) and takes the
 stored peer comparison it is given, exactly as it was computed, then computes the rest in
-Python: the cover's profile, the summary's prose, the charts, the peer lines of every pillar and
-KPI, and the KPIs to start tracking. The template only lays it out. Every text in here is plain
-(never markup) and is escaped when rendered; the charts are SVG as `data:` URIs, whose texts
-reports/charts.py escapes.
+Python: the cover's profile, the summary's prose, the charts (the radar among them), the peer
+lines of every pillar and KPI, the revenue at stake and the KPIs to start tracking (the last
+three built by reports/sections.py, which the results page shares). The template only lays it
+out. Every text in here is plain (never markup) and is escaped when rendered; the charts are SVG
+as `data:` URIs, whose texts reports/charts.py escapes.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from django.utils import timezone
 
 from benchmarks.groups import Comparison, GroupComparison, MetricStats
 from benchmarks.models import ResponseBenchmark
+from benchmarks.outcomes import OutcomeLens
 from benchmarks.selectors import benchmark_k
+from benchmarks.snapshots import outcome_lens_for, results_with_peer_roadmap
 from benchmarks.stored import comparison_from_json
 from reports.charts import (
     Bar,
@@ -29,12 +32,24 @@ from reports.charts import (
     pillar_bars_svg,
     pillar_peers_svg,
 )
+from reports.sections import (
+    Radar,
+    RevenueSection,
+    Tracking,
+    comparison_lead,
+    radar_build,
+    revenue_build,
+    standing_for,
+    tracking_build,
+)
 from responses.models import Response
 from responses.selectors import PillarResult, Results, response_results
 from scoring.bank import BankSpec, BucketSpec, Kind, QuestionSpec
 from scoring.errors import ScoringError
-from scoring.kpis import BENCHMARKED_KPIS, KPIS, TRACK_FOR_PILLAR, Kpi
+from scoring.kpis import BENCHMARKED_KPIS, Direction, Kpi
+from scoring.priorities import pillar_extremes
 from scoring.scores import chosen_options
+from scoring.standing import standing_text
 
 REPORT_TITLE = "Customer Success Performance Index — benchmark report"
 
@@ -56,8 +71,6 @@ PROFILE_ROLES_ELSEWHERE = frozenset(
     {"name", "title", "email", *(kpi.roles[0] for kpi in BENCHMARKED_KPIS if len(kpi.roles) == 1)}
 )
 
-
-WEAKEST_PILLARS_ADVISED = 3
 GROUP_LABEL_WIDTH = 210  # room for "Industry: Healthcare and Life Sciences" beside its row
 
 
@@ -76,6 +89,7 @@ class PeerLine:
     group_label: str
     stats: MetricStats | None
     note: str = ""
+    standing: str = ""  # "higher than 75 % of peers, top quartile" (reports/sections.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +109,6 @@ class KpiLine:
     @property
     def display(self) -> str:
         return self.kpi.shown(self.value) or "unknown"
-
-
-@dataclass(frozen=True, slots=True)
-class KpiAdvice:
-    pillar: PillarResult
-    kpis: tuple[Kpi, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,37 +141,59 @@ class ReportDocument:
     weakest: tuple[PillarResult, ...]
     summary: tuple[str, ...]  # paragraphs
     overview_chart: str  # data: URI of the SVG
-    overview: tuple[tuple[PillarResult, MetricStats | None], ...]  # pillars against the lead group
+    # Each pillar against the lead group, with where it stands in words.
+    overview: tuple[tuple[PillarResult, MetricStats | None, str], ...]
     lead_overall: MetricStats | None
+    lead_overall_standing: str
+    radar: Radar
+    radar_chart: str  # data: URI of radar.svg
     pillars: tuple[PillarSection, ...]
     kpis: tuple[KpiLine, ...]
-    unknown_kpis: tuple[str, ...]
-    advice: tuple[KpiAdvice, ...]
+    revenue: RevenueSection
+    tracking: Tracking
     peers: PeerSnapshot | None  # None: no comparison was available
     k: int
+    # The pool's outcomes by maturity, as kept with the comparison; None: kept without one.
+    outcomes: OutcomeLens | None = None
 
 
 def report_document_for(
-    *, response: Response, benchmark: ResponseBenchmark | None, now: datetime | None = None
+    *,
+    response: Response,
+    benchmark: ResponseBenchmark | None,
+    now: datetime | None = None,
+    targets: Mapping[str, str] | None = None,
 ) -> ReportDocument:
     """The report of a completed response, with `benchmark` (the stored comparison to print;
-    None when there is none) exactly as it was computed."""
-    results = response_results(response=response)
+    None when there is none) exactly as it was computed, and the pillars' `targets` (pillar key
+    → bucket key, as roadmaps.selectors.targets_for gives them) drawn on the radar."""
+    results = results_with_peer_roadmap(
+        results=response_results(response=response, with_plans=False), benchmark=benchmark
+    )
     snapshot = _snapshot(benchmark) if benchmark is not None else None
     return report_document_build(
         results=results,
         snapshot=snapshot,
         generated_at=now or timezone.now(),
         k=snapshot.k if snapshot else benchmark_k(),
+        targets=targets,
+        outcomes=outcome_lens_for(benchmark=benchmark) if benchmark is not None else None,
     )
 
 
 def report_document_build(
-    *, results: Results, snapshot: PeerSnapshot | None, generated_at: datetime, k: int
+    *,
+    results: Results,
+    snapshot: PeerSnapshot | None,
+    generated_at: datetime,
+    k: int,
+    targets: Mapping[str, str] | None = None,
+    outcomes: OutcomeLens | None = None,
 ) -> ReportDocument:
     spec, answers = results.spec, results.response.answers
     lead = snapshot.lead if snapshot else None
-    strongest, weakest = _extremes(results.pillars)
+    strongest, weakest = pillar_extremes(results.pillars)
+    radar = radar_build(pillars=results.pillars, buckets=spec.buckets, group=lead, targets=targets)
     return ReportDocument(
         title=REPORT_TITLE,
         lang="en",
@@ -181,33 +211,31 @@ def report_document_build(
         weakest=weakest,
         summary=_summary(results, snapshot, strongest, weakest),
         overview_chart=_overview_chart(results, lead),
-        overview=tuple(
-            (pillar, lead.pillars.get(pillar.key) if lead and lead.pillars else None)
-            for pillar in results.pillars
-        ),
+        overview=tuple(_overview_line(pillar, lead) for pillar in results.pillars),
         lead_overall=lead.overall if lead else None,
+        lead_overall_standing=standing_for(lead.overall) if lead and lead.overall else "",
+        radar=radar,
+        radar_chart=svg_data_uri(str(radar.svg)),
         pillars=tuple(
             _pillar_section(pillar, snapshot, _bands(spec.buckets), k) for pillar in results.pillars
         ),
         kpis=tuple(_kpi_line(kpi, results, snapshot, k) for kpi in BENCHMARKED_KPIS),
-        unknown_kpis=tuple(
-            kpi.label for kpi in BENCHMARKED_KPIS if results.kpi_values.get(kpi.key) is None
-        ),
-        advice=_advice(results.pillars),
+        revenue=revenue_build(results=results, group=lead, k=snapshot.k if snapshot else None),
+        tracking=tracking_build(results=results),
         peers=snapshot,
         k=k,
+        outcomes=outcomes,
     )
 
 
 def _snapshot(benchmark: ResponseBenchmark) -> PeerSnapshot:
     comparison = comparison_from_json(benchmark.comparison)
-    shown = [group for group in comparison.groups if group.enough_peers]
     return PeerSnapshot(
         computed_at=benchmark.computed_at,
         k=benchmark.k,
         pool_size=benchmark.pool_size,
         comparison=comparison,
-        lead=max(shown, key=lambda group: group.n or 0, default=None),
+        lead=comparison_lead(comparison),
         withheld=tuple(group for group in comparison.groups if not group.enough_peers),
     )
 
@@ -243,20 +271,6 @@ def _profile(spec: BankSpec, answers: Mapping[str, object]) -> tuple[ProfileItem
         if q.role not in PROFILE_LABELS and q.role not in PROFILE_ROLES_ELSEWHERE
     ]
     return tuple(item for item in items if item.value)
-
-
-def _extremes(
-    pillars: Sequence[PillarResult],
-) -> tuple[tuple[PillarResult, ...], tuple[PillarResult, ...]]:
-    """The pillars with the highest and the lowest score (every one of them on a tie)."""
-    if not pillars:
-        return (), ()
-    top = max(pillar.score for pillar in pillars)
-    bottom = min(pillar.score for pillar in pillars)
-    return (
-        tuple(p for p in pillars if p.score == top),
-        tuple(p for p in pillars if p.score == bottom),
-    )
 
 
 def _names(pillars: Sequence[PillarResult]) -> str:
@@ -299,16 +313,14 @@ def _peer_prose(results: Results, snapshot: PeerSnapshot | None) -> str:
             f"of fewer than {snapshot.k} peers are never shown."
         )
     overall = lead.overall
-    rank = (
-        f"ranks at the {overall.percentile_rank:.2f} percentile"
-        if overall.percentile_rank is not None
-        else "is compared"
+    rank = standing_text(
+        percentile_rank=overall.percentile_rank, direction=Direction.HIGHER_IS_BETTER
     )
     band = f", in the {overall.band.label}" if overall.band else ""
     text = (
         f"Against {lead.n} peers ({lead.label}) on {_day(snapshot.computed_at)}, your overall "
-        f"score {rank}{band}; the peers' median is {overall.median:.2f}, and their middle half "
-        f"runs from {overall.p25:.2f} to {overall.p75:.2f}."
+        f"score is {rank}{band}; the peers' median is {overall.median:.2f}, and their middle "
+        f"half runs from {overall.p25:.2f} to {overall.p75:.2f}."
     )
     return (
         text + _pillar_gaps_prose(results.pillars, lead.pillars) + _withheld_prose(snapshot, lead)
@@ -399,6 +411,13 @@ def _overview_chart(results: Results, lead: GroupComparison | None) -> str:
     return svg_data_uri(pillar_peers_svg(rows=rows, bands=bands, title=title))
 
 
+def _overview_line(
+    pillar: PillarResult, lead: GroupComparison | None
+) -> tuple[PillarResult, MetricStats | None, str]:
+    stats = lead.pillars.get(pillar.key) if lead and lead.pillars else None
+    return pillar, stats, standing_for(stats) if stats else ""
+
+
 def _row(label: str, yours: Decimal, stats: MetricStats, *, emphasis: bool = False) -> QuartileRow:
     return QuartileRow(label, yours, stats.p25, stats.median, stats.p75, emphasis)
 
@@ -415,7 +434,8 @@ def _pillar_section(
     for group in snapshot.comparison.groups if snapshot else ():
         stats = group.pillars.get(pillar.key) if group.pillars else None
         note = _group_note(group, k) or ("" if stats else "not compared")
-        peers.append(PeerLine(group.key.value, group.label, stats, note))
+        standing = standing_for(stats) if stats else ""
+        peers.append(PeerLine(group.key.value, group.label, stats, note, standing))
         if stats is not None:
             rows.append(_row(group.label, pillar.score, stats))
     chart = None
@@ -432,17 +452,6 @@ def _kpi_line(kpi: Kpi, results: Results, snapshot: PeerSnapshot | None, k: int)
     for group in snapshot.comparison.groups if snapshot else ():
         stats = group.kpis.get(kpi.key) if group.kpis else None
         note = _group_note(group, k) or ("" if stats else f"fewer than {k} peers gave this figure")
-        peers.append(PeerLine(group.key.value, group.label, stats, note))
+        standing = standing_for(stats, kpi_key=kpi.key) if stats else ""
+        peers.append(PeerLine(group.key.value, group.label, stats, note, standing))
     return KpiLine(kpi, results.kpi_values.get(kpi.key), tuple(peers))
-
-
-def _advice(pillars: Sequence[PillarResult]) -> tuple[KpiAdvice, ...]:
-    """KPIs to start tracking for the weakest pillars below the top bucket, each KPI once."""
-    weakest = sorted((p for p in pillars if p.plan is not None), key=lambda p: p.score)
-    advice, seen = [], set()
-    for pillar in weakest[:WEAKEST_PILLARS_ADVISED]:
-        keys = [key for key in TRACK_FOR_PILLAR.get(pillar.key, ()) if key not in seen]
-        seen.update(keys)
-        if keys:
-            advice.append(KpiAdvice(pillar, tuple(KPIS[key] for key in keys)))
-    return tuple(advice)

@@ -25,6 +25,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from benchmarks.models import ResponseBenchmark
 from reports.document import ReportDocument, report_document_for
 from responses.models import Response
+from roadmaps.selectors import RoadmapDocument, roadmap_document, targets_for
 
 TEMPLATE = "reports/report.html"
 # PDF/UA-1: tagged (headings, tables, lists, figures with their alt text), with the document's
@@ -39,12 +40,17 @@ class FetchRefused(ValueError):
 def report_pdf(*, response: Response, benchmark: ResponseBenchmark | None) -> bytes:
     """The benchmark report of a completed response. `benchmark` is the stored comparison to
     print, as it stood when computed; None prints that no comparison was available."""
-    document = report_document_for(response=response, benchmark=benchmark)
-    return pdf_from_html(report_html(document=document))
+    roadmap = roadmap_document(response=response)
+    document = report_document_for(
+        response=response, benchmark=benchmark, targets=targets_for(response=response)
+    )
+    return pdf_from_html(report_html(document=document, roadmap=roadmap))
 
 
-def report_html(*, document: ReportDocument) -> str:
-    return get_template(TEMPLATE, using="jinja2").render({"doc": document})
+def report_html(*, document: ReportDocument, roadmap: RoadmapDocument | None = None) -> str:
+    """`roadmap`: the respondent's targets and milestones ("Your roadmap"); None prints none."""
+    context = {"doc": document, "roadmap": roadmap}
+    return get_template(TEMPLATE, using="jinja2").render(context)
 
 
 def pdf_from_html(html: str) -> bytes:

@@ -45,8 +45,8 @@ def report_request(
 ) -> Report:
     """A new report of the response (the first, or a regeneration: earlier files stay), queued
     for a worker once this transaction commits. When the latest report's status is one of
-    `unless_latest`, that report is returned instead: decided under the same lock, so two
-    requests at once queue one render.
+    `unless_latest`, that report is returned instead (not a ready one of an earlier
+    comparison): decided under the same lock, so two requests at once queue one render.
 
     `queued=False` only writes the pending row, in the caller's transaction: the caller queues
     it (`report_queue`) when it has more to give it; should that process die first, the
@@ -54,16 +54,27 @@ def report_request(
     with transaction.atomic():
         Response.objects.select_for_update().filter(pk=response.pk).first()  # one at a time
         latest = report_latest(response=response)
-        if latest is not None and latest.status in unless_latest:
+        printing = benchmark or benchmark_kept_latest(response=response)
+        if (
+            latest is not None
+            and latest.status in unless_latest
+            and not _printed_earlier(latest, printing)
+        ):
             return latest
         report = Report.objects.create(
             response=response,
             generation=(latest.generation if latest else 0) + 1,
-            benchmark=benchmark or benchmark_kept_latest(response=response),
+            benchmark=printing,
         )
         if queued:
             transaction.on_commit(lambda: _enqueue(report.pk))
     return report
+
+
+def _printed_earlier(report: Report, printing: ResponseBenchmark | None) -> bool:
+    """A ready report of an earlier comparison does not stand in for one of the latest: the
+    response was compared again since (benchmarks/refresh.py), and keeps both PDFs."""
+    return report.is_ready and printing is not None and report.benchmark_id != printing.pk
 
 
 def report_queue(*, report: Report, benchmark: ResponseBenchmark | None) -> None:

@@ -158,13 +158,14 @@ class Results:
         return {pillar.key: pillar.score for pillar in self.pillars}
 
 
-def response_results(*, response: Response) -> Results:
-    """A completed response's stored scores, with bucket meanings and the next-bucket plan."""
+def response_results(*, response: Response, with_plans: bool = True) -> Results:
+    """A completed response's stored scores, with bucket meanings and the next-bucket plan
+    (`with_plans` False: without, for a caller that ranks the plan with peers' shares)."""
     stored = ResponseScore.objects.select_related("bank").get(response=response)
     pillar_rows = list(stored.pillars.all())
     spec = bank_spec_for(bank=stored.bank)
     buckets = {bucket.key: bucket for bucket in spec.buckets}
-    plans = {plan.pillar_key: plan for plan in _plans(spec, response)}
+    plans = {plan.pillar_key: plan for plan in _plans(spec, response)} if with_plans else {}
     pillar_specs = {pillar.key: pillar for pillar in spec.pillars}
     pillars = tuple(
         PillarResult(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
 
@@ -22,11 +22,62 @@ from scoring.bank import BankSpec
 from scoring.errors import ScoringError
 from scoring.rounding import round_half_up
 
+# A no-break space: it looks like the space people type, and a line never breaks before the "%".
+PERCENT_SPACE = "\u00a0"
+
+
+def percent_text(value: Decimal | int, *, places: int = 0) -> str:
+    """The one way a percentage reads, on pages and in the PDF: "52 %", "96.50 %" (places=2),
+    "-3 %": rounded half up, thousands separated, then a no-break space and "%"."""
+    number = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{number:,f}{PERCENT_SPACE}%"
+
 
 class Direction(StrEnum):
     HIGHER_IS_BETTER = "higher_is_better"
     LOWER_IS_BETTER = "lower_is_better"
     NEITHER = "neither"  # e.g. customers per CSM: a coverage model, not a target
+
+
+# Seed 004 ("Customer journey alignment", "Leading vs. lagging", "Reporting cadence"): each KPI
+# belongs to a stage of the customer's journey, is leading (lets the team act early) or lagging
+# (proves the outcome), and is reviewed weekly by the team, monthly by leadership or quarterly
+# in the executive review.
+class Stage(StrEnum):
+    ONBOARDING = "onboarding"
+    ADOPTION = "adoption"
+    RENEWAL = "renewal"
+    EXPANSION = "expansion"
+    ADVOCACY = "advocacy"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Indicator(StrEnum):
+    LEADING = "leading"
+    LAGGING = "lagging"
+
+    @property
+    def meaning(self) -> str:
+        if self is Indicator.LEADING:
+            return "moves before the outcome, so the team can act early"
+        return "proves the outcome once it has happened"
+
+
+class Cadence(StrEnum):
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+
+    @property
+    def audience(self) -> str:
+        return {
+            Cadence.WEEKLY: "the team",
+            Cadence.MONTHLY: "leadership",
+            Cadence.QUARTERLY: "the executive review",
+        }[self]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,6 +91,20 @@ class Kpi:
     # The question roles it is read from: one (the answer itself) or two (the first divided by
     # the second). Empty: the survey does not ask for it.
     roles: tuple[str, ...] = ()
+    stage: Stage | None = None
+    indicator: Indicator | None = None
+    cadence: Cadence | None = None
+    # Answer options (their text, in any question) whose choice says the respondent measures it
+    # already (questions 33–35 of the default bank: what is measured, baselined, acted on).
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def practice(self) -> str:
+        """Where it sits and when to look at it: "Onboarding · leading · reviewed weekly"."""
+        parts = [self.stage.label] if self.stage else []
+        parts += [self.indicator.value] if self.indicator else []
+        parts += [f"reviewed {self.cadence.value}"] if self.cadence else []
+        return " · ".join(parts)
 
     @property
     def heading(self) -> str:
@@ -50,14 +115,19 @@ class Kpi:
         """The value as people read it ("96.50 %", "91 %", "1,234", "2.50"); None when unknown."""
         if value is None:
             return None
-        plain = value.normalize()
-        text = f"{plain:,f}" if plain == plain.to_integral_value() else f"{value:,.2f}"
+        whole = value == value.to_integral_value()
+        if self.unit == "%":
+            return percent_text(value, places=0 if whole else 2)
+        text = f"{value.normalize():,f}" if whole else f"{value:,.2f}"
         return f"{text} {self.unit}" if self.unit else text
 
 
 BENCHMARKED_KPIS: tuple[Kpi, ...] = (
     Kpi(
         key="nrr",
+        stage=Stage.EXPANSION,
+        indicator=Indicator.LAGGING,
+        cadence=Cadence.MONTHLY,
         label="Net revenue retention",
         definition=(
             "The percentage of recurring revenue kept over a period, including revenue from "
@@ -76,6 +146,9 @@ BENCHMARKED_KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         key="retention",
+        stage=Stage.RENEWAL,
+        indicator=Indicator.LAGGING,
+        cadence=Cadence.QUARTERLY,
         label="Customer retention rate",
         definition=(
             "The percentage of customers a company keeps over a given period: its ability to "
@@ -88,6 +161,10 @@ BENCHMARKED_KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         key="nps",
+        stage=Stage.ADVOCACY,
+        indicator=Indicator.LEADING,
+        cadence=Cadence.QUARTERLY,
+        evidence=("Net Promoter Score (NPS)",),
         label="Net Promoter Score",
         definition=(
             "How likely customers are to recommend the solution, asked on a scale of 0 to 10: "
@@ -100,6 +177,7 @@ BENCHMARKED_KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         key="customers_per_csm",
+        cadence=Cadence.QUARTERLY,
         label="Customers per CSM",
         definition=(
             "How many customers each Customer Success Manager covers: the coverage model behind "
@@ -116,6 +194,9 @@ KPI_KEYS = tuple(kpi.key for kpi in BENCHMARKED_KPIS)
 TRACKING_KPIS: tuple[Kpi, ...] = (
     Kpi(
         key="gross_renewal_rate",
+        stage=Stage.RENEWAL,
+        indicator=Indicator.LAGGING,
+        cadence=Cadence.MONTHLY,
         label="Gross renewal rate",
         definition=(
             "The percentage of renewable revenue that was renewed, without counting expansion "
@@ -125,6 +206,9 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         key="expansion_revenue_rate",
+        stage=Stage.EXPANSION,
+        indicator=Indicator.LAGGING,
+        cadence=Cadence.MONTHLY,
         label="Expansion revenue rate",
         definition=(
             "The percentage of total revenue that comes from upsells, cross-sells and account "
@@ -134,6 +218,9 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         key="quarterly_expansion_revenue",
+        stage=Stage.EXPANSION,
+        indicator=Indicator.LAGGING,
+        cadence=Cadence.QUARTERLY,
         label="Quarterly expansion revenue",
         definition=(
             "Expansion revenue per quarter, tracked over time. A sudden or steady decrease, for "
@@ -142,6 +229,9 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         key="onboarding_rating",
+        stage=Stage.ONBOARDING,
+        indicator=Indicator.LEADING,
+        cadence=Cadence.WEEKLY,
         label="Onboarding rating",
         definition=(
             "A short survey at the end of onboarding about the customer's experience with the "
@@ -150,7 +240,23 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
         ),
     ),
     Kpi(
+        key="onboarding_completion_rate",
+        stage=Stage.ONBOARDING,
+        indicator=Indicator.LEADING,
+        cadence=Cadence.WEEKLY,
+        evidence=("Progress on the implementation and onboarding tasks from your project system",),
+        label="Onboarding completion rate",
+        definition=(
+            "The percentage of new customers who complete the onboarding plan within its target "
+            "time: a leading indicator of adoption and retention."
+        ),
+        formula=("Customers who completed onboarding in the period ÷ customers who started it"),
+    ),
+    Kpi(
         key="average_time_to_first_value",
+        stage=Stage.ONBOARDING,
+        indicator=Indicator.LEADING,
+        cadence=Cadence.MONTHLY,
         label="Average time to first value",
         definition=(
             "How long it takes to deliver the value each customer expects, based on their key "
@@ -163,6 +269,9 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         key="activation_rate",
+        stage=Stage.ONBOARDING,
+        indicator=Indicator.LEADING,
+        cadence=Cadence.WEEKLY,
         label="Activation rate",
         definition=(
             "The percentage of users who reach a predefined milestone of meaningful first use: "
@@ -171,6 +280,9 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         key="customer_effort_score",
+        stage=Stage.ADOPTION,
+        indicator=Indicator.LEADING,
+        cadence=Cadence.WEEKLY,
         label="Customer effort score",
         definition=(
             "How much effort a customer has to exert to get something done (signing up, "
@@ -180,6 +292,9 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         key="engagement_activity",
+        stage=Stage.ADOPTION,
+        indicator=Indicator.LEADING,
+        cadence=Cadence.WEEKLY,
         label="Engagement activity",
         definition=(
             "The proactive, high-value, customer-centric touchpoints (e-mails, calls, executive "
@@ -189,6 +304,9 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         key="advocacy_activity",
+        stage=Stage.ADVOCACY,
+        indicator=Indicator.LAGGING,
+        cadence=Cadence.MONTHLY,
         label="Advocacy activity",
         definition=(
             "The advocacy the CS team drove among successful customers: referrals, reviews, "
@@ -198,6 +316,9 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         key="referral_program_participation_rate",
+        stage=Stage.ADVOCACY,
+        indicator=Indicator.LEADING,
+        cadence=Cadence.MONTHLY,
         label="Referral program participation rate",
         definition=(
             "The percentage of eligible customers who actively join or engage with the referral "
@@ -206,6 +327,16 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         key="customer_health_score",
+        stage=Stage.ADOPTION,
+        indicator=Indicator.LEADING,
+        cadence=Cadence.WEEKLY,
+        evidence=(
+            "We use predictive modeling to correlate all metrics with the propensity to renew",
+            "We identify struggling users as well as promoters and have specific playbooks for "
+            "them",
+            "We identify struggling customers as well as champions and have specific playbooks "
+            "for them",
+        ),
         label="Customer health score",
         definition=(
             "A composite of product usage, satisfaction, engagement and support interactions "
@@ -214,6 +345,12 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         key="churn_risk_score",
+        stage=Stage.RENEWAL,
+        indicator=Indicator.LEADING,
+        cadence=Cadence.WEEKLY,
+        evidence=(
+            "We use predictive modeling to correlate all metrics with the propensity to renew",
+        ),
         label="Churn risk score",
         definition=(
             "A predictive estimate of how likely a customer is to cancel or downgrade within a "
@@ -222,6 +359,9 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         key="cohort_retention_analysis",
+        stage=Stage.RENEWAL,
+        indicator=Indicator.LAGGING,
+        cadence=Cadence.MONTHLY,
         label="Cohort retention analysis",
         definition=(
             "Following a group of customers over time to see how many keep using the product: "
@@ -230,6 +370,9 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         key="check_in_impact_score",
+        stage=Stage.ADOPTION,
+        indicator=Indicator.LAGGING,
+        cadence=Cadence.QUARTERLY,
         label="Check-in impact score",
         definition=(
             "The correlation between CS check-ins and business outcomes such as retention, "
@@ -238,6 +381,9 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         key="time_to_first_key_action",
+        stage=Stage.ONBOARDING,
+        indicator=Indicator.LEADING,
+        cadence=Cadence.WEEKLY,
         label="Time to first key action",
         definition=(
             "The average time a new user takes to complete the product's primary activation "
@@ -246,6 +392,9 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         key="qbr_engagement_rate",
+        stage=Stage.ADOPTION,
+        indicator=Indicator.LEADING,
+        cadence=Cadence.QUARTERLY,
         label="QBR engagement rate",
         definition=(
             "The percentage of eligible accounts that attend or meaningfully take part in "
@@ -254,6 +403,10 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         key="relationship_depth_score",
+        stage=Stage.ADOPTION,
+        indicator=Indicator.LEADING,
+        cadence=Cadence.QUARTERLY,
+        evidence=("Changes to customer stakeholders (promotion, demotion, reorganization)",),
         label="Relationship depth score",
         definition=(
             "The strength and breadth of engagement with customer stakeholders across roles, "
@@ -262,6 +415,13 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         key="feature_adoption_rate",
+        stage=Stage.ADOPTION,
+        indicator=Indicator.LEADING,
+        cadence=Cadence.MONTHLY,
+        evidence=(
+            "Specific features used by each user",
+            "We measure changes in feature usage",
+        ),
         label="Feature adoption rate",
         definition=(
             "The percentage of active users who regularly use a key product feature over a "
@@ -284,7 +444,12 @@ TRACK_FOR_PILLAR: dict[str, tuple[str, ...]] = {
         "advocacy_activity",
         "referral_program_participation_rate",
     ),
-    "onboarding": ("average_time_to_first_value", "onboarding_rating", "activation_rate"),
+    "onboarding": (
+        "average_time_to_first_value",
+        "onboarding_completion_rate",
+        "onboarding_rating",
+        "activation_rate",
+    ),
     "relationship": ("engagement_activity", "qbr_engagement_rate", "relationship_depth_score"),
     "roi": ("customer_health_score", "feature_adoption_rate", "churn_risk_score"),
 }

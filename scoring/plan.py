@@ -1,10 +1,13 @@
 """The next-bucket plan: which answer changes would lift a pillar into its next bucket.
 
-A step changes one answer, using only the bank's own options: a better option of a single
-question, or one more option for a multi question (dropping an exclusive "None of these" that
-cannot be combined). Steps are ranked by the pillar points they gain, so the first step is the
-biggest lift; each says whether it alone reaches the next bucket. When none does, a combined
-path applies the best step again and again until the next bucket is reached.
+A step changes one answer, using only the bank's own options, and climbs one rung at a time:
+for a `single` question or a `max` ladder, the option(s) with the fewest points above what is
+chosen (never a higher rung while a middle one exists); for a `sum` question, one more option
+(dropping an exclusive "None of these" that cannot be combined). Steps are ranked by the pillar
+points they gain, then by how many peers one bucket up chose the option (`shares`, given by the
+caller: most common first), then in bank order; each says whether it alone reaches the next
+bucket. When none does, a combined path applies the first step again and again until the next
+bucket is reached.
 """
 
 from __future__ import annotations
@@ -14,15 +17,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from scoring.bank import BankSpec, BucketSpec, Kind, OptionSpec, QuestionSpec
+from scoring.bank import BankSpec, BucketSpec, Kind, OptionSpec, QuestionSpec, Scoring
 from scoring.rounding import round_half_up
 from scoring.scores import (
     PillarScore,
+    PillarSum,
     ResponseScores,
     bank_label,
     bucket_for,
     chosen_options,
-    pillar_exact,
+    option_points,
     pillar_questions,
 )
 
@@ -38,6 +42,7 @@ class PlanStep:
     gain: Decimal  # that score minus the (rounded) score before the step
     crosses: bool  # whether the step reaches the next bucket
     reaches: BucketSpec  # the bucket of `score`: the next one, or one past it
+    share: int | None = None  # % of peers one bucket up who chose the option; None: not shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +55,7 @@ class PillarPlan:
     steps: tuple[PlanStep, ...]  # single changes, biggest gain first
     path: tuple[PlanStep, ...]  # cumulative changes; only when no single step crosses
     path_score: Decimal | None  # the score the path reaches
+    peers: int | None = None  # peers in the next bucket the shares count; None: not shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,15 +65,25 @@ class _Candidate:
     answers: dict[str, object]  # the answers with this step applied
 
 
+# Per pillar key: (question number, option code) → the % of peers one bucket up who chose it.
+Shares = Mapping[str, Mapping[tuple[int, int], int]]
+
+
 def next_bucket_plan(
-    *, spec: BankSpec, answers: Mapping[str, object], scores: ResponseScores, max_steps: int = 5
+    *,
+    spec: BankSpec,
+    answers: Mapping[str, object],
+    scores: ResponseScores,
+    max_steps: int = 5,
+    shares: Shares | None = None,
 ) -> tuple[PillarPlan, ...]:
     """A plan for every pillar below the top bucket, in bank order."""
     plans = []
     for pillar in scores.pillars:
         next_bucket = _bucket_above(pillar.bucket, spec.buckets)
         if next_bucket is not None:
-            plans.append(_pillar_plan(spec, answers, pillar, next_bucket, max_steps))
+            pillar_shares = (shares or {}).get(pillar.key, {})
+            plans.append(_pillar_plan(spec, answers, pillar, next_bucket, max_steps, pillar_shares))
     return tuple(plans)
 
 
@@ -77,12 +93,13 @@ def _pillar_plan(
     pillar: PillarScore,
     next_bucket: BucketSpec,
     max_steps: int,
+    shares: Mapping[tuple[int, int], int],
 ) -> PillarPlan:
-    candidates = _ranked_candidates(spec, pillar.key, answers, pillar.exact, next_bucket)
+    candidates = _ranked_candidates(spec, pillar.key, answers, pillar.exact, next_bucket, shares)
     path = (
         ()
         if candidates and candidates[0].step.crosses
-        else _greedy_path(spec, pillar, answers, next_bucket)
+        else _greedy_path(spec, pillar, answers, next_bucket, shares)
     )
     return PillarPlan(
         pillar_key=pillar.key,
@@ -97,7 +114,11 @@ def _pillar_plan(
 
 
 def _greedy_path(
-    spec: BankSpec, pillar: PillarScore, answers: Mapping[str, object], next_bucket: BucketSpec
+    spec: BankSpec,
+    pillar: PillarScore,
+    answers: Mapping[str, object],
+    next_bucket: BucketSpec,
+    shares: Mapping[tuple[int, int], int],
 ) -> tuple[PlanStep, ...]:
     """The best step, then the best step after it, … until the next bucket is reached.
 
@@ -106,7 +127,7 @@ def _greedy_path(
     path: list[PlanStep] = []
     exact, current = pillar.exact, dict(answers)
     while not path or not path[-1].crosses:
-        candidates = _ranked_candidates(spec, pillar.key, current, exact, next_bucket)
+        candidates = _ranked_candidates(spec, pillar.key, current, exact, next_bucket, shares)
         if not candidates:
             break
         best = candidates[0]
@@ -121,31 +142,45 @@ def _ranked_candidates(
     answers: Mapping[str, object],
     exact: Fraction,
     next_bucket: BucketSpec,
+    shares: Mapping[tuple[int, int], int],
 ) -> list[_Candidate]:
-    """Every single-answer change that raises the pillar, biggest gain first, then bank order."""
+    """Every next-rung change that raises the pillar: biggest gain first, then the option more
+    peers one bucket up chose, then bank order."""
     before = round_half_up(exact)
     candidates = []
+    current = PillarSum.of(spec=spec, pillar_key=pillar_key, answers=answers)
     for question in pillar_questions(spec, pillar_key):
-        for option, value, replaced in _changes(spec, question, answers):
-            changed = {**answers, str(question.number): value}
-            reached = pillar_exact(spec=spec, pillar_key=pillar_key, answers=changed)
-            if reached <= exact:
-                continue
-            score = round_half_up(reached)
-            step = PlanStep(
-                question_number=question.number,
-                question_text=question.text,
-                option_code=option.code,
-                option_text=option.text,
-                replaces=tuple(old.text for old in replaced),
-                score=score,
-                gain=score - before,
-                crosses=score >= next_bucket.lower_bound,
-                reaches=bucket_for(score, spec.buckets),
-            )
-            candidates.append(_Candidate(step, reached, changed))
-    # sorted() is stable, so equal gains keep the bank's question and option order.
-    return sorted(candidates, key=lambda candidate: -candidate.exact)
+        for rung in _rungs(spec, question, answers):
+            found = []
+            for option, value, replaced in rung:
+                changed = {**answers, str(question.number): value}
+                reached = current.exact_with(spec, question, value)
+                if reached <= exact:
+                    continue
+                score = round_half_up(reached)
+                step = PlanStep(
+                    question_number=question.number,
+                    question_text=question.text,
+                    option_code=option.code,
+                    option_text=option.text,
+                    replaces=tuple(old.text for old in replaced),
+                    score=score,
+                    gain=score - before,
+                    crosses=score >= next_bucket.lower_bound,
+                    reaches=bucket_for(score, spec.buckets),
+                    share=shares.get((question.number, option.code)),
+                )
+                found.append(_Candidate(step, reached, changed))
+            if found:  # the lowest rung that lifts the pillar; none above it
+                candidates.extend(found)
+                break
+    # sorted() is stable, so equal gains and shares keep the bank's question and option order.
+    return sorted(candidates, key=_rank)
+
+
+def _rank(candidate: _Candidate) -> tuple[Fraction, int]:
+    share = candidate.step.share
+    return -candidate.exact, -(share if share is not None else -1)
 
 
 def _best_per_question(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -159,22 +194,36 @@ def _best_per_question(candidates: list[_Candidate]) -> list[_Candidate]:
     return best
 
 
-def _changes(
+Change = tuple[OptionSpec, object, tuple[OptionSpec, ...]]
+
+
+def _rungs(
     spec: BankSpec, question: QuestionSpec, answers: Mapping[str, object]
-) -> list[tuple[OptionSpec, object, tuple[OptionSpec, ...]]]:
-    """Each (option to choose, the answer it makes, the options it replaces) for one question."""
+) -> list[list[Change]]:
+    """The changes of one question, by rung, lowest first: each (option to choose, the answer
+    it makes, the options it replaces). A `sum` question has one rung: any one more option."""
     value = answers.get(str(question.number))
     chosen = () if value is None else chosen_options(question, value, bank=bank_label(spec))
     unchosen = [option for option in question.options if option not in chosen]
     if question.kind == Kind.SINGLE:
-        return [(option, option.code, chosen) for option in unchosen]
-    kept = [option for option in chosen if not option.exclusive]
-    dropped = tuple(option for option in chosen if option.exclusive)
-    return [
-        (option, _in_bank_order(question, [*kept, option]), dropped)
-        for option in unchosen
-        if not option.exclusive
-    ]
+        changes: list[Change] = [(option, option.code, chosen) for option in unchosen]
+    else:
+        kept = [option for option in chosen if not option.exclusive]
+        dropped = tuple(option for option in chosen if option.exclusive)
+        changes = [
+            (option, _in_bank_order(question, [*kept, option]), dropped)
+            for option in unchosen
+            if not option.exclusive
+        ]
+    if question.kind == Kind.MULTI and question.scoring == Scoring.SUM:
+        return [changes]
+    held = max((option_points(question, option) for option in chosen), default=None)
+    by_points: dict[Fraction, list[Change]] = {}
+    for change in changes:
+        points = option_points(question, change[0])
+        if held is None or points > held:
+            by_points.setdefault(points, []).append(change)
+    return [by_points[points] for points in sorted(by_points)]
 
 
 def _in_bank_order(question: QuestionSpec, options: list[OptionSpec]) -> list[int]:

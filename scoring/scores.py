@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from scoring.bank import MAX_POINTS, BankSpec, BucketSpec, Kind, OptionSpec, QuestionSpec, Scoring
 from scoring.errors import ScoringError
@@ -94,6 +95,17 @@ def question_score(question: QuestionSpec, value: object, *, bank: str | None = 
     raise ScoringError(question.number, "the question has no scoring rule")
 
 
+@lru_cache(maxsize=8192)
+def _question_score_of(question: QuestionSpec, value: object, bank: str) -> Fraction:
+    """`question_score`, remembered: a plan scores the same answers again and again while it
+    tries one change at a time (the bank's specs are frozen, so a question is its own key)."""
+    return question_score(question, list(value) if isinstance(value, tuple) else value, bank=bank)
+
+
+def _hashable(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value
+
+
 def option_points(question: QuestionSpec, option: OptionSpec) -> Fraction:
     if option.points is None:
         raise ScoringError(question.number, f"option {option.code} has no points")
@@ -131,12 +143,43 @@ def pillar_exact(*, spec: BankSpec, pillar_key: str, answers: Mapping[str, objec
                 raise ScoringError(question.number, "no answer, and the question is required")
             continue
         weight = Fraction(question.weight)
-        weighted += weight * question_score(question, value, bank=bank)
+        weighted += weight * _question_score_of(question, _hashable(value), bank)
         weights += weight
     if not weights:
         problem = f"no question of pillar '{pillar_key}' is answered"
         raise ScoringError(questions[0].number, problem)
     return 100 * weighted / weights
+
+
+@dataclass(frozen=True, slots=True)
+class PillarSum:
+    """A pillar's weighted sum of question scores and its total weight, so that a plan can try
+    one changed answer without scoring the whole pillar again: exact, like `pillar_exact`."""
+
+    weighted: Fraction
+    weights: Fraction
+    terms: dict[int, tuple[Fraction, Fraction]]  # question number → (weight, score), answered
+
+    @classmethod
+    def of(cls, *, spec: BankSpec, pillar_key: str, answers: Mapping[str, object]) -> PillarSum:
+        bank = bank_label(spec)
+        terms = {}
+        for question in pillar_questions(spec, pillar_key):
+            value = answers.get(str(question.number))
+            if value is not None:
+                score = _question_score_of(question, _hashable(value), bank)
+                terms[question.number] = (Fraction(question.weight), score)
+        weighted = sum((weight * score for weight, score in terms.values()), Fraction(0))
+        weights = sum((weight for weight, _ in terms.values()), Fraction(0))
+        return cls(weighted, weights, terms)
+
+    def exact_with(self, spec: BankSpec, question: QuestionSpec, value: object) -> Fraction:
+        """The pillar's exact score with `question` answered `value` instead."""
+        weight = Fraction(question.weight)
+        score = _question_score_of(question, _hashable(value), bank_label(spec))
+        old_weight, old_score = self.terms.get(question.number, (Fraction(0), Fraction(0)))
+        weighted = self.weighted - old_weight * old_score + weight * score
+        return 100 * weighted / (self.weights - old_weight + weight)
 
 
 def bucket_for(score: Decimal, buckets: tuple[BucketSpec, ...]) -> BucketSpec:

@@ -7,14 +7,16 @@ does, so the page and the PDF start in the same place.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from benchmarks.groups import Comparison, GroupComparison, MetricStats
+from reports.sections import standing_for
 from responses.selectors import PillarResult, Results
 from scoring.kpis import BENCHMARKED_KPIS
 from scoring.priorities import NextStep, most_valuable_steps, pillar_extremes
+from scoring.standing import rank_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,13 +33,25 @@ def results_summary(results: Results) -> Summary:
 
 
 @dataclass(frozen=True, slots=True)
+class PeerCell:
+    """One group's numbers for one score or KPI, as printed (a KPI in its unit: "96 %")."""
+
+    n: int
+    p25: str
+    median: str
+    p75: str
+    rank: str  # "higher than 52 % of peers"; "" when the respondent's own value is unknown
+    standing: str  # the rank with its quartile where higher is better (scoring.standing)
+
+
+@dataclass(frozen=True, slots=True)
 class PeerRow:
     """One score or KPI across the shown groups: the respondent's value, then each group's
-    statistics (None where fewer than K of the group's peers know that KPI)."""
+    numbers (None where fewer than K of the group's peers know that KPI)."""
 
     label: str
     yours: str | None  # as shown; None when the respondent did not know it
-    cells: tuple[MetricStats | None, ...]
+    cells: tuple[PeerCell | None, ...]
     is_kpi: bool = False
     emphasis: bool = False
 
@@ -60,16 +74,30 @@ def peer_table(
     `pillars`: (key, name, score) in bank order; `kpi_values`: the kept KPIs by key."""
     shown = tuple(group for group in comparison.groups if group.enough_peers)
     withheld = tuple(group for group in comparison.groups if not group.enough_peers)
-    rows = [PeerRow("Overall", _score(overall), tuple(g.overall for g in shown), emphasis=True)]
+    rows = [
+        PeerRow(
+            "Overall",
+            _score(overall),
+            tuple(_cell(group.overall, _score) for group in shown),
+            emphasis=True,
+        )
+    ]
     rows += [
-        PeerRow(name, _score(score), tuple((group.pillars or {}).get(key) for group in shown))
+        PeerRow(
+            name,
+            _score(score),
+            tuple(_cell((group.pillars or {}).get(key), _score) for group in shown),
+        )
         for key, name, score in pillars
     ]
     rows += [
         PeerRow(
             kpi.heading,
             kpi.shown(kpi_values.get(kpi.key)),
-            tuple((group.kpis or {}).get(kpi.key) for group in shown),
+            tuple(
+                _cell((group.kpis or {}).get(kpi.key), kpi.shown, kpi_key=kpi.key)
+                for group in shown
+            ),
             is_kpi=True,
         )
         for kpi in BENCHMARKED_KPIS
@@ -83,6 +111,25 @@ def results_peer_table(*, comparison: Comparison, results: Results) -> PeerTable
         overall=results.overall,
         pillars=[(pillar.key, pillar.name, pillar.score) for pillar in results.pillars],
         kpi_values=results.kpi_values,
+    )
+
+
+def _cell(
+    stats: MetricStats | None,
+    shown: Callable[[Decimal], str | None],
+    *,
+    kpi_key: str | None = None,
+) -> PeerCell | None:
+    if stats is None:
+        return None
+    rank = stats.percentile_rank
+    return PeerCell(
+        n=stats.n,
+        p25=shown(stats.p25) or "",
+        median=shown(stats.median) or "",
+        p75=shown(stats.p75) or "",
+        rank="" if rank is None else rank_text(rank),
+        standing=standing_for(stats, kpi_key=kpi_key),
     )
 
 

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from survey import views
+from survey import comparison_views, roadmap_views, views
 
 app_name = "survey"
 
@@ -11,6 +11,12 @@ urlpatterns = [
     path("survey/<token:token>/page/<int:page>/", views.page, name="page"),
     path("survey/<token:token>/saved/", views.saved, name="saved"),
     path("survey/<token:token>/results/", views.done, name="done"),
+    path(
+        "survey/<token:token>/results/compare/",
+        comparison_views.compare_again,
+        name="compare-again",
+    ),
+    path("survey/<token:token>/", include(roadmap_views.urlpatterns)),
     path("c/<token:token>/", views.campaign_landing, name="campaign"),
     path("c/<token:token>/start/", views.campaign_start, name="campaign-start"),
 ]

@@ -9,11 +9,11 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
-from benchmarks.selectors import benchmark_latest
-from reports.charts import Bar, BucketBand, pillar_bars_svg
+from benchmarks.selectors import benchmark_kept_latest, stored_benchmark
+from benchmarks.snapshots import outcome_lens_for, results_with_peer_roadmap
+from reports.sections import kpis_to_track_context, radar_context, revenue_at_stake_context
 from reports.selectors import report_latest
 from reports.services import report_download_path
 from reports.views import NO_REPORT_TEXT
@@ -34,7 +34,9 @@ from responses.selectors import (
     response_results,
 )
 from responses.services import response_save_answers, response_start
+from roadmaps.selectors import targets_for
 from scoring.bank import BankSpec, Kind, QuestionSpec
+from survey.comparison_views import comparison_refresh_offer
 from survey.pages import SurveyPage, first_page_with, survey_pages
 from survey.question_html import QuestionOnPage, question_html
 from survey.results_page import results_peer_table, results_summary
@@ -205,25 +207,32 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
     if not response.is_completed:
         return redirect("survey:resume", token=token)
     request.session.pop(SESSION_DRAFT_KEY, None)
-    results = response_results(response=response)
-    chart = pillar_bars_svg(
-        bars=[Bar(p.name, p.score, p.bucket.key) for p in results.pillars],
-        bands=[BucketBand(b.name, b.lower_bound) for b in results.spec.buckets],
-        title="Your score on each pillar, from 0 to 100",
+    kept = benchmark_kept_latest(response=response)
+    benchmark = stored_benchmark(kept) if kept is not None else None
+    results = results_with_peer_roadmap(
+        results=response_results(response=response, with_plans=False), benchmark=kept
     )
     report = report_latest(response=response)
-    benchmark = benchmark_latest(response=response)
     return render(
         request,
         "survey/results.html",
         {
             "results": results,
             "summary": results_summary(results),
-            "chart": mark_safe(chart),
             "benchmark": benchmark,
+            "outcome_lens": outcome_lens_for(benchmark=kept) if kept is not None else None,
+            **radar_context(
+                results=results, benchmark=benchmark, targets=targets_for(response=response)
+            ),
+            **revenue_at_stake_context(results=results, benchmark=benchmark),
+            **kpis_to_track_context(results=results),
             "peer_table": results_peer_table(comparison=benchmark.comparison, results=results)
             if benchmark
             else None,
+            "comparison_date": comparison_refresh_offer(
+                response=response, benchmark=benchmark, report=report
+            ),
+            "roadmap_url": reverse("survey:roadmap", args=[token]),
             "report": report,
             "report_status_url": reverse("reports:status", args=[token]),
             "report_request_url": reverse("reports:request", args=[token]),

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from benchmarks.selectors import peer_index_forget
+from benchmarks.snapshots import snapshot_reads_forget
 from responses.bank_file import bank_file_read
 from responses.models import QuestionBank
 from responses.page_limits import limits_forget
@@ -27,9 +28,11 @@ def fresh_process_caches() -> Iterator[None]:
     """Banks, specs and the peer index are cached per process; rolled-back tests rewind them."""
     frozen_caches_clear()
     peer_index_forget()
+    snapshot_reads_forget()
     yield
     frozen_caches_clear()
     peer_index_forget()
+    snapshot_reads_forget()
 
 
 @pytest.fixture(autouse=True)

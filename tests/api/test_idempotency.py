@@ -162,8 +162,11 @@ def test_twenty_identical_calls_at_once_store_one_response_and_queue_one_report(
     assert len({reply.content for reply in replies}) == 1
     assert Response.objects.count() == 1
     (report,) = Report.objects.all()
-    # queued once, after the completion's transaction committed
-    assert queued == [("reports.tasks.render_report", report.pk, False)]
+    # queued once, after the completion's transaction committed (with the pool's new snapshot)
+    assert queued == [
+        ("benchmarks.tasks.refresh_pool_snapshot", False),
+        ("reports.tasks.render_report", report.pk, False),
+    ]
 
 
 def test_replies_kept_past_their_time_are_purged_by_the_beat_task(api, bank):

@@ -135,10 +135,12 @@ def test_a_real_response_answers_every_operation_as_documented(
             assert reply.json()["groups"][0]["overall"]["median"] is not None
     assert sorted(called) == [
         ("GET", "/api/v1/banks/current", 200),
+        ("GET", "/api/v1/outcomes", 200),
         ("GET", "/api/v1/responses/{id}", 200),
         ("GET", "/api/v1/responses/{id}/benchmark", 200),
         ("GET", "/api/v1/responses/{id}/report", 200),
         ("GET", "/api/v1/responses/{id}/report.pdf", 409),  # no worker here: still pending
         ("POST", "/api/v1/responses", 201),
+        ("POST", "/api/v1/responses/{id}/benchmark", 200),
         ("POST", "/api/v1/responses/{id}/report", 202),
     ]

@@ -39,7 +39,7 @@ def test_benchmark_answer_is_the_kept_comparison_in_numbers(api, bank, settings)
     rid = peers_then_me(api, settings)
     body = api.get(f"/responses/{rid}/benchmark").json()
     kept = ResponseBenchmark.objects.get(response__public_id=rid)
-    assert body == kept_comparison_to_api(kept.comparison)
+    assert body == kept_comparison_to_api(kept.comparison, as_of=kept.computed_at)
     everyone = body["groups"][0]
     assert (everyone["enough_peers"], everyone["n"]) == (True, 2)
     assert everyone["overall"]["median"] == float(kept.comparison["groups"][0]["overall"]["median"])
@@ -109,9 +109,11 @@ def test_openapi_document_describes_exactly_the_contracts_endpoints(db):
     paths = reply.json()["paths"]
     assert {(path, method) for path, ops in paths.items() for method in ops} == {
         ("/api/v1/banks/current", "get"),
+        ("/api/v1/outcomes", "get"),
         ("/api/v1/responses", "post"),
         ("/api/v1/responses/{id}", "get"),
         ("/api/v1/responses/{id}/benchmark", "get"),
+        ("/api/v1/responses/{id}/benchmark", "post"),
         ("/api/v1/responses/{id}/report", "get"),
         ("/api/v1/responses/{id}/report", "post"),
         ("/api/v1/responses/{id}/report.pdf", "get"),

@@ -65,8 +65,10 @@ def test_respondent_completes_the_survey_leaving_halfway_and_resuming_elsewhere(
 
     # Example A of SCORING.md, read off the results page as a respondent sees it.
     expect(other_device.get_by_text("Overall CSPI score: 14.28")).to_be_visible()
-    expect(other_device.get_by_role("heading", name="Overall: Undeveloped")).to_be_visible()
-    table = other_device.get_by_role("table")
+    expect(other_device.locator(".overall-bucket")).to_have_text("Undeveloped")
+    expect(other_device.locator("#weakest")).to_contain_text("Segmentation 0.00, Undeveloped")
+    expect(other_device.locator("#next-steps li")).to_have_count(3)
+    table = other_device.locator("#radar").get_by_role("table")
     for pillar, score, bucket in [
         ("Team", "27.78", "Emerging"),
         ("Onboarding", "25.00", "Emerging"),
@@ -74,7 +76,7 @@ def test_respondent_completes_the_survey_leaving_halfway_and_resuming_elsewhere(
     ]:
         row = table.get_by_role("row", name=f"{pillar} {score} {bucket}", exact=True)
         expect(row).to_be_visible()
-    expect(other_device.get_by_text("Customer retention rate")).to_be_visible()
+    expect(other_device.locator("#figures").get_by_text("Customer retention rate")).to_be_visible()
     page.goto(other_device.url)
     screenshot(page, "results-desktop")
     response = Response.objects.get()
@@ -146,12 +148,12 @@ def test_results_page_compares_with_peers_and_hides_a_small_group(new_page, spec
         page.get_by_role("button", name=label).click()
 
     section = page.get_by_role("region", name="How you compare with peers")
-    expect(section).to_contain_text("Compared with 6 peers in the pool")
-    everyone = section.get_by_role("region", name="All respondents")
-    expect(everyone).to_contain_text("6 peers")
-    expect(everyone.get_by_role("img")).to_have_count(1)
-    expect(everyone.get_by_role("row", name="Overall", exact=False).first).to_be_visible()
-    region = section.get_by_role("region", name="Region: Europe")
-    expect(region).to_contain_text("Fewer than 5 peers — not shown")
+    expect(section).to_contain_text("with 6 peers.")
+    matrix = section.locator("table.peer-matrix")
+    expect(matrix.get_by_role("columnheader", name="All respondents 6 peers")).to_be_visible()
+    expect(matrix.get_by_role("row", name="Overall", exact=False).first).to_be_visible()
+    expect(matrix).not_to_contain_text("Region: Europe")
+    region = section.locator(".peer-withheld", has_text="Region: Europe")
+    expect(region).to_contain_text("fewer than 5 peers, not shown")
     expect(region).not_to_contain_text("4")
     screenshot(page, "results-peers-desktop")

@@ -35,6 +35,7 @@ from responses.models import Pillar, QuestionBank, Response
 from responses.selectors import frozen_caches_clear
 from responses.services import response_start
 from scoring.bank import BankSpec
+from scoring.standing import rank_text
 from survey.services import response_complete
 from tests.examples import EXAMPLE_A, EXAMPLE_B, Answers
 from tests.survey.answering import stored_form
@@ -174,12 +175,14 @@ def test_example_b_prints_every_pillar_score_and_bucket_and_the_overall(example_
         assert name in page and score in page and bucket in page
 
 
-def test_a_step_past_the_next_bucket_names_the_bucket_it_reaches(example_a):
-    # Example A: one change takes Segmentation to 50.00 and Relationship to 55.00: Expanding.
+def test_a_step_names_the_bucket_it_reaches(example_a):
+    # Example A, one rung at a time: Playbook's next rung reaches 50.00, Expanding; no single
+    # change lifts Segmentation out of Undeveloped, so its step names no bucket.
     pages = pages_text(report_pdf(response=example_a, benchmark=stored_benchmark(example_a)))
-    for number, name, score in ((3, "Segmentation", "50.00"), (7, "Relationship", "55.00")):
-        page = squeezed(page_of(pages, f"Pillar {number} of 8"))
-        assert squeezed(f"{name} would reach {score} (+50.00), Expanding.") in page
+    playbook = squeezed(page_of(pages, "Pillar 4 of 8"))
+    assert squeezed("Playbook would reach 50.00 (+16.67), Expanding.") in playbook
+    segmentation = squeezed(page_of(pages, "Pillar 3 of 8"))
+    assert squeezed("Segmentation would reach 16.67 (+16.67).") in segmentation
 
 
 def test_pillar_pages_print_the_stored_peer_quartiles_of_every_shown_group(example_a):
@@ -202,7 +205,7 @@ def test_pillar_pages_print_the_stored_peer_quartiles_of_every_shown_group(examp
             )
             assert row in page, (key, group.key)
             assert stats.percentile_rank is not None
-            assert f"{stats.percentile_rank:.2f}" in page
+            assert squeezed(rank_text(stats.percentile_rank)) in page
 
 
 def test_a_withheld_group_says_fewer_than_k_peers_and_prints_no_number(example_a):
@@ -452,3 +455,28 @@ def test_report_renders_with_static_root_only(example_a, settings, tmp_path):
     pdf = report_pdf(response=example_a, benchmark=stored_benchmark(example_a))
     assert "Page 2 of" in pages_text(pdf)[1]
     assert PDF_OPTIONS["pdf_variant"] == "pdf/ua-1"
+
+
+def test_radar_revenue_at_stake_and_kpis_to_track_follow_the_answers(example_a):
+    benchmark = stored_benchmark(example_a)
+    lead = comparison_from_json(benchmark.comparison).group(GroupKey.ALL)
+    assert lead.pillars is not None and lead.kpis is not None
+    pages = pages_text(report_pdf(response=example_a, benchmark=benchmark))
+
+    overview = squeezed(page_of(pages, "Your pillars against peers\n"))
+    assert squeezed(f"Segmentation0.00{lead.pillars['segmentation'].median:.2f}") in overview
+
+    revenue = section(pages, "Revenue at stake", "KPIs to start tracking")
+    nrr = lead.kpis["nrr"]
+    assert nrr is not None
+    assert "AN ILLUSTRATION, NOT A FORECAST" in revenue.upper()
+    assert "ARR × (rate ÷ 100)^t" in revenue and "the midpoint of your band, $1M – $5M" in revenue
+    assert f"median of {nrr.median.normalize():f}" in revenue or f"{nrr.median:.2f}" in revenue
+
+    tracking = section(pages, "KPIs to start tracking", "Methodology")
+    # Retention was unknown and nothing says it is measured; NPS was unknown, but question 33
+    # says it is measured: it is not advised.
+    assert "The figures you could not give" in tracking
+    assert "Customer retention rate Renewal Lagging Quarterly, the executive review" in tracking
+    assert "Net Promoter Score Advocacy" not in tracking
+    assert "Cohort retention analysis Renewal Lagging Monthly, leadership" in tracking

@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from scoring.bank import BankSpec
-from scoring.plan import PillarPlan, PlanStep, next_bucket_plan
+from scoring.bank import BankSpec, Scoring
+from scoring.plan import PillarPlan, PlanStep, Shares, next_bucket_plan
 from scoring.scores import response_score
 from tests.scoring import (
     EXAMPLE_A,
@@ -11,6 +11,7 @@ from tests.scoring import (
     ByText,
     default_bank,
     extreme_answers,
+    option_code,
     stored_answers,
     with_option_points,
 )
@@ -23,7 +24,7 @@ def plans_for(spec: BankSpec, by_text: ByText, max_steps: int = 5) -> dict[str, 
     return {plan.pillar_key: plan for plan in plans}
 
 
-def test_segmentation_at_zero_starts_with_the_answer_that_lifts_it_most() -> None:
+def test_segmentation_at_zero_climbs_one_rung_and_the_path_reaches_emerging() -> None:
     plan = plans_for(default_bank(), EXAMPLE_A)["segmentation"]
 
     first = plan.steps[0]
@@ -32,53 +33,102 @@ def test_segmentation_at_zero_starts_with_the_answer_that_lifts_it_most() -> Non
         "Undeveloped",
         "Emerging",
     )
+    # The next rung of Q21, not its top one ("… by customer objectives", which would skip two).
     assert (first.question_number, first.option_text) == (
         21,
-        "We have more than 1 customer segment and we segment by customer objectives",
+        "We have more than 1 customer segment",
     )
     assert first.replaces == ("We don't segment our customers",)
-    assert (first.score, first.gain, first.crosses) == (Decimal("50.00"), Decimal("50.00"), True)
-    assert plan.path == ()
+    assert (first.score, first.gain, first.crosses) == (Decimal("16.67"), Decimal("16.67"), False)
+    assert [(step.option_text, step.score) for step in plan.path] == [
+        ("We have more than 1 customer segment", Decimal("16.67")),
+        ("We have more than 1 customer segment and we segment by contract value", Decimal("33.33")),
+    ]
 
 
-def test_a_step_that_skips_a_bucket_names_the_bucket_it_reaches() -> None:
-    # Example A: Segmentation (0.00) and Relationship (5.00) are Undeveloped; one change takes
-    # each past Emerging into Expanding (from 50.00).
+def test_example_a_segmentation_and_relationship_steps_name_the_bucket_they_reach() -> None:
+    # One rung at a time: no single change takes Segmentation (0.00) or Relationship (5.00) out
+    # of Undeveloped; the combined path reaches Emerging, the next bucket, and never skips it.
     plans = plans_for(default_bank(), EXAMPLE_A)
-    segmentation, relationship = plans["segmentation"].steps[0], plans["relationship"].steps[0]
-    assert (segmentation.score, segmentation.reaches.name) == (Decimal("50.00"), "Expanding")
-    assert (relationship.score, relationship.reaches.name) == (Decimal("55.00"), "Expanding")
-    assert plans["segmentation"].steps[1].reaches.name == "Undeveloped"  # 14.29: no change
+
+    def read(key: str) -> list[tuple[int, Decimal, str]]:
+        return [(s.question_number, s.score, s.reaches.name) for s in plans[key].steps]
+
+    assert read("segmentation") == [
+        (21, Decimal("16.67"), "Undeveloped"),
+        (22, Decimal("14.29"), "Undeveloped"),
+    ]
+    assert read("relationship") == [
+        (31, Decimal("21.67"), "Undeveloped"),
+        (32, Decimal("15.00"), "Undeveloped"),
+    ]
+    for key, path_score in (("segmentation", "33.33"), ("relationship", "38.33")):
+        plan = plans[key]
+        assert (plan.path_score, plan.path[-1].reaches.name) == (Decimal(path_score), "Emerging")
 
 
 def test_steps_are_ranked_by_gain_and_say_whether_they_reach_the_next_bucket() -> None:
-    steps = plans_for(default_bank(), EXAMPLE_A, max_steps=10)["segmentation"].steps
+    steps = plans_for(default_bank(), EXAMPLE_A, max_steps=10)["alignment"].steps
 
     assert [step.gain for step in steps] == sorted((step.gain for step in steps), reverse=True)
-    # Each question's biggest lift only: Q21's best option, then Q22's.
     assert [(step.question_number, step.score, step.crosses) for step in steps] == [
-        (21, Decimal("50.00"), True),
-        (22, Decimal("14.29"), False),
+        (17, Decimal("25.25"), True),
+        (15, Decimal("14.14"), False),
+        (16, Decimal("9.09"), False),
     ]
-    # Adding a segment use drops the exclusive "We don't use customer segments".
-    assert steps[1].option_text == "Prescribing the optimal customer journey"
-    assert steps[1].replaces == ("We don't use customer segments",)
+    # Each question's biggest lift only; a `sum` question's is one more option, its best one.
+    assert (
+        steps[2].option_text
+        == "Our company's variable compensation plan is coordinated across teams"
+    )
 
 
-def test_the_first_step_is_the_best_single_change_there_is() -> None:
+@pytest.mark.parametrize("by_text", [EXAMPLE_A, EXAMPLE_B], ids=["example_a", "example_b"])
+def test_a_single_question_or_ladder_offers_only_its_next_rung(by_text: ByText) -> None:
+    spec = default_bank()
+    answers = stored_answers(spec, by_text)
+    for plan in plans_for(spec, by_text, max_steps=50).values():
+        for step in plan.steps:
+            question = spec.question(step.question_number)
+            assert question is not None
+            if question.scoring == Scoring.SUM:
+                continue
+            chosen = answers[str(question.number)]
+            codes = chosen if isinstance(chosen, list) else [chosen]
+            held = max(o.points or 0 for o in question.options if o.code in codes)
+            above = sorted({o.points or 0 for o in question.options if (o.points or 0) > held})
+            assert question.option_by_code(step.option_code).points == above[0]  # type: ignore[union-attr]
+
+
+def test_equal_gains_put_the_option_more_peers_chose_first() -> None:
     spec = default_bank()
     answers = stored_answers(spec, EXAMPLE_A)
-    question = spec.question(21)
-    assert question is not None
+    scores = response_score(spec=spec, answers=answers)
+    sales_cycle = option_code(spec, 24, "During the Sales cycle")
+    improve = option_code(spec, 32, "We are working together to help them improve their business")
+    set_goals = option_code(spec, 32, "We are working together to set goals")
 
-    reachable = [
-        response_score(spec=spec, answers={**answers, "21": option.code})
-        .pillar("segmentation")
-        .score
-        for option in question.options
-    ]
+    def steps(shares: Shares | None) -> dict[str, tuple[PlanStep, ...]]:
+        plans = next_bucket_plan(spec=spec, answers=answers, scores=scores, shares=shares)
+        return {plan.pillar_key: plan.steps for plan in plans}
 
-    assert plans_for(spec, EXAMPLE_A)["segmentation"].steps[0].score == max(reachable)
+    # Playbook: Q23's next rung and Q24's both reach 50.00; Relationship: Q32's two
+    # 2-point options gain the same. Without shares, bank order decides.
+    plain = steps(None)
+    assert [s.question_number for s in plain["playbook"]] == [23, 24]
+    assert plain["relationship"][1].option_code == set_goals
+    assert all(step.share is None for plan in plain.values() for step in plan)
+
+    shared = steps(
+        {
+            "playbook": {(24, sales_cycle): 40, (23, 1): 10},
+            "relationship": {(32, improve): 35, (32, set_goals): 20},
+        }
+    )
+    assert [(s.question_number, s.share) for s in shared["playbook"]] == [(24, 40), (23, None)]
+    assert (shared["relationship"][1].option_code, shared["relationship"][1].share) == (improve, 35)
+    # A share never outranks a bigger gain.
+    assert shared["relationship"][0].question_number == 31
 
 
 def test_pillars_already_in_the_top_bucket_get_no_plan() -> None:
@@ -132,9 +182,10 @@ def test_when_no_single_step_crosses_a_greedy_path_reaches_the_next_bucket() -> 
 def test_a_step_that_adds_to_a_ladder_drops_its_exclusive_option() -> None:
     steps = plans_for(default_bank(), EXAMPLE_A)["playbook"].steps
 
-    assert (steps[0].question_number, steps[0].score, steps[0].crosses) == (
+    assert (steps[0].question_number, steps[0].option_text, steps[0].score, steps[0].crosses) == (
         23,
-        Decimal("83.33"),
+        "We have documented processes that all CSMs use",
+        Decimal("50.00"),
         True,
     )
     assert steps[0].replaces == ("We don't have standardized customer success processes",)

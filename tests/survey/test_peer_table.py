@@ -14,6 +14,8 @@ from django.template.loader import get_template
 
 from benchmarks.groups import Comparison, GroupKey, RespondentValues
 from benchmarks.pool import PoolRow
+from scoring.kpis import KPIS as KPI_REGISTRY
+from scoring.standing import rank_text
 from survey.results_page import peer_table
 from tests.benchmarks import ARR_BANDS, INDUSTRIES, KPIS, PILLARS, REGIONS, RowsIndex, pool_row
 
@@ -132,9 +134,8 @@ def _matrix(page: str) -> tuple[list[str], dict[str, list[str]]]:
 def _cell(stats: Any) -> str:
     text = f"{stats.median:.2f}"
     if stats.percentile_rank is not None:
-        rank = f"{stats.percentile_rank:.2f}".removesuffix(".00")
-        text += f" higher than {rank} % of peers"
-    return text
+        text += f" {rank_text(stats.percentile_rank)}"
+    return " ".join(text.split())
 
 
 def test_every_shown_group_is_a_column_of_medians_and_ranks_from_the_comparison():
@@ -145,7 +146,7 @@ def test_every_shown_group_is_a_column_of_medians_and_ranks_from_the_comparison(
     assert head == ["Score or figure", "You"] + [f"{g.label} {g.n} peers" for g in shown]
     assert [g.n for g in shown] == [14, 8, 9]  # all, industry, region; the ARR group is withheld
     # By hand: peers' overall 10.00 … 100.00; median (55.00 + 60.00) / 2; 60.00 has 7 below, 1 tie.
-    assert rows["Overall"][:3] == ["Overall", "60.00", "57.50 higher than 53.57 % of peers"]
+    assert rows["Overall"][:3] == ["Overall", "60.00", "57.50 higher than 54 % of peers"]
     for column, group in enumerate(shown, start=2):
         assert group.pillars is not None
         for pillar, stats in group.pillars.items():
@@ -174,6 +175,11 @@ def test_a_kpi_few_peers_know_is_withheld_and_an_unknown_value_of_yours_says_unk
     assert retention[1] == "unknown"
     assert retention[2].endswith("14 gave theirs") and "higher than" not in retention[2]
     assert rows["Net revenue retention (%)"][1] == "105 %"
+    # A KPI's median reads in its unit, like the respondent's own value.
+    kpis = _comparison().group(GroupKey.ALL).kpis
+    assert kpis is not None and kpis["nrr"] is not None
+    median = KPI_REGISTRY["nrr"].shown(kpis["nrr"].median)
+    assert median is not None and rows["Net revenue retention (%)"][2].startswith(_text(median))
 
 
 def test_the_quartiles_of_every_shown_group_are_one_click_away():
@@ -184,7 +190,7 @@ def test_the_quartiles_of_every_shown_group_are_one_click_away():
     assert overall is not None
     assert (
         f"Overall 60.00 {overall.p25:.2f} {overall.median:.2f} {overall.p75:.2f} "
-        "higher than 53.57 % of peers"
+        "higher than 54 % of peers, third quartile"
     ) in _text(details.group(0))
 
 

@@ -32,16 +32,19 @@ def test_landing_page_shows_the_bank_intro_and_a_start_button(client, bank):
 
 
 def test_the_results_page_names_the_bucket_each_step_reaches(client, spec):
-    # Example A: one change takes Segmentation from 0.00 to 50.00 and Relationship from 5.00 to
-    # 55.00, past Emerging into Expanding: the page says Expanding, never Emerging, for both.
+    # Example A, one rung at a time: Playbook's next ladder rung takes it from 33.33 to 50.00,
+    # into Expanding; Segmentation's next rung takes it to 16.67, still Undeveloped, so that
+    # step names no bucket and the combined path names the next one, Emerging.
     response = start_survey(client)
     results = client.get(answer_all_pages(client, response.token, spec, EXAMPLE_A)["Location"])
     page = results.content.decode()
-    for pillar, score in (("Segmentation", "50.00"), ("Relationship", "55.00")):
+    for pillar, score, crosses in (("Playbook", "50.00", True), ("Segmentation", "16.67", False)):
         said = f"{pillar} would reach <strong>{score}</strong>"
         assert said in page
         step = page[page.index(said) : page.index("</li>", page.index(said))]
-        assert '<span class="crosses">Expanding</span>' in step, step
+        assert ('<span class="crosses">Expanding</span>' in step) is crosses, step
+        assert ("crosses" in step) is crosses, step
+    assert "No single change reaches Emerging; these 2 together would reach 33.33" in page
 
 
 def test_start_twice_in_one_browser_continues_the_same_draft(client, bank):

@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from benchmarks.selectors import benchmark_k
 from benchmarks.services import peer_pool_rebuild
+from benchmarks.snapshots import pool_snapshot_refresh
 from responses.demo import demo_responses_create
 from responses.selectors import bank_current
 
@@ -19,7 +20,8 @@ from responses.selectors import bank_current
 class Command(BaseCommand):
     help = (
         "Create N synthetic completed responses (flagged as demo data) on the published bank, "
-        "with their scores, then rebuild the peer pool. The same --seed gives the same answers."
+        "with their scores, then rebuild the peer pool and its snapshot. The same --seed gives the "
+        "same answers."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -50,6 +52,7 @@ class Command(BaseCommand):
                 on_batch=progress.update,
             )
         pooled = peer_pool_rebuild()
+        pool_snapshot_refresh()  # the outcome lens and peers' choices, at once
         self.stdout.write(
             f"Created {created} demo responses on {bank.key} v{bank.version} (seed {seed}) in "
             f"{time.perf_counter() - started:.1f} s; the peer pool has {pooled} entries."
