@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reports.selectors import report_latest
@@ -21,6 +21,7 @@ from roadmaps.pages import (
     milestone_page,
     roadmap_export,
     roadmap_page,
+    roadmap_urlpatterns,
 )
 
 
@@ -92,14 +93,6 @@ def _place(
 
 
 # Under "campaigns/<token>/responses/<public_id>/" (consultants/urls.py).
-urlpatterns = [
-    path("roadmap/", roadmap, name="roadmap"),
-    path("roadmap/pdf/", pdf, name="roadmap-pdf"),
-    path("roadmap.<str:extension>", export, name="roadmap-export"),
-    path("roadmap/milestones/<token:milestone_id>/", milestone, name="roadmap-milestone"),
-    path(
-        "roadmap/milestones/<token:milestone_id>/delete/",
-        milestone_delete,
-        name="roadmap-milestone-delete",
-    ),
-]
+urlpatterns = roadmap_urlpatterns(
+    roadmap=roadmap, pdf=pdf, export=export, milestone=milestone, milestone_delete=milestone_delete
+)

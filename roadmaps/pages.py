@@ -5,13 +5,14 @@ see it and says where the pages live (`RoadmapPlace`); everything after that is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 
 from responses.models import Response
 from roadmaps.exports import roadmap_csv, roadmap_ics
@@ -26,6 +27,8 @@ from roadmaps.services import (
     target_clear,
     target_set,
 )
+
+View = Callable[..., HttpResponse]
 
 EXPORTS = {
     "csv": "text/csv; charset=utf-8",
@@ -190,3 +193,26 @@ def _render(
     request: HttpRequest, place: RoadmapPlace, template: str, context: dict[str, Any]
 ) -> HttpResponse:
     return render(request, template, {"place": place, **place.context, **context})
+
+
+def roadmap_urlpatterns(
+    *,
+    roadmap: View,
+    pdf: View,
+    export: View,
+    milestone: View,
+    milestone_delete: View,
+) -> list[URLPattern]:
+    """The roadmap's URLs, the same under the private link and under the workspace; each side
+    passes its own views (which find the response and check who may see it)."""
+    return [
+        path("roadmap/", roadmap, name="roadmap"),
+        path("roadmap/pdf/", pdf, name="roadmap-pdf"),
+        path("roadmap.<str:extension>", export, name="roadmap-export"),
+        path("roadmap/milestones/<token:milestone_id>/", milestone, name="roadmap-milestone"),
+        path(
+            "roadmap/milestones/<token:milestone_id>/delete/",
+            milestone_delete,
+            name="roadmap-milestone-delete",
+        ),
+    ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reports.selectors import report_latest
@@ -20,6 +20,7 @@ from roadmaps.pages import (
     milestone_page,
     roadmap_export,
     roadmap_page,
+    roadmap_urlpatterns,
 )
 
 
@@ -93,14 +94,6 @@ def _report_context(response: Response) -> dict[str, object]:
 
 
 # Under "survey/<token>/" (survey/urls.py).
-urlpatterns = [
-    path("roadmap/", roadmap, name="roadmap"),
-    path("roadmap/pdf/", pdf, name="roadmap-pdf"),
-    path("roadmap.<str:extension>", export, name="roadmap-export"),
-    path("roadmap/milestones/<token:milestone_id>/", milestone, name="roadmap-milestone"),
-    path(
-        "roadmap/milestones/<token:milestone_id>/delete/",
-        milestone_delete,
-        name="roadmap-milestone-delete",
-    ),
-]
+urlpatterns = roadmap_urlpatterns(
+    roadmap=roadmap, pdf=pdf, export=export, milestone=milestone, milestone_delete=milestone_delete
+)
