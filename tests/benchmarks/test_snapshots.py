@@ -23,6 +23,7 @@ from benchmarks.tasks import refresh_pool_snapshot
 from cspi.celery import app as celery_app
 from responses.models import PillarScore, QuestionBank, Response, ResponseScore
 from responses.services import response_start
+from responses.task_queue import task_queue_forget
 from scoring.bank import BankSpec
 from survey.services import response_complete
 from tests.examples import EXAMPLE_A, EXAMPLE_B
@@ -120,6 +121,9 @@ def test_a_pool_change_queues_a_refresh_once_it_commits(
     # Queued tasks run right there from now on, as a worker would run them (not before: the
     # completions' reports need not be rendered).
     celery_app.conf.task_always_eager = celery_app.conf.task_eager_propagates = True
+    # The completions' sends may have found no broker (a fresh checkout has no queue folder)
+    # and left this process resting from it for a few seconds; the worker is here now.
+    task_queue_forget()
     try:
         with django_capture_on_commit_callbacks(execute=True):
             excluded = Response.objects.filter(pk=second.pk)
