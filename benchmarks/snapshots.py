@@ -214,10 +214,18 @@ def _snapshot_read(snapshot_id: int) -> _ReadSnapshot | None:
     )
 
 
+def outcome_lens_shown(*, benchmark: ResponseBenchmark | None) -> OutcomeLens | None:
+    """The lens a page or report shows beside a comparison: the one kept with it, else (a
+    comparison made before the first snapshot, or none made yet) the latest, with its own date."""
+    kept = outcome_lens_for(benchmark=benchmark) if benchmark is not None else None
+    return kept if kept is not None else outcome_lens_latest()
+
+
 def outcome_lens_latest() -> OutcomeLens | None:
     """The latest snapshot's lens (the API's); None before the first refresh."""
-    snapshot = PoolSnapshot.objects.only("lens").first()
-    return None if snapshot is None else lens_from_json(snapshot.lens)
+    latest = PoolSnapshot.objects.values_list("pk", flat=True).first()
+    read = _snapshot_read(latest) if latest is not None else None
+    return None if read is None else read.lens
 
 
 def peer_roadmap(

@@ -23,7 +23,7 @@ from benchmarks.groups import Comparison, GroupComparison, MetricStats
 from benchmarks.models import ResponseBenchmark
 from benchmarks.outcomes import OutcomeLens
 from benchmarks.selectors import benchmark_k
-from benchmarks.snapshots import outcome_lens_for, results_with_peer_roadmap
+from benchmarks.snapshots import outcome_lens_shown, results_with_peer_roadmap
 from benchmarks.stored import comparison_from_json
 from reports.charts import (
     Bar,
@@ -177,7 +177,7 @@ def report_document_for(
         generated_at=now or timezone.now(),
         k=snapshot.k if snapshot else benchmark_k(),
         targets=targets,
-        outcomes=outcome_lens_for(benchmark=benchmark) if benchmark is not None else None,
+        outcomes=outcome_lens_shown(benchmark=benchmark),
     )
 
 

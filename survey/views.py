@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from benchmarks.selectors import benchmark_kept_latest, stored_benchmark
-from benchmarks.snapshots import outcome_lens_for, results_with_peer_roadmap
+from benchmarks.snapshots import outcome_lens_shown, results_with_peer_roadmap
 from reports.sections import kpis_to_track_context, radar_context, revenue_at_stake_context
 from reports.selectors import report_latest
 from reports.services import report_download_path
@@ -220,7 +220,7 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
             "results": results,
             "summary": results_summary(results),
             "benchmark": benchmark,
-            "outcome_lens": outcome_lens_for(benchmark=kept) if kept is not None else None,
+            "outcome_lens": outcome_lens_shown(benchmark=kept),
             **radar_context(
                 results=results, benchmark=benchmark, targets=targets_for(response=response)
             ),

@@ -112,3 +112,16 @@ def test_without_enough_peers_no_share_is_printed(spec):
     page = _text(_page(me))
     assert "already chose it" not in page
     assert "fewer than 5 organisations, too few to show outcomes by maturity" in page
+
+
+@override_settings(BENCHMARK_K=5)
+def test_a_comparison_made_before_the_first_snapshot_shows_the_latest_outcomes(spec):
+    for number in range(6):
+        completed(spec, EXAMPLE_B if number % 2 else EXAMPLE_A, f"peer{number}@example.com")
+    me = completed(spec, EXAMPLE_A, "me@example.com")  # compared before any snapshot
+    assert "have not been computed yet" in _text(_section(_page(me), "outcomes"))
+
+    pool_snapshot_refresh()
+
+    seen = _text(_section(_page(me), "outcomes"))
+    assert "How the 7 organisations in the pool on" in seen
