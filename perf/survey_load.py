@@ -475,15 +475,34 @@ def wrk_rounds(
 ) -> dict[str, list[Throughput]]:
     """A warm-up run per target, then `rounds` runs of each, interleaved so that a slower spell
     of this shared machine hits every target alike."""
+    probe = next(target for target in targets if target.method == "GET")
     for target in targets:
         wrk_run(target, port, scripts[target.name], clients, warmup, threads)
+        server_settled(port, probe)
     parts: dict[str, list[Throughput]] = {target.name: [] for target in targets}
     for _ in range(rounds):
         for target in targets:
             parts[target.name].append(
                 wrk_run(target, port, scripts[target.name], clients, seconds, threads)
             )
+            server_settled(port, probe)
     return parts
+
+
+SETTLED_SECONDS = 0.05
+
+
+def server_settled(port: int, probe: Target, timeout: float = 30) -> None:
+    """Wait until the requests a wrk run left queued in the server are served (wrk stops at its
+    deadline, but up to one request per connection is still waiting for a worker): otherwise
+    the next target's run starts behind that backlog, and a 1-second smoke run of a fast target
+    can count no response at all. Settled: the probe answers promptly twice in a row."""
+    deadline = time.monotonic() + timeout
+    prompt = 0
+    while prompt < 2 and time.monotonic() < deadline:
+        started = time.monotonic()
+        fetch(port, probe.method, probe.paths[0], headers=probe.headers)
+        prompt = prompt + 1 if time.monotonic() - started < SETTLED_SECONDS else 0
 
 
 @dataclass
