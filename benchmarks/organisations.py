@@ -1,0 +1,103 @@
+"""Which organisation an e-mail address belongs to (SCORING.md §4): the rule, on its own.
+
+An organisation is the address's domain, in any case; a public mailbox domain (gmail.com, …)
+says nothing about an employer, so there the whole address is an organisation of one. An admin
+may join domains into one organisation (acme.co.uk into acme.com). Domains are compared in one
+form: without trailing dots, lower case, internationalised names as IDNA A-labels (bücher.de
+and xn--bcher-kva.de are one domain).
+
+Pure Python, so the pool's rule and its tests (against pandas on random crowds) share it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import idna
+
+# SCORING.md §4 names these at least; the setting PUBLIC_MAILBOX_DOMAINS may add more.
+PUBLIC_MAILBOX_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "yahoo.com",
+        "icloud.com",
+        "me.com",
+        "aol.com",
+        "proton.me",
+        "protonmail.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "mail.ru",
+        "yandex.ru",
+        "qq.com",
+        "163.com",
+    }
+)
+
+
+class NotADomain(ValueError):
+    """The text cannot be a mail domain; the message says why, for the person who typed it."""
+
+
+def domain_normalised(domain: str) -> str:
+    """The one form a domain is compared in: "Acme.COM." → "acme.com", "Bücher.de" →
+    "xn--bcher-kva.de"."""
+    text = domain.strip().rstrip(".").lower()
+    if not text:
+        raise NotADomain("An e-mail address needs a domain after the @.")
+    try:
+        return idna.encode(text, uts46=True).decode("ascii")
+    except idna.IDNAError as error:
+        raise NotADomain(f"“{domain.strip()}” is not a valid mail domain.") from error
+
+
+def email_domain(email: str) -> str:
+    local, at, domain = email.strip().rpartition("@")
+    if not at or not local:
+        raise NotADomain("An e-mail address needs a name, an @ and a domain.")
+    return domain_normalised(domain)
+
+
+def organisation_key(
+    email: str,
+    *,
+    public_domains: Iterable[str] = PUBLIC_MAILBOX_DOMAINS,
+    joined: Mapping[str, str] | None = None,
+) -> str:
+    """The organisation an address belongs to: its domain (after joins), or for a public mailbox
+    the whole address, so that two people with gmail.com addresses are never colleagues.
+    `joined`: domain → the domain it is joined into (already followed to the end, as
+    `joins_resolved` gives it)."""
+    domain = email_domain(email)
+    public = {domain_normalised(name) for name in public_domains}
+    if domain in public:
+        local = email.strip().rpartition("@")[0].lower()
+        return f"{local}@{domain}"
+    return (joined or {}).get(domain, domain)
+
+
+def joins_resolved(joins: Mapping[str, str]) -> dict[str, str]:
+    """Each joined domain → the organisation it ends in, following chains (a → b → c gives
+    a → c and b → c). Raises NotADomain for a domain joined to itself or a loop of joins,
+    naming the domains, so the admin can see what to undo."""
+    edges = {domain_normalised(source): domain_normalised(into) for source, into in joins.items()}
+    for source, into in edges.items():
+        if source == into:
+            raise NotADomain(f"{source} cannot be joined to itself.")
+    resolved: dict[str, str] = {}
+    for start in edges:
+        seen = [start]
+        current = edges[start]
+        while current in edges:
+            if current in seen:
+                loop = " → ".join([*seen[seen.index(current) :], current])
+                raise NotADomain(f"These joins go round in a loop: {loop}.")
+            seen.append(current)
+            current = edges[current]
+        resolved[start] = current
+    return resolved
