@@ -48,7 +48,7 @@ from responses.models import QuestionBank, Response, ResponseScore
 from responses.selectors import Results, bank_by_id, bank_current, bank_spec_for
 from scoring.bank import BankSpec, BucketSpec
 from scoring.plan import PillarPlan, next_bucket_plan
-from scoring.scores import bucket_for, pillar_questions, response_score
+from scoring.scores import bucket_above, bucket_for, pillar_questions, response_score
 
 logger = logging.getLogger(__name__)
 KEEP_LATEST = 3  # snapshots kept besides those comparisons refer to
@@ -249,7 +249,7 @@ def peer_roadmap(
     above = {
         pillar.key: bucket
         for pillar in scores.pillars
-        if (bucket := _bucket_above(pillar.bucket, spec.buckets)) is not None
+        if (bucket := bucket_above(pillar.bucket, spec.buckets)) is not None
     }
     snapshot = _snapshot_of(benchmark)
     counted = _peer_shares(response, spec, snapshot, above) if snapshot is not None else None
@@ -278,11 +278,6 @@ def results_with_peer_roadmap(*, results: Results, benchmark: ResponseBenchmark 
         results,
         pillars=tuple(replace(pillar, plan=plans.get(pillar.key)) for pillar in results.pillars),
     )
-
-
-def _bucket_above(bucket: BucketSpec, buckets: Sequence[BucketSpec]) -> BucketSpec | None:
-    higher = [other for other in buckets if other.lower_bound > bucket.lower_bound]
-    return min(higher, key=lambda other: other.lower_bound, default=None)
 
 
 def snapshot_reads_forget() -> None:

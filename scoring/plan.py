@@ -24,6 +24,7 @@ from scoring.scores import (
     PillarSum,
     ResponseScores,
     bank_label,
+    bucket_above,
     bucket_for,
     chosen_options,
     option_points,
@@ -80,7 +81,7 @@ def next_bucket_plan(
     """A plan for every pillar below the top bucket, in bank order."""
     plans = []
     for pillar in scores.pillars:
-        next_bucket = _bucket_above(pillar.bucket, spec.buckets)
+        next_bucket = bucket_above(pillar.bucket, spec.buckets)
         if next_bucket is not None:
             pillar_shares = (shares or {}).get(pillar.key, {})
             plans.append(_pillar_plan(spec, answers, pillar, next_bucket, max_steps, pillar_shares))
@@ -228,8 +229,3 @@ def _rungs(
 
 def _in_bank_order(question: QuestionSpec, options: list[OptionSpec]) -> list[int]:
     return [option.code for option in question.options if option in options]
-
-
-def _bucket_above(bucket: BucketSpec, buckets: tuple[BucketSpec, ...]) -> BucketSpec | None:
-    higher = [other for other in buckets if other.lower_bound > bucket.lower_bound]
-    return min(higher, key=lambda other: other.lower_bound, default=None)

@@ -9,7 +9,7 @@ option code, a multi question's a list of option codes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -125,36 +125,19 @@ def pillar_questions(spec: BankSpec, pillar_key: str) -> tuple[QuestionSpec, ...
 
 
 def pillar_exact(*, spec: BankSpec, pillar_key: str, answers: Mapping[str, object]) -> Fraction:
-    """100 × the weighted mean of the pillar's question scores, exact.
+    """100 × the weighted mean of the pillar's question scores, exact (`PillarSum`)."""
+    return PillarSum.of(spec=spec, pillar_key=pillar_key, answers=answers).exact
+
+
+@dataclass(frozen=True, slots=True)
+class PillarSum:
+    """A pillar's weighted sum of question scores and its total weight, kept by question, so
+    that a plan can try one changed answer without scoring the whole pillar again.
 
     An optional question left unanswered (absent or None) is left out of the mean rather than
     counted as 0: the respondent did not say, so it neither lowers nor raises the pillar.
     A required one left unanswered cannot be scored.
     """
-    bank = bank_label(spec)
-    weighted, weights = Fraction(0), Fraction(0)
-    questions = pillar_questions(spec, pillar_key)
-    if not questions:
-        raise ValueError(f"Pillar '{pillar_key}' of {bank} has no question.")
-    for question in questions:
-        value = answers.get(str(question.number))
-        if value is None:
-            if question.required:
-                raise ScoringError(question.number, "no answer, and the question is required")
-            continue
-        weight = Fraction(question.weight)
-        weighted += weight * _question_score_of(question, _hashable(value), bank)
-        weights += weight
-    if not weights:
-        problem = f"no question of pillar '{pillar_key}' is answered"
-        raise ScoringError(questions[0].number, problem)
-    return 100 * weighted / weights
-
-
-@dataclass(frozen=True, slots=True)
-class PillarSum:
-    """A pillar's weighted sum of question scores and its total weight, so that a plan can try
-    one changed answer without scoring the whole pillar again: exact, like `pillar_exact`."""
 
     weighted: Fraction
     weights: Fraction
@@ -163,15 +146,28 @@ class PillarSum:
     @classmethod
     def of(cls, *, spec: BankSpec, pillar_key: str, answers: Mapping[str, object]) -> PillarSum:
         bank = bank_label(spec)
+        questions = pillar_questions(spec, pillar_key)
+        if not questions:
+            raise ValueError(f"Pillar '{pillar_key}' of {bank} has no question.")
         terms = {}
-        for question in pillar_questions(spec, pillar_key):
+        for question in questions:
             value = answers.get(str(question.number))
-            if value is not None:
-                score = _question_score_of(question, _hashable(value), bank)
-                terms[question.number] = (Fraction(question.weight), score)
+            if value is None:
+                if question.required:
+                    raise ScoringError(question.number, "no answer, and the question is required")
+                continue
+            score = _question_score_of(question, _hashable(value), bank)
+            terms[question.number] = (Fraction(question.weight), score)
+        if not terms:
+            problem = f"no question of pillar '{pillar_key}' is answered"
+            raise ScoringError(questions[0].number, problem)
         weighted = sum((weight * score for weight, score in terms.values()), Fraction(0))
         weights = sum((weight for weight, _ in terms.values()), Fraction(0))
         return cls(weighted, weights, terms)
+
+    @property
+    def exact(self) -> Fraction:
+        return 100 * self.weighted / self.weights
 
     def exact_with(self, spec: BankSpec, question: QuestionSpec, value: object) -> Fraction:
         """The pillar's exact score with `question` answered `value` instead."""
@@ -180,6 +176,12 @@ class PillarSum:
         old_weight, old_score = self.terms.get(question.number, (Fraction(0), Fraction(0)))
         weighted = self.weighted - old_weight * old_score + weight * score
         return 100 * weighted / (self.weights - old_weight + weight)
+
+
+def bucket_above(bucket: BucketSpec, buckets: Sequence[BucketSpec]) -> BucketSpec | None:
+    """The next bucket up from `bucket`; None from the top one."""
+    higher = [other for other in buckets if other.lower_bound > bucket.lower_bound]
+    return min(higher, key=lambda other: other.lower_bound, default=None)
 
 
 def bucket_for(score: Decimal, buckets: tuple[BucketSpec, ...]) -> BucketSpec:
