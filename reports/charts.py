@@ -6,15 +6,12 @@ Every piece of text is escaped here, since pillar and bucket names come from an 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
-from typing import Protocol
 
 from markupsafe import Markup
-
-from benchmarks.groups import Comparison, GroupKey, MetricStats
 
 BUCKET_COLOURS = {
     "undeveloped": "#c0504d",
@@ -95,14 +92,7 @@ def _bar(row: int, bar: Bar) -> list[str]:
     ]
 
 
-# The peer chart: one row per score, the peers' middle half as a box, the respondent as a diamond.
-PEER_WIDTH = 400
-PEER_SIDE = 10
-PEER_LEGEND = 34
-PEER_ROW = 44
-PEER_AXIS = 22
-PEER_LABEL_CHARS = 34  # what fits beside "You 100.00" at font size 14; a longer label wraps
-PEER_LINE = 17  # the height a label's second (third…) line adds to its row
+# The peer charts' colours: the peers' middle half as a box, the respondent as a diamond.
 PEER_BOX = "#b9dcd3"
 PEER_BOX_EDGE = "#3b7a71"
 PEER_YOU = "#b24a17"
@@ -120,69 +110,6 @@ class QuartileRow:
     median: Decimal
     p75: Decimal
     emphasis: bool = False
-
-
-class RespondentScores(Protocol):
-    """What the peer chart needs of the respondent: the overall score and each pillar's."""
-
-    @property
-    def overall(self) -> Decimal: ...
-
-    @property
-    def pillars(self) -> Mapping[str, Decimal]: ...
-
-
-def peer_group_charts(
-    *, comparison: Comparison, respondent: RespondentScores, pillar_names: Mapping[str, str]
-) -> dict[GroupKey, Markup]:
-    """A chart per shown group (overall, then pillars); a withheld group gets none."""
-    charts = {}
-    for group in comparison.groups:
-        if not group.enough_peers or group.overall is None or group.pillars is None:
-            continue
-        rows = [_quartile_row("Overall", respondent.overall, group.overall, emphasis=True)]
-        rows += [
-            _quartile_row(pillar_names.get(key, key), respondent.pillars[key], stats)
-            for key, stats in group.pillars.items()
-        ]
-        title = f"{group.label}: your scores against the quartiles of {group.n} peers"
-        charts[group.key] = peer_quartiles_svg(rows=rows, title=title)
-    return charts
-
-
-def _quartile_row(
-    label: str, yours: Decimal, stats: MetricStats, *, emphasis: bool = False
-) -> QuartileRow:
-    return QuartileRow(label, yours, stats.p25, stats.median, stats.p75, emphasis)
-
-
-def peer_quartiles_svg(*, rows: Sequence[QuartileRow], title: str) -> Markup:
-    """Rows on a shared 0–100 axis: a box from p25 to p75, a median tick, a diamond for "you".
-
-    The label sits above each row's box rather than beside it, so the drawing stays narrow
-    enough to be legible when a phone scales it down; a long label wraps onto more lines.
-    """
-    labels = [_wrapped(row.label, PEER_LABEL_CHARS) for row in rows]
-    heights = [PEER_ROW + PEER_LINE * (len(lines) - 1) for lines in labels]
-    height = PEER_LEGEND + sum(heights) + PEER_AXIS
-    description = (
-        "Each row's box spans the peers' 25th to 75th percentile, the dark line is their median "
-        "and the diamond is your score."
-    )
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {PEER_WIDTH} {height}" '
-        f'width="100%" role="img" aria-label="{escape(title)}" class="peer-chart" '
-        f'font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="14">',
-        f"<title>{escape(title)}</title><desc>{escape(description)}</desc>",
-        *_peer_legend(),
-        *_peer_axis(top=PEER_LEGEND, bottom=height - PEER_AXIS),
-    ]
-    top = PEER_LEGEND
-    for row, lines, row_height in zip(rows, labels, heights, strict=True):
-        parts += _peer_row(top, row, lines)
-        top += row_height
-    parts.append("</svg>")
-    return Markup("".join(parts))  # every text above went through escape()
 
 
 def _wrapped(text: str, width: int) -> list[str]:
@@ -209,11 +136,6 @@ def _wrapped(text: str, width: int) -> list[str]:
     return lines
 
 
-def _peer_x(value: Decimal) -> float:
-    clamped = min(max(float(value), 0.0), 100.0)
-    return PEER_SIDE + clamped / 100 * (PEER_WIDTH - 2 * PEER_SIDE)
-
-
 def _diamond(x: float, y: float, radius: float, css_class: str) -> str:
     points = f"{x:.1f},{y - radius:.1f} {x + radius:.1f},{y:.1f} {x:.1f},{y + radius:.1f} " + (
         f"{x - radius:.1f},{y:.1f}"
@@ -224,59 +146,8 @@ def _diamond(x: float, y: float, radius: float, css_class: str) -> str:
     )
 
 
-def _peer_legend() -> list[str]:
-    y = 14
-    return [
-        f'<rect x="{PEER_SIDE}" y="{y - 6}" width="22" height="12" fill="{PEER_BOX}" '
-        f'stroke="{PEER_BOX_EDGE}"/>',
-        _legend_text(PEER_SIDE + 28, y, "Peers' 25th–75th percentile"),
-        f'<line x1="240" y1="{y - 8}" x2="240" y2="{y + 8}" stroke="{PEER_INK}" '
-        'stroke-width="2.5"/>',
-        _legend_text(247, y, "Median"),
-        _diamond(PEER_WIDTH - 62, y, 6, "legend-you"),
-        _legend_text(PEER_WIDTH - 52, y, "You"),
-    ]
-
-
 def _legend_text(x: int, y: int, text: str) -> str:
     return f'<text x="{x}" y="{y + 4}" fill="{PEER_MUTED}" font-size="12">{escape(text)}</text>'
-
-
-def _peer_axis(*, top: int, bottom: int) -> list[str]:
-    parts = []
-    for tick in (0, 25, 50, 75, 100):
-        x = _peer_x(Decimal(tick))
-        parts += [
-            f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="#dfe5e3" '
-            'shape-rendering="crispEdges"/>',
-            f'<text x="{x:.1f}" y="{bottom + 15}" text-anchor="middle" fill="{PEER_MUTED}" '
-            f'font-size="12">{tick}</text>',
-        ]
-    return parts
-
-
-def _peer_row(top: int, row: QuartileRow, lines: Sequence[str]) -> list[str]:
-    weight = ' font-weight="bold"' if row.emphasis else ""
-    extra = PEER_LINE * (len(lines) - 1)
-    middle = top + 29 + extra
-    low, high = _peer_x(row.p25), _peer_x(row.p75)
-    median, you = _peer_x(row.median), _peer_x(row.yours)
-    return [
-        *(
-            f'<text x="{PEER_SIDE}" y="{top + 14 + PEER_LINE * index}" fill="{PEER_INK}"'
-            f"{weight}>{escape(line)}</text>"
-            for index, line in enumerate(lines)
-        ),
-        f'<text x="{PEER_WIDTH - PEER_SIDE}" y="{top + 14}" text-anchor="end" fill="{PEER_YOU}" '
-        f'font-weight="bold">You {row.yours:.2f}</text>',
-        f'<line x1="{PEER_SIDE}" y1="{middle}" x2="{PEER_WIDTH - PEER_SIDE}" y2="{middle}" '
-        'stroke="#c9d2cf" shape-rendering="crispEdges"/>',
-        f'<rect x="{low:.1f}" y="{middle - 7}" width="{max(high - low, 2):.1f}" height="14" '
-        f'fill="{PEER_BOX}" stroke="{PEER_BOX_EDGE}"/>',
-        f'<line x1="{median:.1f}" y1="{middle - 10}" x2="{median:.1f}" y2="{middle + 10}" '
-        f'stroke="{PEER_INK}" stroke-width="2.5"/>',
-        _diamond(you, middle, 7, "you"),
-    ]
 
 
 # The report's A4-wide chart: names beside the rows, bucket bands behind the peers' quartiles,

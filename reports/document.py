@@ -36,7 +36,6 @@ from reports.sections import (
     Radar,
     RevenueSection,
     Tracking,
-    comparison_lead,
     radar_build,
     revenue_build,
     standing_for,
@@ -168,7 +167,7 @@ def report_document_for(
     None when there is none) exactly as it was computed, and the pillars' `targets` (pillar key
     → bucket key, as roadmaps.selectors.targets_for gives them) drawn on the radar."""
     results = results_with_peer_roadmap(
-        results=response_results(response=response, with_plans=False), benchmark=benchmark
+        results=response_results(response=response), benchmark=benchmark
     )
     snapshot = _snapshot(benchmark) if benchmark is not None else None
     return report_document_build(
@@ -235,7 +234,7 @@ def _snapshot(benchmark: ResponseBenchmark) -> PeerSnapshot:
         k=benchmark.k,
         pool_size=benchmark.pool_size,
         comparison=comparison,
-        lead=comparison_lead(comparison),
+        lead=comparison.lead,
         withheld=tuple(group for group in comparison.groups if not group.enough_peers),
     )
 

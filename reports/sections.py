@@ -47,12 +47,6 @@ class KeptComparison(Protocol):
     def k(self) -> int: ...
 
 
-def comparison_lead(comparison: Comparison) -> GroupComparison | None:
-    """The group the report compares with first: the widest shown one ("all respondents" when
-    it is shown); None when every group is withheld."""
-    return comparison.lead
-
-
 def standing_for(stats: MetricStats, *, kpi_key: str | None = None) -> str:
     """Where the respondent stands in a group, in words: "higher than 75 % of peers, top
     quartile" for a score (`kpi_key` None) or a KPI where higher is better, the rank alone for
@@ -137,7 +131,7 @@ def radar_context(
     targets: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """For templates/survey/includes/radar.html: `radar`, against the lead group's medians."""
-    group = comparison_lead(benchmark.comparison) if benchmark is not None else None
+    group = benchmark.comparison.lead if benchmark is not None else None
     radar = radar_build(
         pillars=results.pillars, buckets=results.spec.buckets, group=group, targets=targets
     )
@@ -272,6 +266,6 @@ def revenue_at_stake_context(
     *, results: Results, benchmark: KeptComparison | None
 ) -> dict[str, Any]:
     """For templates/survey/includes/revenue_at_stake.html: `revenue`."""
-    group = comparison_lead(benchmark.comparison) if benchmark is not None else None
+    group = benchmark.comparison.lead if benchmark is not None else None
     k = benchmark.k if benchmark is not None else None
     return {"revenue": revenue_build(results=results, group=group, k=k)}

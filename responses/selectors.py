@@ -15,8 +15,7 @@ from responses.rows import RowReader
 from scoring.bank import BankSpec, BucketSpec, Kind, OptionSpec, PillarSpec, QuestionSpec, Scoring
 from scoring.kpis import BENCHMARKED_KPIS, KPI_KEYS
 from scoring.meanings import bucket_meaning
-from scoring.plan import PillarPlan, next_bucket_plan
-from scoring.scores import response_score
+from scoring.plan import PillarPlan
 
 # Published and archived banks never change, so their spec is built once per process. The key
 # includes the creation time: a primary key alone can come back after a rolled-back insert.
@@ -133,7 +132,9 @@ class PillarResult:
     score: Decimal
     bucket: BucketSpec
     meaning: str
-    plan: PillarPlan | None
+    # The next-bucket plan, ranked with peers' shares by benchmarks.snapshots
+    # (`results_with_peer_roadmap`); None here, and for a pillar in the top bucket.
+    plan: PillarPlan | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,19 +154,14 @@ class Results:
     kpis: tuple[KpiResult, ...]
     kpi_values: dict[str, Decimal | None]  # by KPI key, as kept: what peers are compared on
 
-    @property
-    def pillar_scores(self) -> dict[str, Decimal]:
-        return {pillar.key: pillar.score for pillar in self.pillars}
 
-
-def response_results(*, response: Response, with_plans: bool = True) -> Results:
-    """A completed response's stored scores, with bucket meanings and the next-bucket plan
-    (`with_plans` False: without, for a caller that ranks the plan with peers' shares)."""
+def response_results(*, response: Response) -> Results:
+    """A completed response's stored scores, with bucket meanings (the plans come from
+    benchmarks.snapshots.results_with_peer_roadmap, which ranks them with peers' shares)."""
     stored = ResponseScore.objects.select_related("bank").get(response=response)
     pillar_rows = list(stored.pillars.all())
     spec = bank_spec_for(bank=stored.bank)
     buckets = {bucket.key: bucket for bucket in spec.buckets}
-    plans = {plan.pillar_key: plan for plan in _plans(spec, response)} if with_plans else {}
     pillar_specs = {pillar.key: pillar for pillar in spec.pillars}
     pillars = tuple(
         PillarResult(
@@ -175,7 +171,6 @@ def response_results(*, response: Response, with_plans: bool = True) -> Results:
             score=row.score,
             bucket=buckets[row.bucket],
             meaning=bucket_meaning(row.pillar_key, row.bucket),
-            plan=plans.get(row.pillar_key),
         )
         for row in pillar_rows
     )
@@ -191,8 +186,3 @@ def response_results(*, response: Response, with_plans: bool = True) -> Results:
         ),
         kpi_values={key: getattr(stored, key) for key in KPI_KEYS},
     )
-
-
-def _plans(spec: BankSpec, response: Response) -> tuple[PillarPlan, ...]:
-    scores = response_score(spec=spec, answers=response.answers)
-    return next_bucket_plan(spec=spec, answers=response.answers, scores=scores, max_steps=3)

@@ -209,9 +209,7 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
     request.session.pop(SESSION_DRAFT_KEY, None)
     kept = benchmark_kept_latest(response=response)
     benchmark = stored_benchmark(kept) if kept is not None else None
-    results = results_with_peer_roadmap(
-        results=response_results(response=response, with_plans=False), benchmark=kept
-    )
+    results = results_with_peer_roadmap(results=response_results(response=response), benchmark=kept)
     report = report_latest(response=response)
     return render(
         request,
