@@ -156,6 +156,13 @@ class PeerIndex:
             groups = [g if g.enough_peers else replace(g, fallback=GroupKey.ALL) for g in groups]
         return Comparison(k=k, groups=tuple(groups))
 
+    def peer_count(self, key: GroupKey, value: str | None, own: Peer | None) -> int:
+        """How many peers the group (`key`, `value`) holds for a respondent whose own pool row
+        is `own` (left out when it sits in that group)."""
+        group = self.groups.get((key, value))
+        own_in_group = own is not None and own.group_value(key) == value
+        return (group.size if group else 0) - own_in_group
+
     def _group(
         self, key: GroupKey, respondent: RespondentValues, own: Peer | None, k: int
     ) -> GroupComparison:
@@ -163,7 +170,7 @@ class PeerIndex:
         label = group_label(key, value)
         group = self.groups.get((key, value))
         own_in_group = own is not None and own.group_value(key) == value
-        n = (group.size if group else 0) - own_in_group
+        n = self.peer_count(key, value, own)
         if group is None or n < k:
             return GroupComparison(key=key, label=label, enough_peers=False, n=None)
         own_values = own.metric_hundredths if own is not None and own_in_group else None

@@ -108,9 +108,7 @@ def pool_growth_since(*, response: Response, benchmark: StoredBenchmark) -> Pool
 def _peers(live: LiveIndex, response: Response, own: PoolEntry | None, key: GroupKey) -> int:
     """The respondent's peers in one group as the index holds it, their own entry left out."""
     value = None if key is GroupKey.ALL else (getattr(response, key.value) or None)
-    group = live.index.groups.get((key, value))
-    own_in_group = own is not None and pool_member(own).group_value(key) == value
-    return (group.size if group else 0) - own_in_group
+    return live.index.peer_count(key, value, pool_member(own) if own is not None else None)
 
 
 class Refreshed(StrEnum):

@@ -307,9 +307,9 @@ def _peer_prose(results: Results, snapshot: PeerSnapshot | None) -> str:
     lead = snapshot.lead
     if lead is None or lead.overall is None or lead.pillars is None:
         return (
-            f"On {_day(snapshot.computed_at)} the peer pool held fewer than {snapshot.k} peers: "
-            "too few for any peer statistic, so this report shows your own scores only. Groups "
-            f"of fewer than {snapshot.k} peers are never shown."
+            f"On {day_text(snapshot.computed_at)} the peer pool held fewer than {snapshot.k} "
+            "peers: too few for any peer statistic, so this report shows your own scores only. "
+            f"Groups of fewer than {snapshot.k} peers are never shown."
         )
     overall = lead.overall
     rank = standing_text(
@@ -317,7 +317,7 @@ def _peer_prose(results: Results, snapshot: PeerSnapshot | None) -> str:
     )
     band = f", in the {overall.band.label}" if overall.band else ""
     text = (
-        f"Against {lead.n} peers ({lead.label}) on {_day(snapshot.computed_at)}, your overall "
+        f"Against {lead.n} peers ({lead.label}) on {day_text(snapshot.computed_at)}, your overall "
         f"score is {rank}{band}; the peers' median is {overall.median:.2f}, and their middle "
         f"half runs from {overall.p25:.2f} to {overall.p75:.2f}."
     )
@@ -379,7 +379,8 @@ def _count_words(count: int) -> str:
     return COUNT_WORDS[count] if count < len(COUNT_WORDS) else str(count)
 
 
-def _day(moment: datetime) -> str:
+def day_text(moment: datetime) -> str:
+    """A day as the report and the pages write it in prose: "4 December 2026" (local time)."""
     local = timezone.localtime(moment)
     return f"{local.day} {local:%B %Y}"
 

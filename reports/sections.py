@@ -21,7 +21,6 @@ from benchmarks.groups import Comparison, GroupComparison, MetricStats
 from reports.charts import BucketBand, pillar_radar_svg
 from responses.selectors import PillarResult, Results
 from scoring.bank import BucketSpec
-from scoring.errors import ScoringError
 from scoring.kpis import KPIS, Direction, Kpi
 from scoring.revenue import (
     ILLUSTRATION,
@@ -32,7 +31,6 @@ from scoring.revenue import (
     money_text,
     revenue_at_stake,
 )
-from scoring.scores import chosen_options
 from scoring.standing import standing_text
 from scoring.tracking import kpis_measured, kpis_to_track
 
@@ -227,7 +225,7 @@ def revenue_build(
 ) -> RevenueSection:
     """Against `group` (the lead group; None with `k` None: no comparison yet): the first of
     NRR and retention that the respondent gave and the group's peers show a median for."""
-    band_label = _arr_band_label(results)
+    band_label = results.response.arr_band  # kept at completion, as the peer groups read it
     band = arr_band_parsed(band_label) if band_label else None
     if band is None:
         return RevenueSection(
@@ -247,19 +245,6 @@ def revenue_build(
     else:
         reason = f"Fewer than {k} peers of {group.label} gave the same figure as you."
     return RevenueSection(None, reason, group)
-
-
-def _arr_band_label(results: Results) -> str:
-    question = results.spec.question_for_role("arr_band")
-    if question is None:
-        return ""
-    value = results.response.answers.get(str(question.number))
-    if value is None:
-        return ""
-    try:
-        return ", ".join(option.text for option in chosen_options(question, value))
-    except ScoringError:  # an answer the bank no longer offers names no band
-        return ""
 
 
 def revenue_at_stake_context(

@@ -17,11 +17,11 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from benchmarks.refresh import PoolGrowth, Refresh, Refreshed, benchmark_refresh, pool_growth_since
 from benchmarks.selectors import StoredBenchmark, benchmark_k
+from reports.document import day_text
 from reports.models import Report
 from reports.selectors import report_latest
 from responses.models import Response
@@ -94,7 +94,7 @@ def compare_again(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _outcome_message(refresh: Refresh, *, report: Report | None) -> tuple[int, str]:
-    before = f" of {_day(refresh.before.computed_at)}" if refresh.before else ""
+    before = f" of {day_text(refresh.before.computed_at)}" if refresh.before else ""
     if refresh.outcome is Refreshed.NOT_GROWN:
         return messages.INFO, (
             f"The pool has not grown enough since your comparison{before} for a new one to tell "
@@ -108,11 +108,11 @@ def _outcome_message(refresh: Refresh, *, report: Report | None) -> tuple[int, s
     made = refresh.made
     if made.pool_size is None:
         text = (
-            f"Compared again as of {_day(made.computed_at)}: the pool still holds fewer than "
+            f"Compared again as of {day_text(made.computed_at)}: the pool still holds fewer than "
             f"{benchmark_k()} peers."
         )
     else:
-        text = f"Compared with {made.pool_size} peers as of {_day(made.computed_at)}."
+        text = f"Compared with {made.pool_size} peers as of {day_text(made.computed_at)}."
     if refresh.before is not None and refresh.before.pool_size is not None:
         text += f" Your earlier comparison{before} counted {refresh.before.pool_size}."
     if refresh.growth is not None and refresh.growth.newly_shown:
@@ -122,8 +122,3 @@ def _outcome_message(refresh: Refresh, *, report: Report | None) -> tuple[int, s
         if report.is_ready:
             text += " Create a new one below to print this comparison."
     return messages.SUCCESS, text
-
-
-def _day(moment: datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%B %Y}"
