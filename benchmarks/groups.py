@@ -91,7 +91,7 @@ class WithKeptValues(InPeerGroups):
 class RespondentValues(WithKeptValues):
     """The response being compared: whose it is, its profile and its kept values (hundredths)."""
 
-    email: str
+    organisation_key: str  # "" without an e-mail address (then never a peer)
     industry: str | None
     arr_band: str | None
     region: str | None

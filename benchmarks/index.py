@@ -4,8 +4,8 @@ For every group (all, each industry, each ARR band, each region) and every metri
 pillars, KPIs) the index holds its peers' kept values as counts of distinct hundredths
 (`ValueCounts`; unknown KPIs left out, so each KPI has its own n). A comparison then needs, per
 group and metric, a binary search for the rank and two for the quartiles. The respondent's own
-pool row (their latest response, by e-mail) is left out by reading the counts as if it were gone
-(`CountedSample`), never by copying them. One peer joining or leaving is an `add` or `remove`,
+pool row (their organisation's latest response) is left out by reading the counts as if it were
+gone (`CountedSample`), never by copying them. One peer joining or leaving is an `add` or `remove`,
 so the index follows new completions without being rebuilt.
 """
 
@@ -146,8 +146,8 @@ class PeerIndex:
     ) -> Comparison:
         """The respondent against each group, leaving out their own pool row.
 
-        `own` is that row as the index holds it (the latest pool response with the respondent's
-        e-mail), or None when they have none. No statistic is shown over fewer than `k` peers.
+        `own` is that row as the index holds it (the latest pool response of the respondent's
+        organisation), or None when it has none. No statistic is shown over fewer than `k` peers.
         """
         if k < 1:
             raise ValueError("k must be at least 1")

@@ -1,8 +1,8 @@
 """The peer pool as stored, and each respondent's comparison as it stood when computed.
 
-The pool (`PoolEntry`) holds one active row per e-mail: the values of that person's latest
-completed response that counts (SCORING.md §4), in hundredths. Rows are never updated in place:
-a change closes the old row (`removed_seq`) and opens a new one (`added_seq`) under the next
+The pool (`PoolEntry`) holds one active row per organisation: the values of that organisation's
+latest completed response that counts (SCORING.md §4), in hundredths. Rows are never updated in
+place: a change closes the old row (`removed_seq`) and opens a new one (`added_seq`) under the next
 number of `PoolState.seq`. Any process can therefore bring its in-memory index up to date by
 reading just the rows changed since the number it last saw, and read the pool exactly as it
 stood at any recent number.
@@ -29,6 +29,9 @@ class PoolState(models.Model):
     )
     include_demo = models.BooleanField(default=False, help_text="Demo responses count.")
     pillar_keys = models.JSONField(default=list, help_text="Order of PoolEntry.pillars.")
+    organisation_rules = models.JSONField(
+        default=dict, help_text="Public mailbox domains and joins the pool was built under."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -44,7 +47,7 @@ class PoolEntry(models.Model):
     response = models.ForeignKey(
         Response, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    email_key = models.CharField(max_length=254)
+    organisation_key = models.CharField(max_length=320)
     industry = models.CharField(max_length=300, blank=True)
     arr_band = models.CharField(max_length=300, blank=True)
     region = models.CharField(max_length=300, blank=True)
@@ -61,16 +64,20 @@ class PoolEntry(models.Model):
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["email_key"],
+                fields=["organisation_key"],
                 condition=Q(removed_seq__isnull=True),
-                name="one_active_pool_entry_per_email",
+                name="one_active_pool_entry_per_organisation",
             )
         ]
-        indexes = [models.Index(fields=["email_key", "added_seq"], name="pool_entry_email_idx")]
+        indexes = [
+            models.Index(
+                fields=["organisation_key", "added_seq"], name="pool_entry_organisation_idx"
+            )
+        ]
         verbose_name_plural = "pool entries"
 
     def __str__(self) -> str:
-        return f"{self.email_key} (response {self.response_id})"
+        return f"{self.organisation_key} (response {self.response_id})"
 
 
 class ResponseBenchmark(models.Model):

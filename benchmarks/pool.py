@@ -1,8 +1,9 @@
 """Who is in the peer pool (SCORING.md §4), as plain data: no database, no Django.
 
 The pool's service reads completed responses into `PoolRow`s; `peer_pool` then keeps the rows
-that count. The respondent's own e-mail is left out later, per comparison (`PeerIndex.compare`),
-so one pool serves every respondent.
+that count. The respondent's own organisation is left out later, per comparison
+(`PeerIndex.compare`), so one pool serves every respondent. Which organisation an address
+belongs to is `responses.organisations`; a row arrives with its key already worked out.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class PoolRow(RespondentValues):
     excluded: bool
     is_demo: bool
     # False when scored against other pillars than the pool's: such a latest response keeps
-    # its person out of the pool (an earlier one does not stand in for it).
+    # its organisation out of the pool (an earlier one does not stand in for it).
     comparable: bool = True
 
 
@@ -43,11 +44,6 @@ class PoolMember(InPeerGroups):
     arr_band: str | None
     region: str | None
     metric_hundredths: tuple[int | None, ...]
-
-
-def email_key(email: str) -> str:
-    """The form under which two e-mail addresses are the same person (case-insensitive)."""
-    return email.strip().lower()
 
 
 def hundredths(value: Decimal | None) -> int | None:
@@ -62,18 +58,18 @@ def hundredths(value: Decimal | None) -> int | None:
 
 
 def peer_pool(rows: Iterable[PoolRow], *, include_demo: bool) -> list[PoolRow]:
-    """Who counts as a peer (the one home of this rule): one row per person (e-mail, any case),
-    their latest, never an excluded one, never one without an e-mail address.
+    """Who counts as a peer (the one home of this rule): one row per organisation, its latest,
+    never an excluded one, never one without an organisation (no e-mail address).
 
     Exclusions (admin and, unless `include_demo`, demo) are applied before picking the latest,
-    so an excluded re-submission does not hide the same person's earlier valid answer. "Latest"
-    is by completion time, and on an equal time the one stored last (the higher id), so the
-    choice never depends on the order rows arrive in. A person whose latest response is not
-    `comparable` is left out.
+    so an excluded re-submission does not hide the organisation's earlier valid answer.
+    "Latest" is by completion time, and on an equal time the one stored last (the higher id),
+    so the choice never depends on the order rows arrive in. An organisation whose latest
+    response is not `comparable` is left out.
     """
     latest: dict[str, PoolRow] = {}
     for row in rows:
-        key = email_key(row.email)
+        key = row.organisation_key
         if not key or row.excluded or (row.is_demo and not include_demo):
             continue
         kept = latest.get(key)

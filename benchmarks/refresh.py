@@ -27,7 +27,6 @@ from django.db import transaction
 
 from benchmarks.groups import GroupKey
 from benchmarks.models import PoolEntry, ResponseBenchmark
-from benchmarks.pool import email_key
 from benchmarks.selectors import (
     LiveIndex,
     StoredBenchmark,
@@ -86,7 +85,7 @@ def pool_growth_since(*, response: Response, benchmark: StoredBenchmark) -> Pool
         return None
     k = benchmark_k()
     with peer_index_current(state) as live:
-        own = pool_entry_of(email_key=email_key(response.email), seq=live.seq)
+        own = pool_entry_of(organisation_key=response.organisation_key, seq=live.seq)
         peers_now = {key: _peers(live, response, own, key) for key in GroupKey}
     newly_shown = tuple(
         group.label

@@ -1,5 +1,5 @@
-"""Reads for peer benchmarks: the live peer index of this process, a person's own pool entry,
-and a response's stored comparison.
+"""Reads for peer benchmarks: the live peer index of this process, an organisation's own pool
+entry, and a response's stored comparison.
 
 Each process keeps one `PeerIndex` in memory (a few megabytes: counts, not rows). Before each use
 it reads the pool's change number; when others have changed the pool since, it applies just the
@@ -178,9 +178,12 @@ def pool_member(entry: PoolEntry) -> PoolMember:
     )
 
 
-def pool_entry_of(*, email_key: str, seq: int) -> PoolEntry | None:
-    """The person's entry as the pool stood at change `seq` (their latest counting response)."""
-    return PoolEntry.objects.filter(_as_of(seq), email_key=email_key).first()
+def pool_entry_of(*, organisation_key: str, seq: int) -> PoolEntry | None:
+    """The organisation's entry as the pool stood at change `seq` (its latest counting
+    response); None for no organisation."""
+    if not organisation_key:
+        return None
+    return PoolEntry.objects.filter(_as_of(seq), organisation_key=organisation_key).first()
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,9 +218,11 @@ def stored_benchmark(stored: ResponseBenchmark) -> StoredBenchmark:
     )
 
 
-def active_entries_for(*, email_keys: Iterable[str]) -> dict[str, PoolEntry]:
-    entries = PoolEntry.objects.filter(email_key__in=list(email_keys), removed_seq__isnull=True)
-    return {entry.email_key: entry for entry in entries}
+def active_entries_for(*, organisation_keys: Iterable[str]) -> dict[str, PoolEntry]:
+    entries = PoolEntry.objects.filter(
+        organisation_key__in=list(organisation_keys), removed_seq__isnull=True
+    )
+    return {entry.organisation_key: entry for entry in entries}
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,7 +283,7 @@ def respondent_values(*, response: Response, layout: Sequence[str]) -> Responden
     if not kept.comparable:
         return None
     return RespondentValues(
-        email=response.email,
+        organisation_key=response.organisation_key,
         industry=response.industry or None,
         arr_band=response.arr_band or None,
         region=response.region or None,

@@ -9,13 +9,12 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import QuerySet
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from benchmarks.groups import GroupKey
 from benchmarks.models import PoolEntry, PoolSnapshot, PoolState, ResponseBenchmark
 from benchmarks.payload import kept_comparison_api_json
-from benchmarks.pool import PoolRow, email_key, peer_pool
+from benchmarks.pool import PoolRow, peer_pool
 from benchmarks.selectors import (
     POOL_STATE_ID,
     active_entries_for,
@@ -29,6 +28,7 @@ from benchmarks.selectors import (
 )
 from benchmarks.stored import comparison_to_json
 from responses.models import PillarScore, Response, ResponseScore
+from responses.organisation_keys import organisation_keys_refresh, organisation_rules
 from responses.selectors import bank_current, bank_spec_for
 from responses.task_queue import task_send
 from scoring.kpis import KPI_KEYS
@@ -37,10 +37,10 @@ logger = logging.getLogger(__name__)
 REBUILD_BATCH = 2000
 
 
-def peer_pool_sync(*, email_keys: Iterable[str]) -> int:
-    """Bring these people's pool entries in line with their responses (after a completion, an
-    exclusion or an inclusion). Returns how many entries changed."""
-    keys = sorted({key for key in email_keys if key})
+def peer_pool_sync(*, organisation_keys: Iterable[str]) -> int:
+    """Bring these organisations' pool entries in line with their responses (after a
+    completion, an exclusion, an inclusion or a deletion). Returns how many entries changed."""
+    keys = sorted({key for key in organisation_keys if key})
     if not keys:
         return 0
     with transaction.atomic():
@@ -49,9 +49,9 @@ def peer_pool_sync(*, email_keys: Iterable[str]) -> int:
             transaction.on_commit(_snapshot_refresh_queue)
             return _rebuild(state)
         seq = state.seq + 1
-        candidates = _scored_responses().filter(email_lower__in=keys)  # type: ignore[misc]
+        candidates = _scored_responses().filter(organisation_key__in=keys)
         wanted = _pool_entries(candidates, tuple(state.pillar_keys), state.include_demo, seq)
-        active = active_entries_for(email_keys=keys)
+        active = active_entries_for(organisation_keys=keys)
         changed = [key for key in keys if _values(active.get(key)) != _values(wanted.get(key))]
         if not changed:
             return 0
@@ -73,14 +73,16 @@ def _snapshot_refresh_queue() -> None:
 
 
 def responses_benchmark_exclusion_set(*, responses: QuerySet[Response], excluded: bool) -> int:
-    """Flag the responses, then bring their people's pool entries in line: excluding someone's
-    latest response brings back their previous one, if that counts."""
+    """Flag the responses, then bring their organisations' pool entries in line: excluding an
+    organisation's latest response brings back its previous one, if that counts."""
     with transaction.atomic():
         changing = dict(
-            responses.exclude(excluded_from_benchmarks=excluded).values_list("pk", "email")
+            responses.exclude(excluded_from_benchmarks=excluded).values_list(
+                "pk", "organisation_key"
+            )
         )
         changed = Response.objects.filter(pk__in=changing).update(excluded_from_benchmarks=excluded)
-        peer_pool_sync(email_keys={email_key(email) for email in changing.values()})
+        peer_pool_sync(organisation_keys=set(changing.values()))
     return changed
 
 
@@ -106,8 +108,8 @@ def peer_pool_prune(*, keep_changes: int = 10_000) -> int:
 
 
 def peer_pool_ensure_current() -> PoolState:
-    """Rebuild when the pool was built under other settings or for another bank's pillars.
-    Returns the pool's state as it now stands."""
+    """Rebuild when the pool was built under other settings, another organisation rule or for
+    another bank's pillars. Returns the pool's state as it now stands."""
     state = pool_state()
     if _layout_outdated(state):
         with transaction.atomic():
@@ -127,7 +129,7 @@ def benchmark_compute(*, response: Response) -> ResponseBenchmark | None:
         respondent = respondent_values(response=response, layout=live.pillar_keys)
         if respondent is None:
             return None
-        own = pool_entry_of(email_key=email_key(response.email), seq=live.seq)
+        own = pool_entry_of(organisation_key=response.organisation_key, seq=live.seq)
         comparison = live.index.compare(
             respondent=respondent,
             own=pool_member(own) if own else None,
@@ -164,6 +166,7 @@ def _layout_outdated(state: PoolState) -> bool:
     return (
         state.include_demo != settings.BENCHMARK_INCLUDE_DEMO
         or tuple(state.pillar_keys) != _pillar_layout()
+        or state.organisation_rules != organisation_rules().as_json()
     )
 
 
@@ -171,6 +174,8 @@ def _rebuild(state: PoolState) -> int:
     seq = state.seq + 1
     layout = _pillar_layout()
     include_demo = settings.BENCHMARK_INCLUDE_DEMO
+    rules = organisation_rules()
+    organisation_keys_refresh(rules)
     PoolEntry.objects.all().delete()
     if connection.vendor == "postgresql":
         created = _rebuild_in_sql(layout, include_demo, seq)
@@ -179,6 +184,7 @@ def _rebuild(state: PoolState) -> int:
     state.seq = state.rebuilt_seq = state.pruned_seq = seq
     state.include_demo = include_demo
     state.pillar_keys = list(layout)
+    state.organisation_rules = rules.as_json()
     state.save()
     return created
 
@@ -192,14 +198,14 @@ def _rebuild_in_python(layout: Sequence[str], include_demo: bool, seq: int) -> i
 # for PostgreSQL: a million responses in seconds instead of minutes. A test holds it equal to
 # `_rebuild_in_python`, which applies `peer_pool` itself.
 _REBUILD_SQL = """
-INSERT INTO {entry} (response_id, email_key, industry, arr_band, region, overall, pillars,
+INSERT INTO {entry} (response_id, organisation_key, industry, arr_band, region, overall, pillars,
                      nrr, retention, nps, customers_per_csm, added_seq)
-SELECT latest.id, latest.email_key, latest.industry, latest.arr_band, latest.region,
+SELECT latest.id, latest.organisation_key, latest.industry, latest.arr_band, latest.region,
        latest.overall, latest.pillars, latest.nrr, latest.retention, latest.nps,
        latest.customers_per_csm, %(seq)s
 FROM (
-    SELECT DISTINCT ON (lower(btrim(r.email)))
-           r.id, lower(btrim(r.email)) AS email_key, r.industry, r.arr_band, r.region,
+    SELECT DISTINCT ON (r.organisation_key)
+           r.id, r.organisation_key, r.industry, r.arr_band, r.region,
            (s.overall * 100)::bigint AS overall,
            (s.nrr * 100)::bigint AS nrr, (s.retention * 100)::bigint AS retention,
            (s.nps * 100)::bigint AS nps, (s.customers_per_csm * 100)::bigint AS customers_per_csm,
@@ -215,8 +221,8 @@ FROM (
         FROM {pillar} ps WHERE ps.response_score_id = s.id
     ) p
     WHERE r.status = %(completed)s AND NOT r.excluded_from_benchmarks
-      AND (%(include_demo)s OR NOT r.is_demo) AND btrim(r.email) <> ''
-    ORDER BY lower(btrim(r.email)), r.completed_at DESC, r.id DESC
+      AND (%(include_demo)s OR NOT r.is_demo) AND r.organisation_key <> ''
+    ORDER BY r.organisation_key, r.completed_at DESC, r.id DESC
 ) latest
 WHERE latest.matching
 """
@@ -244,7 +250,6 @@ def _scored_responses() -> QuerySet[Response]:
     """Completed responses with kept scores: the candidates `peer_pool` chooses from."""
     return (
         Response.objects.filter(status=Response.Status.COMPLETED, score__isnull=False)
-        .annotate(email_lower=Lower("email"))
         .select_related("score")
         .prefetch_related("score__pillars")
     )
@@ -253,10 +258,10 @@ def _scored_responses() -> QuerySet[Response]:
 def _pool_entries(
     responses: QuerySet[Response], layout: Sequence[str], include_demo: bool, seq: int
 ) -> dict[str, PoolEntry]:
-    """The pool entries of these responses' people, by e-mail key, as `peer_pool` chooses."""
+    """The pool entries of these responses' organisations, by key, as `peer_pool` chooses."""
     rows = (_pool_row(response, layout) for response in responses.iterator(REBUILD_BATCH))
     return {
-        email_key(row.email): _entry_of(row, seq)
+        row.organisation_key: _entry_of(row, seq)
         for row in peer_pool(rows, include_demo=include_demo)
     }
 
@@ -265,7 +270,7 @@ def _pool_row(response: Response, layout: Sequence[str]) -> PoolRow:
     kept = kept_values(score=response.score, layout=layout)
     return PoolRow(
         response_id=response.pk,
-        email=response.email,
+        organisation_key=response.organisation_key,
         completed_at=response.completed_at or response.updated_at,
         excluded=response.excluded_from_benchmarks,
         is_demo=response.is_demo,
@@ -282,7 +287,7 @@ def _pool_row(response: Response, layout: Sequence[str]) -> PoolRow:
 def _entry_of(row: PoolRow, seq: int) -> PoolEntry:
     return PoolEntry(
         response_id=row.response_id,
-        email_key=email_key(row.email),
+        organisation_key=row.organisation_key,
         industry=row.industry or "",
         arr_band=row.arr_band or "",
         region=row.region or "",

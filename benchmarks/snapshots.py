@@ -41,7 +41,6 @@ from benchmarks.outcomes import (
     option_shares,
     outcome_lens,
 )
-from benchmarks.pool import email_key
 from benchmarks.selectors import _as_of, benchmark_k, pool_entry_of, pool_state
 from benchmarks.services import peer_pool_ensure_current
 from responses.models import QuestionBank, Response, ResponseScore
@@ -347,7 +346,7 @@ def _own_entry(
     answers in `spec`'s codes (None when they had none)."""
     if snapshot.pool_seq < pool_state().pruned_seq:
         return False, None
-    entry = pool_entry_of(email_key=email_key(response.email), seq=snapshot.pool_seq)
+    entry = pool_entry_of(organisation_key=response.organisation_key, seq=snapshot.pool_seq)
     if entry is None:
         return True, None
     if entry.response_id is None:

@@ -17,7 +17,6 @@ import pandas as pd
 from django.contrib.auth.models import User as Account
 from django.db.models import QuerySet
 
-from benchmarks.pool import email_key
 from benchmarks.selectors import benchmark_k, pool_medians
 from responses.models import Campaign, QuestionBank, Response, ResponseScore
 from responses.selectors import bank_spec_for
@@ -95,7 +94,7 @@ def _export_row(spec: BankSpec, response: Response, score: ResponseScore | None)
     return [
         response.public_id,
         response.status,
-        _cell(email_key(response.email)),
+        _cell(response.email.strip().lower()),
         response.completed_at.isoformat() if response.completed_at else "",
         _cell(response.region),
         _cell(response.industry),

@@ -12,6 +12,8 @@ from typing import Any
 
 import dj_database_url
 
+from responses.organisations import PUBLIC_MAILBOX_DOMAINS as PUBLIC_MAILBOX_DOMAINS_REQUIRED
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CSPI_VAR_DIR") or BASE_DIR / "var")
 
@@ -233,6 +235,12 @@ SURVEY_DRAFT_DAYS = int(env_str("SURVEY_DRAFT_DAYS", "30"))
 # (seed_demo) count only when BENCHMARK_INCLUDE_DEMO is on: the quick start turns it on.
 BENCHMARK_K = int(env_str("BENCHMARK_K", "5"))
 BENCHMARK_INCLUDE_DEMO = env_bool("BENCHMARK_INCLUDE_DEMO", False)
+# Peers are organisations (SCORING.md §4): an e-mail's domain, except on these public mailbox
+# domains, where the whole address is an organisation of one. PUBLIC_MAILBOX_DOMAINS_EXTRA adds
+# more (comma-separated); the pool is rebuilt when the list changes.
+PUBLIC_MAILBOX_DOMAINS = sorted(
+    PUBLIC_MAILBOX_DOMAINS_REQUIRED | set(env_list("PUBLIC_MAILBOX_DOMAINS_EXTRA", ""))
+)
 # The pool's snapshot (outcome lens, peers' choices) is computed by a worker after a pool change,
 # at most once per OUTCOME_SNAPSHOT_MIN_SECONDS; beat asks for one every few minutes too.
 OUTCOME_SNAPSHOT_MIN_SECONDS = float(env_str("OUTCOME_SNAPSHOT_MIN_SECONDS", "60"))

@@ -27,13 +27,15 @@ from django.utils import timezone
 from responses.answers import AnswerValue, answers_unanswered
 from responses.kept_scores import scores_keep
 from responses.models import QuestionBank, Response
+from responses.organisation_keys import organisation_fields, organisation_rules
 from responses.selectors import bank_spec_for
 from responses.services import profile_for_peer_groups
 from scoring.bank import MAX_POINTS, BankSpec, Kind, OptionSpec, QuestionSpec, Scoring
 from scoring.scores import ResponseScores, response_score
 
 DEMO_DOMAIN = "demo.cspi.invalid"
-DEMO_EMAIL = re.compile(r"^demo-(\d+)@" + re.escape(DEMO_DOMAIN) + "$")
+# Each demo respondent is an organisation of its own (peers are organisations).
+DEMO_EMAIL = re.compile(r"^cs-lead@demo-(\d+)\." + re.escape(DEMO_DOMAIN) + "$")
 PROFILE_ROLES = ("industry", "arr_band", "region")
 HISTORY = timedelta(days=730)  # completion times spread over about two years
 UNKNOWN_SHARE = 0.1  # of the answers that may be "unknown", this share is
@@ -75,7 +77,7 @@ def demo_respondents(
     respondents = []
     for index, profile in enumerate(profiles):
         number = first_number + index
-        email = f"demo-{number:06d}@{DEMO_DOMAIN}"
+        email = f"cs-lead@demo-{number:06d}.{DEMO_DOMAIN}"
         completed_at = now - timedelta(seconds=rng.uniform(0, HISTORY.total_seconds()))
         answers = _answers(rng, spec, profile, number, email)
         respondents.append(DemoRespondent(number, email, completed_at, answers))
@@ -311,7 +313,7 @@ def demo_responses_create(
 
 def _next_demo_number() -> int:
     """Demo e-mails stay unique across runs: numbering goes on after the highest one stored."""
-    emails = Response.objects.filter(is_demo=True, email__endswith=f"@{DEMO_DOMAIN}").values_list(
+    emails = Response.objects.filter(is_demo=True, email__endswith=f".{DEMO_DOMAIN}").values_list(
         "email", flat=True
     )
     numbers = [int(match[1]) for email in emails if (match := DEMO_EMAIL.match(email))]
@@ -320,6 +322,7 @@ def _next_demo_number() -> int:
 
 def _batch_store(bank: QuestionBank, spec: BankSpec, batch: Sequence[DemoRespondent]) -> None:
     scores = [_scores_checked(spec=spec, answers=respondent.answers) for respondent in batch]
+    rules = organisation_rules()
     responses = Response.objects.bulk_create(
         Response(
             bank=bank,
@@ -329,6 +332,7 @@ def _batch_store(bank: QuestionBank, spec: BankSpec, batch: Sequence[DemoRespond
             email=r.email,
             completed_at=r.completed_at,
             **profile_for_peer_groups(spec, r.answers),
+            **organisation_fields(r.email, rules),
         )
         for r in batch
     )

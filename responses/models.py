@@ -205,6 +205,19 @@ class Response(models.Model):
         help_text="Answers by question number: option codes, numbers, text; null = unknown.",
     )
     email = models.EmailField(blank=True, db_index=True)
+    # Which organisation the address belongs to (SCORING.md §4, `responses.organisations`),
+    # written when the response completes and again whenever the rule changes (a public mailbox
+    # domain added, domains joined): peers, colleagues and teams are told apart by it.
+    mail_domain = models.CharField(
+        max_length=255, blank=True, db_index=True, editable=False, help_text="IDNA form."
+    )
+    organisation_key = models.CharField(
+        max_length=320,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text="The domain (after joins), or the whole address for a public mailbox.",
+    )
     revision = models.PositiveIntegerField(
         default=0, help_text="Counts saves; a save applies only on the revision it read."
     )
@@ -243,6 +256,25 @@ class Response(models.Model):
     @property
     def is_completed(self) -> bool:
         return self.status == self.Status.COMPLETED
+
+
+class OrganisationJoin(models.Model):
+    """An admin's statement that one mail domain belongs to another's organisation (acme.co.uk
+    into acme.com). Domains are stored in their compared form (`domain_normalised`); a domain
+    joined to itself or a loop of joins is refused (`responses.organisations.joins_resolved`)."""
+
+    domain = models.CharField(max_length=255, unique=True, help_text="For example acme.co.uk.")
+    joined_into = models.CharField(
+        max_length=255, help_text="The organisation's main domain, for example acme.com."
+    )
+    note = models.CharField(max_length=300, blank=True, help_text="Why, for the next admin.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["joined_into", "domain"]
+
+    def __str__(self) -> str:
+        return f"{self.domain} → {self.joined_into}"
 
 
 class ResponseScore(models.Model):

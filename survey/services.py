@@ -21,13 +21,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from benchmarks.models import ResponseBenchmark
-from benchmarks.pool import email_key
 from benchmarks.services import benchmark_compute, peer_pool_sync
 from reports.services import report_queue, report_request
 from responses.answers import answers_unanswered
 from responses.kept_scores import scores_keep
 from responses.links import link_base
 from responses.models import Response
+from responses.organisation_keys import organisation_fields
 from responses.selectors import bank_spec_for
 from responses.services import profile_for_peer_groups
 from responses.task_queue import task_send
@@ -61,16 +61,18 @@ def response_complete(*, response: Response) -> CompletionResult:
         except ScoringError as error:
             return CompletionResult(completed_now=False, unanswered=[], problem=error)
         now = timezone.now()
+        organisation = organisation_fields(locked.email)
         completed = Response.objects.filter(
             pk=locked.pk, status=Response.Status.IN_PROGRESS
         ).update(
             status=Response.Status.COMPLETED,
             completed_at=now,
             **profile_for_peer_groups(spec, locked.answers),
+            **organisation,
         )
         if completed:
             scores_keep(bank=locked.bank, scored=[(locked.pk, scores, now)])
-            peer_pool_sync(email_keys=[email_key(locked.email)])
+            peer_pool_sync(organisation_keys=[organisation["organisation_key"]])
             # Written with the completion: a process that dies after this commit leaves a
             # pending report, which the reconciler queues, never a completion without one.
             report = report_request(response=locked, queued=False)
@@ -175,7 +177,7 @@ def _resume_link_owed(now: datetime) -> QuerySet[Response]:
 def responses_delete(*, responses: QuerySet[Response]) -> int:
     """Delete responses, and take them out of the peer pool as every process will see."""
     with transaction.atomic():
-        emails = set(responses.values_list("email", flat=True))
+        organisations = set(responses.values_list("organisation_key", flat=True))
         deleted, _ = Response.objects.filter(pk__in=responses.values("pk")).delete()
-        peer_pool_sync(email_keys={email_key(email) for email in emails})
+        peer_pool_sync(organisation_keys=organisations)
     return deleted

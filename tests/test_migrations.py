@@ -24,6 +24,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from benchmarks.models import PoolEntry, PoolState, ResponseBenchmark
+from benchmarks.services import peer_pool_ensure_current
 from consultants.models import ApiToken
 from reports.models import Report
 from responses.models import Bucket, Campaign, Option, Question, QuestionBank, Response
@@ -288,6 +289,12 @@ def test_moving_models_to_other_apps_keeps_every_row_relation_and_permission(
     # and the pool, the comparisons, the reports and the archives still reach the response
     assert PoolEntry.objects.get().response == answered
     assert PoolState.objects.get().pillar_keys == ["adoption"]
+    # and every stored address has its organisation; the pool, kept by e-mail before, is
+    # rebuilt by organisation on its next use
+    assert (answered.mail_domain, answered.organisation_key) == ("acme.example", "acme.example")
+    assert submitted.organisation_key == ""
+    peer_pool_ensure_current()
+    assert PoolEntry.objects.get().organisation_key == "acme.example"
     assert ResponseBenchmark.objects.get(response__campaign__owner=owner).pool_size == 12
     report = Report.objects.get(response=answered)
     assert (report.file.name, report.benchmark) == (REPORT_FILE, answered.benchmarks.get())

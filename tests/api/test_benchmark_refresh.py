@@ -20,7 +20,7 @@ as_of_migration = importlib.import_module("benchmarks.migrations.0005_api_answer
 
 
 def respondent(api: ApiClient, n: int) -> str:
-    answers = {**EXAMPLE_A, 3: f"person{n}@example.com", 10: str(90 + n)}
+    answers = {**EXAMPLE_A, 3: f"cs@person{n}.example", 10: str(90 + n)}
     return api.post("/responses", submission(answers)).json()["id"]
 
 

@@ -75,7 +75,7 @@ def live_api(live_server: Any, bank: Any, settings: Any, monkeypatch: Any) -> Li
     _, secret = ApiToken.issue(user=user("live@example.com"), name="schemathesis")
     headers = {"Authorization": f"Bearer {secret}"}
     for n in range(3):
-        answers = {**EXAMPLE_A, 3: f"live{n}@example.com", 10: str(90 + n)}
+        answers = {**EXAMPLE_A, 3: f"cs@live{n}.example", 10: str(90 + n)}
         made = requests.post(
             f"{live_server.url}/api/v1/responses",
             json=submission(answers),

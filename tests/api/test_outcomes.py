@@ -32,7 +32,7 @@ def test_the_lens_answers_the_snapshots_numbers_and_withholds_small_cells(
     for n, (example, nrr) in enumerate(
         [(EXAMPLE_A, "95"), (EXAMPLE_A, "101"), (EXAMPLE_A, "98"), (EXAMPLE_B, "120")]
     ):
-        answers = {**example, 3: f"r{n}@example.com", 10: nrr}
+        answers = {**example, 3: f"cs@r{n}.example", 10: nrr}
         assert api.post("/responses", submission(answers)).status_code == 201
     snapshot = pool_snapshot_refresh()
     assert snapshot is not None
@@ -60,7 +60,7 @@ def test_a_shown_cell_has_json_numbers_and_withheld_kpis_say_so(
 ) -> None:
     settings.BENCHMARK_K = 3
     for n, nrr in enumerate(["95", "101.5", "98", None]):
-        answers = {**EXAMPLE_A, 3: f"r{n}@example.com", 10: nrr}
+        answers = {**EXAMPLE_A, 3: f"cs@r{n}.example", 10: nrr}
         assert api.post("/responses", submission(answers)).status_code == 201
     pool_snapshot_refresh()
 

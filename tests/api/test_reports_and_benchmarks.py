@@ -30,7 +30,7 @@ def peers_then_me(api, settings) -> str:
     """Two earlier respondents (K = 2), then the response whose benchmark is read."""
     settings.BENCHMARK_K = 2
     for n in range(3):
-        answers = {**EXAMPLE_A, 3: f"person{n}@example.com", 10: str(90 + n)}
+        answers = {**EXAMPLE_A, 3: f"cs@person{n}.example", 10: str(90 + n)}
         rid = api.post("/responses", submission(answers)).json()["id"]
     return rid
 

@@ -15,11 +15,12 @@ from benchmarks.groups import GroupKey
 from benchmarks.models import PoolEntry
 from benchmarks.selectors import benchmark_latest, peer_index_current
 from benchmarks.services import benchmark_compute, peer_pool_prune, peer_pool_sync
-from responses.models import PillarScore, QuestionBank, Response, ResponseScore
+from responses.models import OrganisationJoin, PillarScore, QuestionBank, Response, ResponseScore
 from responses.services import response_start
 from scoring.bank import BankSpec
 from scoring.rounding import round_half_up
 from survey.services import response_complete
+from tests.benchmarks import organisations_in_pandas
 from tests.examples import EXAMPLE_A, EXAMPLE_B
 from tests.survey.answering import stored_form
 
@@ -88,28 +89,34 @@ def test_comparison_at_completion_matches_pandas_on_the_stored_scores(spec, sett
     for number in range(14):
         complete(
             spec,
-            f"peer{number}@example.com",
+            f"cs@peer{number}.example",
             rng=rng,
             region=rng.choice(REGIONS),
             industry=rng.choice(INDUSTRIES),
             nrr=rng.choice(["90", "100", "115", None]),
         )
-    complete(spec, "PEER3@example.com", rng=rng)  # a later answer of the same person, other case
+    OrganisationJoin.objects.create(domain="acme.co.uk", joined_into="acme.com")
+    complete(spec, "Someone.Else@PEER3.example", rng=rng)  # peer3's organisation again, later
+    complete(spec, "jane@gmail.com", rng=rng)  # public mailboxes: two organisations of one
+    complete(spec, "john@GMAIL.com", rng=rng)
+    complete(spec, "a@acme.co.uk", rng=rng)  # joined domains: one organisation
+    complete(spec, "b@Acme.com", rng=rng)
+    complete(spec, "colleague@example.com", rng=rng)  # my own organisation: never my peer
     me = complete(spec, "me@example.com", rng=rng, region=REGIONS[1])
 
     stored = benchmark_latest(response=me)
     assert stored is not None
 
     frame = kept_scores()
-    frame["email_key"] = frame["response__email"].str.lower()
+    frame["organisation"] = organisations_in_pandas(frame["response__email"])
     latest = (
-        frame.sort_values(["response__completed_at", "response_id"]).groupby("email_key").tail(1)
+        frame.sort_values(["response__completed_at", "response_id"]).groupby("organisation").tail(1)
     )
-    peers = latest[latest["email_key"] != "me@example.com"]
+    peers = latest[latest["organisation"] != "example.com"]
     mine = frame[frame["response_id"] == me.pk].iloc[0]
     everyone = stored.comparison.group(GroupKey.ALL)
-    assert everyone.n == len(peers) == 14  # peer3 counted once, by their later response
-    assert stored.pool_size == 14
+    assert everyone.n == len(peers) == 17  # 14 domains, 2 mailboxes, acme once
+    assert stored.pool_size == 17
     for pillar in ("alignment", "team", "playbook", "roi"):
         n, median, rank = independent_stats(peers[pillar], mine[pillar])
         assert everyone.pillars is not None
@@ -127,7 +134,7 @@ def test_comparison_at_completion_matches_pandas_on_the_stored_scores(spec, sett
 
 
 def test_a_completion_appears_in_the_next_comparison_without_reloading(spec):
-    people = [complete(spec, f"p{number}@example.com") for number in range(6)]
+    people = [complete(spec, f"cs@p{number}.example") for number in range(6)]
     first = benchmark_compute(response=people[0])
     with peer_index_current() as live:
         loaded = live.index
@@ -144,24 +151,24 @@ def test_a_completion_appears_in_the_next_comparison_without_reloading(spec):
 
 def test_a_persons_earlier_response_is_replaced_and_never_their_own_peer(spec):
     for number in range(6):
-        complete(spec, f"p{number}@example.com")
+        complete(spec, f"cs@p{number}.example")
     complete(spec, "me@example.com")
     again = complete(spec, "Me@Example.com")
 
-    entries = PoolEntry.objects.filter(email_key="me@example.com")
+    entries = PoolEntry.objects.filter(organisation_key="example.com")
     assert entries.filter(removed_seq__isnull=True).get().response_id == again.pk
     stored = benchmark_latest(response=again)
     assert stored is not None and stored.comparison.group(GroupKey.ALL).n == 6
 
 
 def test_excluded_response_leaves_the_pool_and_comes_back_when_included(spec):
-    people = [complete(spec, f"p{number}@example.com") for number in range(7)]
+    people = [complete(spec, f"cs@p{number}.example") for number in range(7)]
     Response.objects.filter(pk=people[1].pk).update(excluded_from_benchmarks=True)
-    assert peer_pool_sync(email_keys=["p1@example.com"]) == 1
+    assert peer_pool_sync(organisation_keys=["p1.example"]) == 1
     without = benchmark_compute(response=people[0])
 
     Response.objects.filter(pk=people[1].pk).update(excluded_from_benchmarks=False)
-    assert peer_pool_sync(email_keys=["p1@example.com"]) == 1
+    assert peer_pool_sync(organisation_keys=["p1.example"]) == 1
     with_again = benchmark_compute(response=people[0])
 
     assert without is not None and with_again is not None
@@ -170,10 +177,10 @@ def test_excluded_response_leaves_the_pool_and_comes_back_when_included(spec):
 
 
 def test_demo_responses_count_only_when_the_setting_is_on(spec, settings):
-    people = [complete(spec, f"p{number}@example.com") for number in range(5)]
+    people = [complete(spec, f"cs@p{number}.example") for number in range(5)]
     Response.objects.filter(pk__in=[p.pk for p in people[:2]]).update(is_demo=True)
     settings.BENCHMARK_INCLUDE_DEMO = False
-    peer_pool_sync(email_keys=["p0@example.com", "p1@example.com"])
+    peer_pool_sync(organisation_keys=["p0.example", "p1.example"])
     me = complete(spec, "me@example.com")
     off = benchmark_compute(response=me)
     settings.BENCHMARK_INCLUDE_DEMO = True
@@ -188,9 +195,9 @@ def test_demo_responses_count_only_when_the_setting_is_on(spec, settings):
 @pytest.mark.parametrize("peers", [4, 5])
 def test_a_group_of_k_minus_one_shows_nothing_and_k_shows_statistics(spec, peers):
     for number in range(peers):
-        complete(spec, f"p{number}@example.com", industry=INDUSTRIES[1])
+        complete(spec, f"cs@p{number}.example", industry=INDUSTRIES[1])
     for number in range(5):
-        complete(spec, f"other{number}@example.com")
+        complete(spec, f"cs@other{number}.example")
     me = complete(spec, "me@example.com", industry=INDUSTRIES[1])
 
     stored = benchmark_latest(response=me)
@@ -205,12 +212,12 @@ def test_a_group_of_k_minus_one_shows_nothing_and_k_shows_statistics(spec, peers
 
 
 def test_a_process_behind_the_pruned_history_loads_the_pool_again(spec):
-    people = [complete(spec, f"p{number}@example.com") for number in range(6)]
+    people = [complete(spec, f"cs@p{number}.example") for number in range(6)]
     with peer_index_current() as live:
         stale = live.index
     for person in people[1:3]:
         Response.objects.filter(pk=person.pk).update(excluded_from_benchmarks=True)
-        peer_pool_sync(email_keys=[person.email])
+        peer_pool_sync(organisation_keys=[person.organisation_key])
 
     assert peer_pool_prune(keep_changes=0) == 2
     stored = benchmark_compute(response=people[0])
@@ -222,7 +229,7 @@ def test_a_process_behind_the_pruned_history_loads_the_pool_again(spec):
 
 
 def test_deleting_a_response_in_admin_takes_it_out_of_every_processs_index(spec, admin_client):
-    people = [complete(spec, f"p{number}@example.com") for number in range(7)]
+    people = [complete(spec, f"cs@p{number}.example") for number in range(7)]
     with peer_index_current() as live:
         assert live.index.groups[(GroupKey.ALL, None)].size == 7
 
@@ -252,7 +259,7 @@ def test_rebuild_in_one_sql_statement_keeps_the_same_pool_as_the_row_by_row_path
     people = [
         complete(
             spec,
-            f"p{n % 9}@example.com".upper() if n % 4 == 0 else f"p{n % 9}@example.com",
+            f"cs@p{n % 9}.example".upper() if n % 4 == 0 else f"cs@p{n % 9}.example",
             rng=rng,
             region=rng.choice(REGIONS),
             nrr=rng.choice(["90", None]),
@@ -261,7 +268,8 @@ def test_rebuild_in_one_sql_statement_keeps_the_same_pool_as_the_row_by_row_path
     ]
     Response.objects.filter(pk=people[15].pk).update(excluded_from_benchmarks=True)
     Response.objects.filter(pk=people[14].pk).update(is_demo=True)
-    Response.objects.filter(pk=people[13].pk).update(email="")  # nobody's: p4 keeps people[4]
+    # nobody's (no address, no organisation): p4 keeps people[4]
+    Response.objects.filter(pk=people[13].pk).update(email="", mail_domain="", organisation_key="")
     # p0 twice at one moment: the one stored last counts
     Response.objects.filter(pk=people[0].pk).update(completed_at=people[9].completed_at)
     # p3's latest was scored on another pillar: p3 is left out, not counted by people[3]
@@ -270,7 +278,7 @@ def test_rebuild_in_one_sql_statement_keeps_the_same_pool_as_the_row_by_row_path
     )
 
     def pool() -> list[tuple[object, ...]]:
-        fields = ["response_id", "email_key", "industry", "arr_band", "region", "overall"]
+        fields = ["response_id", "organisation_key", "industry", "arr_band", "region", "overall"]
         fields += ["pillars", "nrr", "retention", "nps", "customers_per_csm"]
         return sorted(PoolEntry.objects.filter(removed_seq__isnull=True).values_list(*fields))
 

@@ -25,7 +25,7 @@ def test_results_page_follows_the_report_until_it_can_be_downloaded(
 ):
     settings.MEDIA_ROOT = tmp_path
     for number in range(6):
-        complete(spec, f"peer{number}@example.com")
+        complete(spec, f"cs@peer{number}.example")
     queue_purge()
     with running_worker(tmp_path) as worker:
         page = new_page()

@@ -189,7 +189,7 @@ def test_the_campaign_summary_puts_respondents_side_by_side_with_the_pool(
 ):
     settings.BENCHMARK_K = 2
     answered_through(Client(), campaign, spec, EXAMPLE_A)
-    answered_through(Client(), campaign, spec, EXAMPLE_B)
+    answered_through(Client(), campaign, spec, {**EXAMPLE_B, 3: "bo@another-company.example"})
     client = Client()
     client.force_login(consultants["a"])
 
@@ -198,7 +198,8 @@ def test_the_campaign_summary_puts_respondents_side_by_side_with_the_pool(
     overall = summary[summary.index('<th scope="row">Overall</th>') :]
     cells = re.findall(r'<td class="text-end">([^<]+)</td>', overall[: overall.index("</tr>")])
 
-    # A 14.28, B 61.13; their median 37.705 rounds half up; the pool holds just A and B.
+    # A 14.28, B 61.13; their median 37.705 rounds half up; the pool holds just A and B (two
+    # organisations: colleagues would count once).
     assert cells == ["14.28", "61.13", "37.71", "37.71"]
     assert "(2 peers)" in summary
     # Each column is headed by the name the respondent gave.

@@ -100,7 +100,7 @@ def peers(spec: BankSpec) -> None:
                 12: rng.choice(["12", "30", "45", None]),
             }
         )
-        completed(spec, answers, f"peer{number}@example.com")
+        completed(spec, answers, f"cs@peer{number}.example")
 
 
 def stored_benchmark(response: Response) -> ResponseBenchmark:
@@ -224,7 +224,7 @@ def test_a_withheld_group_says_fewer_than_k_peers_and_prints_no_number(example_a
 def test_a_pool_under_k_prints_no_statistic_and_says_so(spec, settings):
     settings.BENCHMARK_K = 5
     for number in range(4):
-        completed(spec, EXAMPLE_B, f"few{number}@example.com")
+        completed(spec, EXAMPLE_B, f"cs@few{number}.example")
     me = completed(spec, EXAMPLE_A, "ada@example.com")
     benchmark = stored_benchmark(me)
     assert benchmark.pool_size is None

@@ -57,7 +57,7 @@ def laid_out(django_db_setup, django_db_blocker) -> Iterator[LaidOut]:
         for number in range(12):
             answers = {**(EXAMPLE_B if number % 2 else EXAMPLE_A), **shared}
             answers.update({10: str(90 + 3 * number), 12: str(10 + 4 * number)})
-            completed(spec, answers, f"peer{number}@example.com")
+            completed(spec, answers, f"cs@peer{number}.example")
         me = completed(spec, {**EXAMPLE_B, **shared}, "bo@example.com")
         pool_snapshot_refresh()  # a comparison made now prints the outcomes by maturity
         document = report_document_for(response=me, benchmark=benchmark_compute(response=me))

@@ -66,12 +66,14 @@ def test_seeded_responses_are_completed_valid_demo_responses(spec: BankSpec, ban
     assert re.fullmatch(r"Created 60 demo responses .* in \d+\.\d s; .*\n", output)
     responses = list(Response.objects.all())
     assert len(responses) == 60
+    # Peers are organisations: each demo respondent is one of its own.
+    assert len({response.organisation_key for response in responses}) == 60
     now = timezone.now()
     for response in responses:
         assert response.status == Response.Status.COMPLETED
         assert response.is_demo and not response.excluded_from_benchmarks
         assert response.bank == bank
-        assert re.fullmatch(r"demo-\d{6}@demo\.cspi\.invalid", response.email)
+        assert re.fullmatch(r"cs-lead@demo-\d{6}\.demo\.cspi\.invalid", response.email)
         assert response.answers[str(role_question(spec, "email").number)] == response.email
         assert response.completed_at is not None
         assert now - timedelta(days=740) < response.completed_at <= now

@@ -47,8 +47,8 @@ def complete(spec: BankSpec, email: str, industry: str = MY_INDUSTRY) -> Respons
 
 def mine_among_peers(spec: BankSpec, peers: int = 3) -> Response:
     for n in range(peers):
-        complete(spec, f"peer{n}@example.com", industry=OTHER_INDUSTRY)
-    return complete(spec, "me@example.com")
+        complete(spec, f"cs@peer{n}.example", industry=OTHER_INDUSTRY)
+    return complete(spec, "me@me.example")
 
 
 def include_for(response: Response) -> str:
@@ -75,10 +75,10 @@ def test_the_offer_appears_only_once_the_pool_has_grown_meaningfully(spec):
     page = include_for(mine)
     assert "with 3 peers" in page and "Compare with today" not in page
 
-    complete(spec, "new1@example.com", industry=OTHER_INDUSTRY)
+    complete(spec, "new1@new1.example", industry=OTHER_INDUSTRY)
     assert "Compare with today" not in include_for(mine)  # one more: not yet
 
-    complete(spec, "new2@example.com", industry=OTHER_INDUSTRY)
+    complete(spec, "new2@new2.example", industry=OTHER_INDUSTRY)
     page = include_for(mine)
     assert "Compare with today" in page and "it now holds 5 peers" in page
     assert f'action="/survey/{mine.token}/results/compare/"' in page
@@ -87,10 +87,11 @@ def test_the_offer_appears_only_once_the_pool_has_grown_meaningfully(spec):
 
 def test_a_group_withheld_then_and_large_enough_now_is_offered(spec):
     mine = mine_among_peers(spec, peers=4)
-    complete(spec, "same.industry@example.com")  # my industry had no peer; now still 1 < K
+    # my industry had no peer; now still 1 < K
+    complete(spec, "same.industry@same.industry.example")
     assert "Compare with today" not in include_for(mine)
 
-    complete(spec, "same.industry.2@example.com")
+    complete(spec, "same.industry.2@same.industry.2.example")
     page = include_for(mine)
     assert "Compare with today" in page
     assert f"Industry: {MY_INDUSTRY} now has enough peers to be shown" in page
@@ -99,8 +100,8 @@ def test_a_group_withheld_then_and_large_enough_now_is_offered(spec):
 def test_comparing_again_keeps_a_new_comparison_and_says_what_changed(spec):
     mine = mine_among_peers(spec)
     earlier = ResponseBenchmark.objects.get(response=mine)
-    complete(spec, "new1@example.com")
-    complete(spec, "new2@example.com")
+    complete(spec, "new1@new1.example")
+    complete(spec, "new2@new2.example")
 
     reply = compare_again(mine)
 
@@ -118,7 +119,7 @@ def test_comparing_again_keeps_a_new_comparison_and_says_what_changed(spec):
 
 def test_without_meaningful_growth_no_new_comparison_is_made(spec):
     mine = mine_among_peers(spec)
-    complete(spec, "new1@example.com", industry=OTHER_INDUSTRY)
+    complete(spec, "new1@new1.example", industry=OTHER_INDUSTRY)
 
     reply = compare_again(mine)
 
@@ -128,8 +129,8 @@ def test_without_meaningful_growth_no_new_comparison_is_made(spec):
 
 def test_a_response_that_cannot_be_compared_is_told_so(spec, monkeypatch):
     mine = mine_among_peers(spec)
-    complete(spec, "new1@example.com")
-    complete(spec, "new2@example.com")
+    complete(spec, "new1@new1.example")
+    complete(spec, "new2@new2.example")
     monkeypatch.setattr("benchmarks.refresh.benchmark_compute", lambda response: None)
 
     reply = compare_again(mine)
@@ -176,8 +177,8 @@ def test_a_pdf_asked_for_after_comparing_again_prints_the_new_comparison(spec):
     mine = mine_among_peers(spec)
     printed = Report.objects.get(response=mine)
     Report.objects.filter(pk=printed.pk).update(status=Report.Status.READY)
-    complete(spec, "new1@example.com")
-    complete(spec, "new2@example.com")
+    complete(spec, "new1@new1.example")
+    complete(spec, "new2@new2.example")
     compare_again(mine)
     page = include_for(mine)
     assert "Your PDF report shows an earlier comparison" in page

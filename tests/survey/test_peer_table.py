@@ -69,7 +69,7 @@ POOL = [
 ]
 # Retention unknown; pillars 60.00, 57.50, 55.00, …
 ME = RespondentValues(
-    email="me@example.com",
+    organisation_key="example.com",
     industry=SOFTWARE,
     arr_band=SMALL,
     region=EUROPE,

@@ -53,7 +53,7 @@ def test_the_summary_leads_with_the_score_the_extremes_three_steps_and_contents(
 def test_outcomes_by_maturity_show_the_kept_lens_as_an_association(spec):
     for number in range(12):
         answers = {**(EXAMPLE_B if number % 2 else EXAMPLE_A), 10: str(90 + 3 * number)}
-        completed(spec, answers, f"peer{number}@example.com")
+        completed(spec, answers, f"cs@peer{number}.example")
     me = completed(spec, EXAMPLE_A, "me@example.com")
     pool_snapshot_refresh()
     kept = benchmark_compute(response=me)
@@ -85,7 +85,7 @@ def test_outcomes_by_maturity_show_the_kept_lens_as_an_association(spec):
 @override_settings(BENCHMARK_K=5)
 def test_a_next_step_says_what_share_of_peers_one_bucket_up_chose_it(spec):
     for number in range(8):
-        completed(spec, EXAMPLE_B, f"peer{number}@example.com")
+        completed(spec, EXAMPLE_B, f"cs@peer{number}.example")
     me = completed(spec, EXAMPLE_A, "me@example.com")
     pool_snapshot_refresh()
     kept = benchmark_compute(response=me)
@@ -104,7 +104,7 @@ def test_a_next_step_says_what_share_of_peers_one_bucket_up_chose_it(spec):
 
 def test_without_enough_peers_no_share_is_printed(spec):
     for number in range(3):
-        completed(spec, EXAMPLE_B, f"peer{number}@example.com")
+        completed(spec, EXAMPLE_B, f"cs@peer{number}.example")
     me = completed(spec, EXAMPLE_A, "me@example.com")
     pool_snapshot_refresh()
     benchmark_compute(response=me)
@@ -117,7 +117,7 @@ def test_without_enough_peers_no_share_is_printed(spec):
 @override_settings(BENCHMARK_K=5)
 def test_a_comparison_made_before_the_first_snapshot_shows_the_latest_outcomes(spec):
     for number in range(6):
-        completed(spec, EXAMPLE_B if number % 2 else EXAMPLE_A, f"peer{number}@example.com")
+        completed(spec, EXAMPLE_B if number % 2 else EXAMPLE_A, f"cs@peer{number}.example")
     me = completed(spec, EXAMPLE_A, "me@example.com")  # compared before any snapshot
     assert "have not been computed yet" in _text(_section(_page(me), "outcomes"))
 

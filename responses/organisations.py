@@ -12,6 +12,8 @@ Pure Python, so the pool's rule and its tests (against pandas on random crowds) 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Self
 
 import idna
 
@@ -73,12 +75,49 @@ def organisation_key(
     the whole address, so that two people with gmail.com addresses are never colleagues.
     `joined`: domain → the domain it is joined into (already followed to the end, as
     `joins_resolved` gives it)."""
-    domain = email_domain(email)
-    public = {domain_normalised(name) for name in public_domains}
-    if domain in public:
-        local = email.strip().rpartition("@")[0].lower()
-        return f"{local}@{domain}"
-    return (joined or {}).get(domain, domain)
+    public = frozenset(domain_normalised(name) for name in public_domains)
+    return OrganisationRules(public, joined or {}).key(email)
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationRules:
+    """The rule as configured: the public mailbox domains and the admins' joins (resolved), both
+    in compared form. `as_json` is what the pool remembers to know when it must be rebuilt."""
+
+    public_domains: frozenset[str]
+    joined: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, public_domains: Iterable[str], joins: Mapping[str, str]) -> Self:
+        return cls(
+            frozenset(domain_normalised(name) for name in public_domains), joins_resolved(joins)
+        )
+
+    def key(self, email: str) -> str:
+        """The organisation of an address; raises NotADomain for one that has no valid domain."""
+        return self._key_in(email, email_domain(email))
+
+    def stored_form(self, email: str) -> tuple[str, str]:
+        """(mail domain, organisation key) as a response keeps them; ("", "") without an
+        address. An address the survey took but IDNA refuses keeps its domain as typed (lower
+        case), so its respondent is still an organisation rather than silently nobody."""
+        if not email.strip():
+            return "", ""
+        try:
+            domain = email_domain(email)
+        except NotADomain:
+            domain = email.strip().rpartition("@")[2].rstrip(".").lower()
+            if not domain:
+                return "", ""
+        return domain, self._key_in(email, domain)
+
+    def _key_in(self, email: str, domain: str) -> str:
+        if domain in self.public_domains:
+            return f"{email.strip().rpartition('@')[0].lower()}@{domain}"
+        return self.joined.get(domain, domain)
+
+    def as_json(self) -> dict[str, object]:
+        return {"public": sorted(self.public_domains), "joined": dict(sorted(self.joined.items()))}
 
 
 def joins_resolved(joins: Mapping[str, str]) -> dict[str, str]:

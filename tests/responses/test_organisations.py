@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from benchmarks.organisations import (
+from responses.organisations import (
     NotADomain,
     domain_normalised,
     joins_resolved,
