@@ -3,7 +3,7 @@ import math
 from celery import Task, shared_task
 from django.core.cache import cache
 
-from benchmarks.services import peer_pool_prune
+from benchmarks.services import peer_pool_ensure_current, peer_pool_prune
 from benchmarks.snapshots import pool_snapshot_outdated, pool_snapshot_refresh, pool_snapshot_wait
 
 SNAPSHOT_RESCHEDULED = "benchmarks:pool-snapshot-rescheduled"
@@ -12,6 +12,13 @@ SNAPSHOT_RESCHEDULED = "benchmarks:pool-snapshot-rescheduled"
 @shared_task
 def prune_pool_history() -> int:
     return peer_pool_prune()
+
+
+@shared_task
+def bring_pool_in_line() -> int:
+    """Rebuild the pool if it was built under another rule (an admin joined domains, the public
+    mailbox list changed). The next comparison would do it too; this spares that request."""
+    return peer_pool_ensure_current().seq
 
 
 @shared_task(bind=True)

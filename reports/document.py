@@ -82,7 +82,7 @@ class ProfileItem:
 @dataclass(frozen=True, slots=True)
 class PeerLine:
     """One peer group's numbers for one score or KPI. Without `stats` it prints `note` instead
-    (e.g. "fewer than 5 peers") and no number of its own."""
+    (e.g. "fewer than 5 organisations") and no number of its own."""
 
     group_key: str
     group_label: str
@@ -308,8 +308,9 @@ def _peer_prose(results: Results, snapshot: PeerSnapshot | None) -> str:
     if lead is None or lead.overall is None or lead.pillars is None:
         return (
             f"On {day_text(snapshot.computed_at)} the peer pool held fewer than {snapshot.k} "
-            "peers: too few for any peer statistic, so this report shows your own scores only. "
-            f"Groups of fewer than {snapshot.k} peers are never shown."
+            "organisations: too few for any peer statistic, so this report shows your own scores "
+            "only. "
+            f"Groups of fewer than {snapshot.k} organisations are never shown."
         )
     overall = lead.overall
     rank = standing_text(
@@ -359,11 +360,11 @@ def _withheld_prose(snapshot: PeerSnapshot, lead: GroupComparison) -> str:
     labels = _join([group.label for group in snapshot.withheld])
     if len(snapshot.withheld) == 1:
         return (
-            f" The group {labels} has fewer than {snapshot.k} peers and is not shown; "
+            f" The group {labels} has fewer than {snapshot.k} organisations and is not shown; "
             f"{lead.label} stands in for it."
         )
     return (
-        f" The groups {labels} have fewer than {snapshot.k} peers each and are not shown; "
+        f" The groups {labels} have fewer than {snapshot.k} organisations each and are not shown; "
         f"{lead.label} stands in for them."
     )
 
@@ -423,7 +424,7 @@ def _row(label: str, yours: Decimal, stats: MetricStats, *, emphasis: bool = Fal
 
 
 def _group_note(group: GroupComparison, k: int) -> str:
-    return "" if group.enough_peers else f"fewer than {k} peers"
+    return "" if group.enough_peers else f"fewer than {k} organisations"
 
 
 def _pillar_section(
@@ -451,7 +452,9 @@ def _kpi_line(kpi: Kpi, results: Results, snapshot: PeerSnapshot | None, k: int)
     peers = []
     for group in snapshot.comparison.groups if snapshot else ():
         stats = group.kpis.get(kpi.key) if group.kpis else None
-        note = _group_note(group, k) or ("" if stats else f"fewer than {k} peers gave this figure")
+        note = _group_note(group, k) or (
+            "" if stats else f"fewer than {k} organisations gave this figure"
+        )
         standing = standing_for(stats, kpi_key=kpi.key) if stats else ""
         peers.append(PeerLine(group.key.value, group.label, stats, note, standing))
     return KpiLine(kpi, results.kpi_values.get(kpi.key), tuple(peers))

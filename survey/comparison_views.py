@@ -109,7 +109,7 @@ def _outcome_message(refresh: Refresh, *, report: Report | None) -> tuple[int, s
     if made.pool_size is None:
         text = (
             f"Compared again as of {day_text(made.computed_at)}: the pool still holds fewer than "
-            f"{benchmark_k()} peers."
+            f"{benchmark_k()} organisations."
         )
     else:
         text = f"Compared with {made.pool_size} peers as of {day_text(made.computed_at)}."

@@ -154,6 +154,6 @@ def test_results_page_compares_with_peers_and_hides_a_small_group(new_page, spec
     expect(matrix.get_by_role("row", name="Overall", exact=False).first).to_be_visible()
     expect(matrix).not_to_contain_text("Region: Europe")
     region = section.locator(".peer-withheld", has_text="Region: Europe")
-    expect(region).to_contain_text("fewer than 5 peers, not shown")
+    expect(region).to_contain_text("fewer than 5 organisations, not shown")
     expect(region).not_to_contain_text("4")
     screenshot(page, "results-peers-desktop")

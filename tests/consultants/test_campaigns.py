@@ -201,7 +201,7 @@ def test_the_campaign_summary_puts_respondents_side_by_side_with_the_pool(
     # A 14.28, B 61.13; their median 37.705 rounds half up; the pool holds just A and B (two
     # organisations: colleagues would count once).
     assert cells == ["14.28", "61.13", "37.71", "37.71"]
-    assert "(2 peers)" in summary
+    assert "(2 organisations)" in summary
     # Each column is headed by the name the respondent gave.
     heads = re.findall(r'<th scope="col" class="text-end">([^<]+)</th>', summary)
     assert heads[:2] == ["Ada Example", "Bo Example"]
@@ -214,7 +214,7 @@ def test_the_pool_median_is_withheld_under_k(campaign, spec, consultants):
 
     page = client.get(f"/workspace/campaigns/{campaign.token}/").content.decode()
 
-    assert "fewer than 5 peers" in page[page.index('id="summary-heading"') :]
+    assert "fewer than 5 organisations" in page[page.index('id="summary-heading"') :]
 
 
 def test_all_pdfs_of_a_campaign_as_one_zip_with_progress(

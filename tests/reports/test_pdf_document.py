@@ -216,9 +216,9 @@ def test_a_withheld_group_says_fewer_than_k_peers_and_prints_no_number(example_a
     for number in range(1, 9):
         page = page_of(pages, f"Pillar {number} of 8")
         line = next(line for line in page.splitlines() if line.startswith("Region: Europe"))
-        assert line == "Region: Europe fewer than 5 peers"
+        assert line == "Region: Europe fewer than 5 organisations"
     summary = " ".join(page_of(pages, "Executive summary\n").split())
-    assert "The group Region: Europe has fewer than 5 peers and is not shown" in summary
+    assert "The group Region: Europe has fewer than 5 organisations and is not shown" in summary
 
 
 def test_a_pool_under_k_prints_no_statistic_and_says_so(spec, settings):
@@ -232,11 +232,11 @@ def test_a_pool_under_k_prints_no_statistic_and_says_so(spec, settings):
     pages = pages_text(report_pdf(response=me, benchmark=benchmark))
 
     summary = " ".join(page_of(pages, "Executive summary\n").split())
-    assert "the peer pool held fewer than 5 peers: too few for any peer statistic" in summary
+    assert "the peer pool held fewer than 5 organisations: too few for any peer" in summary
     assert "Your pillars at a glance\n" in pages[3]
     for number in range(1, 9):
         page = page_of(pages, f"Pillar {number} of 8")
-        rows = [line for line in page.splitlines() if line.endswith("fewer than 5 peers")]
+        rows = [line for line in page.splitlines() if line.endswith("fewer than 5 organisations")]
         assert [row.split(" fewer")[0] for row in rows] == [
             "All respondents",
             "Industry: Software and SaaS",

@@ -73,14 +73,14 @@ def told(reply) -> str:
 def test_the_offer_appears_only_once_the_pool_has_grown_meaningfully(spec):
     mine = mine_among_peers(spec)
     page = include_for(mine)
-    assert "with 3 peers" in page and "Compare with today" not in page
+    assert "with 3 peer organisations" in page and "Compare with today" not in page
 
     complete(spec, "new1@new1.example", industry=OTHER_INDUSTRY)
     assert "Compare with today" not in include_for(mine)  # one more: not yet
 
     complete(spec, "new2@new2.example", industry=OTHER_INDUSTRY)
     page = include_for(mine)
-    assert "Compare with today" in page and "it now holds 5 peers" in page
+    assert "Compare with today" in page and "it now holds 5 organisations" in page
     assert f'action="/survey/{mine.token}/results/compare/"' in page
     assert 'name="csrfmiddlewaretoken"' in page
 

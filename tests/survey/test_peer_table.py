@@ -163,14 +163,16 @@ def test_a_withheld_group_is_named_with_fewer_than_k_and_no_number_of_its_own():
     note = re.search(r'<p class="peer-withheld.*?</p>', page, re.S)
     assert note
     seen = _text(note.group(0)).replace(" :", ":")
-    assert seen == f"{group.label}: fewer than 5 peers, not shown; read All respondents instead."
+    assert seen == (
+        f"{group.label}: fewer than 5 organisations, not shown; read All respondents instead."
+    )
     assert re.findall(r"\d+", seen.replace(group.label, "")) == ["5"]
 
 
 def test_a_kpi_few_peers_know_is_withheld_and_an_unknown_value_of_yours_says_unknown():
     _, rows = _matrix(_render())
 
-    assert rows["Net Promoter Score"][1:] == ["30"] + ["fewer than 5 peers know this"] * 3
+    assert rows["Net Promoter Score"][1:] == ["30"] + ["fewer than 5 organisations gave this"] * 3
     retention = rows["Customer retention rate (%)"]
     assert retention[1] == "unknown"
     assert retention[2].endswith("14 gave theirs") and "higher than" not in retention[2]
@@ -213,8 +215,8 @@ def test_the_intro_names_the_pool_size_date_and_k():
     seen = _text(_render())
 
     assert (
-        "Compared with 14 peers in the pool on 2 March 2026; "
-        "groups of fewer than 5 peers are not shown."
+        "Compared with 14 organisations in the pool on 2 March 2026; "
+        "groups of fewer than 5 organisations are not shown."
     ) in seen
 
 

@@ -169,7 +169,7 @@ def test_results_page_shows_scores_buckets_and_unknown_kpis_without_peer_statist
     assert '<span class="overall-bucket bucket-name">Undeveloped</span>' in main
     assert "Unknown" in main
     peers = main[main.index('id="peers"') : main.index('id="figures"')]
-    assert "when the pool held fewer than 5 peers" in peers
+    assert "when the pool held fewer than 5 organisations" in peers
     assert "median" not in peers.lower() and "higher than" not in peers
     assert "<svg" in main and "<table" in main
     assert "Segmentation" in main and "To reach Emerging" in main
