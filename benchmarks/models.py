@@ -32,6 +32,12 @@ class PoolState(models.Model):
     organisation_rules = models.JSONField(
         default=dict, help_text="Public mailbox domains and joins the pool was built under."
     )
+    window_months = models.IntegerField(
+        default=0, help_text="BENCHMARK_WINDOW_MONTHS the pool was built under (0: no window)."
+    )
+    window_start = models.DateTimeField(
+        null=True, blank=True, help_text="Responses completed before this no longer count."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -57,6 +63,8 @@ class PoolEntry(models.Model):
     retention = models.BigIntegerField(null=True, blank=True)
     nps = models.BigIntegerField(null=True, blank=True)
     customers_per_csm = models.BigIntegerField(null=True, blank=True)
+    # When the response was completed: the entry leaves the pool once that is outside the window.
+    completed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     added_seq = models.BigIntegerField(db_index=True)
     removed_seq = models.BigIntegerField(null=True, blank=True, db_index=True)
 

@@ -8,9 +8,10 @@ belongs to is `responses.organisations`; a row arrives with its key already work
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from fractions import Fraction
 
@@ -57,7 +58,24 @@ def hundredths(value: Decimal | None) -> int | None:
     return int(round_half_up(Fraction(value)).scaleb(2))
 
 
-def peer_pool(rows: Iterable[PoolRow], *, include_demo: bool) -> list[PoolRow]:
+def window_start(now: datetime, months: int) -> datetime | None:
+    """The first moment a response counts from, with a window of `months` (SCORING.md §4's
+    pool is "responses completed within the window"): midnight UTC of the same calendar day
+    `months` ago (the month's last day when that month is shorter: 31 March → 28 February).
+    It moves once a day, so every comparison made on one day reads the same pool. None: no
+    window (months ≤ 0), every completed response counts."""
+    if months <= 0:
+        return None
+    day = now.astimezone(UTC)
+    month_index = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(month_index, 12)
+    last_day = calendar.monthrange(year, month + 1)[1]
+    return datetime(year, month + 1, min(day.day, last_day), tzinfo=UTC)
+
+
+def peer_pool(
+    rows: Iterable[PoolRow], *, include_demo: bool, since: datetime | None = None
+) -> list[PoolRow]:
     """Who counts as a peer (the one home of this rule): one row per organisation, its latest,
     never an excluded one, never one without an organisation (no e-mail address).
 
@@ -65,7 +83,9 @@ def peer_pool(rows: Iterable[PoolRow], *, include_demo: bool) -> list[PoolRow]:
     so an excluded re-submission does not hide the organisation's earlier valid answer.
     "Latest" is by completion time, and on an equal time the one stored last (the higher id),
     so the choice never depends on the order rows arrive in. An organisation whose latest
-    response is not `comparable` is left out.
+    response is not `comparable` is left out, and so is one whose latest response was completed
+    before `since` (the window: an organisation that has not answered for that long is no
+    longer a peer).
     """
     latest: dict[str, PoolRow] = {}
     for row in rows:
@@ -75,7 +95,11 @@ def peer_pool(rows: Iterable[PoolRow], *, include_demo: bool) -> list[PoolRow]:
         kept = latest.get(key)
         if kept is None or _stored_later(row, kept):
             latest[key] = row
-    return [row for row in latest.values() if row.comparable]
+    return [
+        row
+        for row in latest.values()
+        if row.comparable and (since is None or row.completed_at >= since)
+    ]
 
 
 def _stored_later(row: PoolRow, other: PoolRow) -> bool:

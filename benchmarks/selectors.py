@@ -41,6 +41,12 @@ def benchmark_k() -> int:
     return int(settings.BENCHMARK_K)
 
 
+def benchmark_window_months() -> int:
+    """Only responses completed within this many months count as peers (0: all). Everything
+    asks here; the setting BENCHMARK_WINDOW_MONTHS is read nowhere else."""
+    return int(settings.BENCHMARK_WINDOW_MONTHS)
+
+
 def pool_state() -> PoolState:
     state, _ = PoolState.objects.get_or_create(pk=POOL_STATE_ID)
     return state

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -14,11 +15,12 @@ from django.utils import timezone
 from benchmarks.groups import GroupKey
 from benchmarks.models import PoolEntry, PoolSnapshot, PoolState, ResponseBenchmark
 from benchmarks.payload import kept_comparison_api_json
-from benchmarks.pool import PoolRow, peer_pool
+from benchmarks.pool import PoolRow, peer_pool, window_start
 from benchmarks.selectors import (
     POOL_STATE_ID,
     active_entries_for,
     benchmark_k,
+    benchmark_window_months,
     kept_values,
     peer_index_current,
     pool_entry_of,
@@ -48,9 +50,12 @@ def peer_pool_sync(*, organisation_keys: Iterable[str]) -> int:
         if _layout_outdated(state):
             transaction.on_commit(_snapshot_refresh_queue)
             return _rebuild(state)
+        _age_out(state)
         seq = state.seq + 1
         candidates = _scored_responses().filter(organisation_key__in=keys)
-        wanted = _pool_entries(candidates, tuple(state.pillar_keys), state.include_demo, seq)
+        wanted = _pool_entries(
+            candidates, tuple(state.pillar_keys), state.include_demo, state.window_start, seq
+        )
         active = active_entries_for(organisation_keys=keys)
         changed = [key for key in keys if _values(active.get(key)) != _values(wanted.get(key))]
         if not changed:
@@ -109,14 +114,58 @@ def peer_pool_prune(*, keep_changes: int = 10_000) -> int:
 
 def peer_pool_ensure_current() -> PoolState:
     """Rebuild when the pool was built under other settings, another organisation rule or for
-    another bank's pillars. Returns the pool's state as it now stands."""
+    another bank's pillars; take out what aged out of the window since the day it was last
+    looked at. Returns the pool's state as it now stands."""
     state = pool_state()
-    if _layout_outdated(state):
+    if _layout_outdated(state) or _window_moved(state):
         with transaction.atomic():
             state = _state_locked()
             if _layout_outdated(state):
                 _rebuild(state)
+            else:
+                _age_out(state)
     return state
+
+
+def peer_pool_age_out() -> int:
+    """Close the entries of responses completed before the window's start (nightly, by beat;
+    a comparison made before the task ran does it first). Exactly once: a second run on the
+    same day closes nothing. Returns how many entries left the pool."""
+    with transaction.atomic():
+        state = _state_locked()
+        if _layout_outdated(state):
+            _rebuild(state)
+            return 0
+        return _age_out(state)
+
+
+def _window_moved(state: PoolState) -> bool:
+    return state.window_start != _window_start_now()
+
+
+def _window_start_now() -> datetime | None:
+    return window_start(timezone.now(), benchmark_window_months())
+
+
+def _age_out(state: PoolState) -> int:
+    """With the state locked: close what the window's start, as of today, leaves out."""
+    start = _window_start_now()
+    if state.window_start == start:
+        return 0
+    seq = state.seq + 1
+    closed = 0
+    if start is not None:
+        closed = PoolEntry.objects.filter(removed_seq__isnull=True, completed_at__lt=start).update(
+            removed_seq=seq
+        )
+    state.window_start = start
+    fields = ["window_start", "updated_at"]
+    if closed:
+        state.seq = seq
+        fields.append("seq")
+        transaction.on_commit(_snapshot_refresh_queue)
+    state.save(update_fields=fields)
+    return closed
 
 
 def benchmark_compute(*, response: Response) -> ResponseBenchmark | None:
@@ -167,6 +216,7 @@ def _layout_outdated(state: PoolState) -> bool:
         state.include_demo != settings.BENCHMARK_INCLUDE_DEMO
         or tuple(state.pillar_keys) != _pillar_layout()
         or state.organisation_rules != organisation_rules().as_json()
+        or state.window_months != benchmark_window_months()
     )
 
 
@@ -175,22 +225,27 @@ def _rebuild(state: PoolState) -> int:
     layout = _pillar_layout()
     include_demo = settings.BENCHMARK_INCLUDE_DEMO
     rules = organisation_rules()
+    since = _window_start_now()
     organisation_keys_refresh(rules)
     PoolEntry.objects.all().delete()
     if connection.vendor == "postgresql":
-        created = _rebuild_in_sql(layout, include_demo, seq)
+        created = _rebuild_in_sql(layout, include_demo, since, seq)
     else:
-        created = _rebuild_in_python(layout, include_demo, seq)
+        created = _rebuild_in_python(layout, include_demo, since, seq)
     state.seq = state.rebuilt_seq = state.pruned_seq = seq
     state.include_demo = include_demo
     state.pillar_keys = list(layout)
     state.organisation_rules = rules.as_json()
+    state.window_months = benchmark_window_months()
+    state.window_start = since
     state.save()
     return created
 
 
-def _rebuild_in_python(layout: Sequence[str], include_demo: bool, seq: int) -> int:
-    entries = _pool_entries(_scored_responses(), layout, include_demo, seq)
+def _rebuild_in_python(
+    layout: Sequence[str], include_demo: bool, since: datetime | None, seq: int
+) -> int:
+    entries = _pool_entries(_scored_responses(), layout, include_demo, since, seq)
     return len(PoolEntry.objects.bulk_create(entries.values(), batch_size=REBUILD_BATCH))
 
 
@@ -199,13 +254,13 @@ def _rebuild_in_python(layout: Sequence[str], include_demo: bool, seq: int) -> i
 # `_rebuild_in_python`, which applies `peer_pool` itself.
 _REBUILD_SQL = """
 INSERT INTO {entry} (response_id, organisation_key, industry, arr_band, region, overall, pillars,
-                     nrr, retention, nps, customers_per_csm, added_seq)
+                     nrr, retention, nps, customers_per_csm, completed_at, added_seq)
 SELECT latest.id, latest.organisation_key, latest.industry, latest.arr_band, latest.region,
        latest.overall, latest.pillars, latest.nrr, latest.retention, latest.nps,
-       latest.customers_per_csm, %(seq)s
+       latest.customers_per_csm, latest.completed_at, %(seq)s
 FROM (
     SELECT DISTINCT ON (r.organisation_key)
-           r.id, r.organisation_key, r.industry, r.arr_band, r.region,
+           r.id, r.organisation_key, r.industry, r.arr_band, r.region, r.completed_at,
            (s.overall * 100)::bigint AS overall,
            (s.nrr * 100)::bigint AS nrr, (s.retention * 100)::bigint AS retention,
            (s.nps * 100)::bigint AS nps, (s.customers_per_csm * 100)::bigint AS customers_per_csm,
@@ -224,11 +279,13 @@ FROM (
       AND (%(include_demo)s OR NOT r.is_demo) AND r.organisation_key <> ''
     ORDER BY r.organisation_key, r.completed_at DESC, r.id DESC
 ) latest
-WHERE latest.matching
+WHERE latest.matching AND (%(since)s::timestamptz IS NULL OR latest.completed_at >= %(since)s)
 """
 
 
-def _rebuild_in_sql(layout: Sequence[str], include_demo: bool, seq: int) -> int:
+def _rebuild_in_sql(
+    layout: Sequence[str], include_demo: bool, since: datetime | None, seq: int
+) -> int:
     sql = _REBUILD_SQL.format(
         entry=PoolEntry._meta.db_table,
         response=Response._meta.db_table,
@@ -240,6 +297,7 @@ def _rebuild_in_sql(layout: Sequence[str], include_demo: bool, seq: int) -> int:
         "layout": list(layout),
         "completed": Response.Status.COMPLETED.value,
         "include_demo": include_demo,
+        "since": since,
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -256,13 +314,17 @@ def _scored_responses() -> QuerySet[Response]:
 
 
 def _pool_entries(
-    responses: QuerySet[Response], layout: Sequence[str], include_demo: bool, seq: int
+    responses: QuerySet[Response],
+    layout: Sequence[str],
+    include_demo: bool,
+    since: datetime | None,
+    seq: int,
 ) -> dict[str, PoolEntry]:
     """The pool entries of these responses' organisations, by key, as `peer_pool` chooses."""
     rows = (_pool_row(response, layout) for response in responses.iterator(REBUILD_BATCH))
     return {
         row.organisation_key: _entry_of(row, seq)
-        for row in peer_pool(rows, include_demo=include_demo)
+        for row in peer_pool(rows, include_demo=include_demo, since=since)
     }
 
 
@@ -288,6 +350,7 @@ def _entry_of(row: PoolRow, seq: int) -> PoolEntry:
     return PoolEntry(
         response_id=row.response_id,
         organisation_key=row.organisation_key,
+        completed_at=row.completed_at,
         industry=row.industry or "",
         arr_band=row.arr_band or "",
         region=row.region or "",

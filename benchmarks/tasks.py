@@ -3,7 +3,7 @@ import math
 from celery import Task, shared_task
 from django.core.cache import cache
 
-from benchmarks.services import peer_pool_ensure_current, peer_pool_prune
+from benchmarks.services import peer_pool_age_out, peer_pool_ensure_current, peer_pool_prune
 from benchmarks.snapshots import pool_snapshot_outdated, pool_snapshot_refresh, pool_snapshot_wait
 
 SNAPSHOT_RESCHEDULED = "benchmarks:pool-snapshot-rescheduled"
@@ -12,6 +12,12 @@ SNAPSHOT_RESCHEDULED = "benchmarks:pool-snapshot-rescheduled"
 @shared_task
 def prune_pool_history() -> int:
     return peer_pool_prune()
+
+
+@shared_task
+def age_out_pool() -> int:
+    """Nightly: responses completed before BENCHMARK_WINDOW_MONTHS ago leave the pool."""
+    return peer_pool_age_out()
 
 
 @shared_task

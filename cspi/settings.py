@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from celery.schedules import crontab
 
 from responses.organisations import PUBLIC_MAILBOX_DOMAINS as PUBLIC_MAILBOX_DOMAINS_REQUIRED
 
@@ -235,6 +236,9 @@ SURVEY_DRAFT_DAYS = int(env_str("SURVEY_DRAFT_DAYS", "30"))
 # (seed_demo) count only when BENCHMARK_INCLUDE_DEMO is on: the quick start turns it on.
 BENCHMARK_K = int(env_str("BENCHMARK_K", "5"))
 BENCHMARK_INCLUDE_DEMO = env_bool("BENCHMARK_INCLUDE_DEMO", False)
+# Only responses completed within the last BENCHMARK_WINDOW_MONTHS count as peers (0: all); a
+# nightly task, and any comparison made first, takes the ones that age out of the pool.
+BENCHMARK_WINDOW_MONTHS = int(env_str("BENCHMARK_WINDOW_MONTHS", "24"))
 # Peers are organisations (SCORING.md §4): an e-mail's domain, except on these public mailbox
 # domains, where the whole address is an organisation of one. PUBLIC_MAILBOX_DOMAINS_EXTRA adds
 # more (comma-separated); the pool is rebuilt when the list changes.
@@ -296,6 +300,11 @@ RECONCILE_EVERY_SECONDS = float(env_str("RECONCILE_EVERY_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-drafts": {"task": "responses.tasks.purge_expired_drafts", "schedule": 3600.0},
     "prune-pool-history": {"task": "benchmarks.tasks.prune_pool_history", "schedule": 3600.0},
+    # Just after midnight UTC, when the window's start moves on by a day.
+    "age-out-pool": {
+        "task": "benchmarks.tasks.age_out_pool",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "refresh-pool-snapshot": {
         "task": "benchmarks.tasks.refresh_pool_snapshot",
         "schedule": 300.0,

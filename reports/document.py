@@ -22,7 +22,7 @@ from django.utils import timezone
 from benchmarks.groups import Comparison, GroupComparison, MetricStats
 from benchmarks.models import ResponseBenchmark
 from benchmarks.outcomes import OutcomeLens
-from benchmarks.selectors import benchmark_k
+from benchmarks.selectors import benchmark_k, benchmark_window_months
 from benchmarks.snapshots import outcome_lens_shown, results_with_peer_roadmap
 from benchmarks.stored import comparison_from_json
 from reports.charts import (
@@ -154,6 +154,7 @@ class ReportDocument:
     k: int
     # The pool's outcomes by maturity, as kept with the comparison; None: kept without one.
     outcomes: OutcomeLens | None = None
+    window_months: int = 0  # only responses completed within this many months count (0: all)
 
 
 def report_document_for(
@@ -177,6 +178,7 @@ def report_document_for(
         k=snapshot.k if snapshot else benchmark_k(),
         targets=targets,
         outcomes=outcome_lens_shown(benchmark=benchmark),
+        window_months=benchmark_window_months(),
     )
 
 
@@ -188,6 +190,7 @@ def report_document_build(
     k: int,
     targets: Mapping[str, str] | None = None,
     outcomes: OutcomeLens | None = None,
+    window_months: int = 0,
 ) -> ReportDocument:
     spec, answers = results.spec, results.response.answers
     lead = snapshot.lead if snapshot else None
@@ -224,6 +227,7 @@ def report_document_build(
         peers=snapshot,
         k=k,
         outcomes=outcomes,
+        window_months=window_months,
     )
 
 

@@ -37,7 +37,7 @@ DEMO_DOMAIN = "demo.cspi.invalid"
 # Each demo respondent is an organisation of its own (peers are organisations).
 DEMO_EMAIL = re.compile(r"^cs-lead@demo-(\d+)\." + re.escape(DEMO_DOMAIN) + "$")
 PROFILE_ROLES = ("industry", "arr_band", "region")
-HISTORY = timedelta(days=730)  # completion times spread over about two years
+HISTORY = timedelta(days=600)  # completion times spread over 20 months, inside the window
 UNKNOWN_SHARE = 0.1  # of the answers that may be "unknown", this share is
 OPTIONAL_SKIPPED_SHARE = 0.1
 MATURITY_NOISE = 0.15  # between respondents of one ARR band

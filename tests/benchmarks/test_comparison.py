@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
+from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -18,6 +19,7 @@ from scoring.rounding import round_half_up
 from tests.benchmarks import (
     KPIS,
     PILLARS,
+    START,
     EmailedRow,
     RowsIndex,
     organisations_in_pandas,
@@ -66,12 +68,17 @@ def _metric_values(row: PoolRow) -> tuple[int | None, ...]:
     return (row.overall_hundredths, *row.pillar_hundredths, *row.kpi_hundredths)
 
 
-def _expected_peers(rows: list[EmailedRow], email: str, include_demo: bool) -> pd.DataFrame:
-    """Each organisation's latest counting response, none of the respondent's organisation."""
+def _expected_peers(
+    rows: list[EmailedRow], email: str, include_demo: bool, since: datetime | None = None
+) -> pd.DataFrame:
+    """Each organisation's latest counting response, if inside the window, none of the
+    respondent's organisation."""
     frame = _frame(rows)
     frame["organisation"] = organisations_in_pandas(frame["email"])
     frame = frame[~frame["excluded"] & (include_demo | ~frame["is_demo"])]
     frame = frame.sort_values(["completed_at", "id"]).drop_duplicates("organisation", keep="last")
+    if since is not None:
+        frame = frame[frame["completed_at"] >= since]
     own = organisations_in_pandas(pd.Series([email])).iloc[0]
     return frame[frame["organisation"] != own]
 
@@ -129,7 +136,8 @@ def test_statistics_match_pandas_on_random_pools(seed: int) -> None:
     rows = random_rows(rng, rng.randrange(0, 201))
     include_demo = rng.random() < 0.5
     k = rng.choice((1, 3, 5, 5, 8))
-    pool = peer_pool(rows, include_demo=include_demo)
+    since = rng.choice((None, START + timedelta(minutes=2)))  # rows span minutes 0 to 3
+    pool = peer_pool(rows, include_demo=include_demo, since=since)
     index = RowsIndex.of(pool)
     # Sometimes one of the pool's people again, or a colleague of theirs (their organisation's
     # rows must go; a "colleague" on a public mailbox is someone else), sometimes a newcomer.
@@ -142,7 +150,9 @@ def test_statistics_match_pandas_on_random_pools(seed: int) -> None:
 
     comparison = index.compare(respondent=respondent, k=k)
 
-    _check_against_pandas(comparison, _expected_peers(rows, email, include_demo), respondent, k)
+    _check_against_pandas(
+        comparison, _expected_peers(rows, email, include_demo, since), respondent, k
+    )
 
 
 def _region_pool(peers: int) -> list[PoolRow]:

@@ -4,6 +4,7 @@ numbers against an independent pandas computation on the stored scores."""
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -273,20 +274,23 @@ def test_rebuild_in_one_sql_statement_keeps_the_same_pool_as_the_row_by_row_path
     # p0 twice at one moment: the one stored last counts
     Response.objects.filter(pk=people[0].pk).update(completed_at=people[9].completed_at)
     # p3's latest was scored on another pillar: p3 is left out, not counted by people[3]
+    # p1 answered only long ago (people[1] and [10]): outside the window, p1 is no peer
+    long_ago = people[0].completed_at - timedelta(days=800)
+    Response.objects.filter(pk__in=[people[1].pk, people[10].pk]).update(completed_at=long_ago)
     PillarScore.objects.filter(response_score__response=people[12], position=0).update(
         pillar_key="retired"
     )
 
     def pool() -> list[tuple[object, ...]]:
         fields = ["response_id", "organisation_key", "industry", "arr_band", "region", "overall"]
-        fields += ["pillars", "nrr", "retention", "nps", "customers_per_csm"]
+        fields += ["pillars", "nrr", "retention", "nps", "customers_per_csm", "completed_at"]
         return sorted(PoolEntry.objects.filter(removed_seq__isnull=True).values_list(*fields))
 
     services.peer_pool_rebuild()
     in_sql = pool()
     PoolEntry.objects.all().delete()
-    services._rebuild_in_python(services._pillar_layout(), False, 99)
+    services._rebuild_in_python(services._pillar_layout(), False, services._window_start_now(), 99)
 
     assert in_sql == pool()
-    assert len(in_sql) == 8
+    assert len(in_sql) == 7
     assert people[9].pk in {entry[0] for entry in in_sql}

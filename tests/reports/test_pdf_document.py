@@ -480,3 +480,13 @@ def test_radar_revenue_at_stake_and_kpis_to_track_follow_the_answers(example_a):
     assert "Customer retention rate Renewal Lagging Quarterly, the executive review" in tracking
     assert "Net Promoter Score Advocacy" not in tracking
     assert "Cohort retention analysis Renewal Lagging Monthly, leadership" in tracking
+
+
+def test_the_methodology_says_peers_are_organisations_within_the_window(example_a, settings):
+    settings.BENCHMARK_WINDOW_MONTHS = 18
+    pages = pages_text(report_pdf(response=example_a, benchmark=stored_benchmark(example_a)))
+    method = " ".join(page_of(pages, "Methodology\nScores").split())
+
+    assert "Peers are organisations, not people" in method
+    assert "never counts your own organisation among your peers" in method
+    assert "completed within the 18 months before the comparison count" in method
