@@ -14,8 +14,8 @@ from ninja.errors import HttpError
 from api.base import TOKEN_ROUTE, Detail, TokenAuth
 from api.responses import response_for
 from benchmarks.models import ResponseBenchmark
-from benchmarks.payload import comparison_to_api
-from benchmarks.selectors import benchmark_latest
+from benchmarks.payload import kept_comparison_to_api
+from benchmarks.selectors import benchmark_kept_latest
 from benchmarks.services import benchmark_compute
 from consultants.models import (
     ApiToken,
@@ -65,6 +65,22 @@ class Benchmark(Schema):
     k: int
     as_of: datetime = Field(
         description="When the comparison was made (UTC), so a reader knows which pool it describes."
+    )
+    peer_unit: str | None = Field(
+        None,
+        description=(
+            '"organisation": each peer is an organisation (an e-mail domain, or one public '
+            "mailbox address), counted once by its latest response; n counts organisations and "
+            "the respondent's own organisation is never among them. Absent on comparisons made "
+            "before peers were organisations."
+        ),
+    )
+    window_months: int | None = Field(
+        None,
+        description=(
+            "Only responses completed within this many months before `as_of` counted "
+            "(0: all). Absent on comparisons made before the window existed."
+        ),
     )
     groups: list[Group]
 
@@ -156,9 +172,9 @@ def benchmark_get(request: HttpRequest, id: str) -> HttpResponse:
     if response is None:  # deleted since authentication read it
         raise Http404("No such response.")
     if visible.api_json == "":  # kept by an earlier version, without its answer
-        kept = benchmark_latest(response=response)
+        kept = benchmark_kept_latest(response=response)
         if kept is not None:
-            return JsonResponse(comparison_to_api(kept.comparison, as_of=kept.computed_at))
+            return JsonResponse(kept_comparison_to_api(kept.comparison, as_of=kept.computed_at))
     return _compared_now(response)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.urls import reverse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from api.base import (
@@ -100,6 +100,14 @@ class ScoredResponse(Schema):
     id: str
     bank_version: int
     completed_at: datetime
+    organisation: str | None = Field(
+        None,
+        description=(
+            "The organisation the response counts for among peers: its e-mail's domain (after "
+            "any domains an admin joined), or the whole address at a public mailbox provider; "
+            "null without an e-mail address."
+        ),
+    )
     profile: ProfileOut
     overall: ScoreOut
     pillars: dict[str, ScoreOut]
@@ -237,6 +245,7 @@ def scored_response(response: Response) -> dict[str, Any]:
         "id": response.public_id,
         "bank_version": stored.bank.version,
         "completed_at": response.completed_at,
+        "organisation": response.organisation_key or None,
         "profile": {
             "region": response.region,
             "industry": response.industry,

@@ -6,7 +6,8 @@ API read has in hand: no Decimal or dataclass in between. `as_of` is the compari
 pool it describes. Numbers become JSON numbers (floats of
 the 2-decimal strings, whose shortest repr shows the same digits), not strings. The quartile
 band and the fallback group are report wording and stay out: the API shape is a fixed contract,
-and a withheld group is exactly key, label, enough_peers and n.
+and a withheld group is exactly key, label, enough_peers and n. Added to v1 since: what a peer
+is (`peer_unit`, "organisation") and the window (`window_months`), on comparisons kept with them.
 """
 
 from __future__ import annotations
@@ -37,7 +38,15 @@ def kept_comparison_to_api(
     head: dict[str, Any] = {"k": kept["k"]}
     if as_of is not None:
         head["as_of"] = api_timestamp(as_of)
+    for term in POOL_TERMS:
+        if term in kept:
+            head[term] = kept[term]
     return {**head, "groups": [_group(group) for group in kept["groups"]]}
+
+
+# What the pool counted when the comparison was made, kept beside its statistics.
+POOL_TERMS = ("peer_unit", "window_months")
+PEER_UNIT = "organisation"
 
 
 def api_timestamp(moment: datetime) -> str:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from benchmarks.groups import GroupKey
 from benchmarks.models import PoolEntry, PoolSnapshot, PoolState, ResponseBenchmark
-from benchmarks.payload import kept_comparison_api_json
+from benchmarks.payload import PEER_UNIT, kept_comparison_api_json
 from benchmarks.pool import PoolRow, peer_pool, window_start
 from benchmarks.selectors import (
     POOL_STATE_ID,
@@ -186,7 +186,11 @@ def benchmark_compute(*, response: Response) -> ResponseBenchmark | None:
         )
         seq = live.seq
     everyone = comparison.group(GroupKey.ALL)
-    kept = comparison_to_json(comparison)
+    kept = {
+        **comparison_to_json(comparison),
+        "peer_unit": PEER_UNIT,
+        "window_months": benchmark_window_months(),
+    }
     computed_at = timezone.now()
     return ResponseBenchmark.objects.create(
         response=response,

@@ -32,7 +32,8 @@ def test_a_benchmark_says_when_its_comparison_was_made(api, bank):
     rid = respondent(api, 0)
     body = api.get(f"/responses/{rid}/benchmark").json()
     kept = ResponseBenchmark.objects.get(response__public_id=rid)
-    assert list(body) == ["k", "as_of", "groups"]
+    assert list(body) == ["k", "as_of", "peer_unit", "window_months", "groups"]
+    assert (body["peer_unit"], body["window_months"]) == ("organisation", 24)
     assert body["as_of"] == stamp(kept) and body["as_of"].endswith("Z")
 
 

@@ -101,3 +101,15 @@ def test_option_ids_are_accepted_like_texts(spec, api):
 def test_submitted_response_belongs_to_the_token_user(api, consultant, bank):
     body = api.post("/responses", submission()).json()
     assert Response.objects.get(public_id=body["id"]).submitted_by == consultant
+
+
+@pytest.mark.parametrize(
+    ("email", "organisation"),
+    [("Ada@Example.COM", "example.com"), ("ada.l@GMail.com", "ada.l@gmail.com")],
+)
+def test_a_scored_response_names_the_organisation_it_counts_for(api, bank, email, organisation):
+    reply = api.post("/responses", submission({**EXAMPLE_A, 3: email}))
+
+    assert reply.status_code == 201
+    assert reply.json()["organisation"] == organisation
+    assert api.get(f"/responses/{reply.json()['id']}").json()["organisation"] == organisation
