@@ -8,17 +8,19 @@ It prints, in one run:
 1. setup: recreates the database (its name must contain "perf"), migrates, loads and publishes
    fixtures/cspi-v1.yaml;
 2. the fill, in a child process (so its arrays stay out of this process's memory figures):
-   N completed responses by about 0.88 × N people (repeat e-mails in other cases, 1 % excluded,
-   0.5 % demo), their scores and pillar scores, and the peer pool as a rebuild leaves it, all
-   with COPY (perf.synthetic.peer_population_store: indexes built after the load, two
-   connections at once); target under 2 min. Then, not counted, VACUUM ANALYZE (the server may
-   run without autovacuum) and a CHECKPOINT, so no write-back of the load disturbs what follows;
+   N completed responses by about 0.88 × N people of about 0.6 × N organisations (colleagues of
+   one company domain; a fifth of the people at public mailboxes, each an organisation of one;
+   repeat e-mails in other cases, 1 % excluded, 0.5 % demo), their scores and pillar scores,
+   and the peer pool as a rebuild leaves it, all with COPY (perf.synthetic.peer_population_store:
+   indexes built after the load, two connections at once); target under 2 min. Then, not
+   counted, VACUUM ANALYZE (the server may run without autovacuum) and a CHECKPOINT, so no
+   write-back of the load disturbs what follows;
 3. the cold index load (`peer_index_load`) beside a floor (the same COPY, bytes only, run
    after it), with the process's RSS before and after, its peak, and the index's numpy bytes;
 4. `benchmark_compute` (what the results page uses) for random respondents, p50/p95, beside
    `PeerIndex.compare` alone and a floor (storing a comparison: one INSERT);
 5. the naive baseline: per request, read the pool from the survey tables (COPY into pandas),
-   drop the respondent's e-mail and compute every group's quartiles and ranks with numpy; p50
+   drop the respondent's organisation and compute every group's quartiles and ranks with numpy; p50
    and its ratio to the service's (targets: at least 100x, service p50 under 20 ms), and a
    check that the service stored the same numbers for "all" (n, quartiles, rank);
 6. one new completion: `peer_pool_sync` and the next catch-up of a loaded index, then a whole
@@ -208,11 +210,20 @@ def fill(count: int, seed: int, facts_file: Path) -> None:
     for table, rows in counts.items():
         print(f"   {table:<24} {rows:>12,} rows")
     people = len(np.unique(population.person))
+    organisations = len(np.unique(population.organisation))
+    colleagues = people - organisations
     print(
-        f"   {people:,} e-mail addresses; {int(population.excluded.sum()):,} excluded, "
+        f"   {people:,} e-mail addresses of {organisations:,} organisations ({colleagues:,} "
+        f"colleagues of another respondent); {int(population.excluded.sum()):,} excluded, "
         f"{int(population.is_demo.sum()):,} demo responses"
     )
-    facts = {"fill_s": filled, "settle_s": settled, "counts": counts, "people": people}
+    facts = {
+        "fill_s": filled,
+        "settle_s": settled,
+        "counts": counts,
+        "people": people,
+        "organisations": organisations,
+    }
     facts_file.write_text(json.dumps(facts))
 
 
@@ -409,14 +420,12 @@ def _timed(call: Callable[[Any], object], items: Sequence[Any]) -> list[float]:
 
 
 def compare_measured(respondents: list[Any]) -> dict[str, Any]:
-
-    from benchmarks.pool import email_key
     from benchmarks.selectors import benchmark_k, peer_index_current, pool_entry_of, pool_member
 
     with peer_index_current() as live:
         cases = []
         for response in respondents:
-            own = pool_entry_of(email_key=email_key(response.email), seq=live.seq)
+            own = pool_entry_of(organisation_key=response.organisation_key, seq=live.seq)
             values = respondent_values(response, live.pillar_keys)
             cases.append((values, pool_member(own) if own else None))
         timings = _timed(
@@ -441,18 +450,22 @@ def respondent_values(response: Any, pillar_keys: Sequence[str]) -> Any:
 
 
 def _naive_respondents(random_ones: list[Any], count: int) -> list[Any]:
-    """A repeat submitter whose own latest response is in the pool (under another spelling of
-    the e-mail), an excluded response, then random ones."""
-    from django.db.models import F
-
+    """A respondent whose organisation's latest response is a colleague's (in the pool instead
+    of theirs), an excluded response, then random ones."""
     from benchmarks.models import PoolEntry
     from responses.models import Response
 
     chosen: list[Any] = []
+    companies = PoolEntry.objects.filter(
+        removed_seq__isnull=True, organisation_key__endswith=".example"
+    )
     repeat = (
-        PoolEntry.objects.filter(removed_seq__isnull=True)
-        .exclude(response__email=F("email_key"))
-        .values_list("response_id", flat=True)
+        Response.objects.filter(
+            status=Response.Status.COMPLETED,
+            organisation_key__in=companies.values("organisation_key")[:500],
+        )
+        .exclude(pk__in=companies.values("response_id"))
+        .values_list("pk", flat=True)
         .first()
     )
     excluded = (
@@ -466,9 +479,9 @@ def _naive_respondents(random_ones: list[Any], count: int) -> list[Any]:
 
 
 def naive_pool_sql(pillar_keys: Sequence[str]) -> str:
-    """Each e-mail's latest completed, counting response with its scores, read from the survey
-    tables as they are. Of the forms tried, pivoting the pillar rows per score before the join
-    was the fastest (5 s at 1M against 6.5 s for array_agg and 12 to 19 s for a lateral or
+    """Each organisation's latest completed, counting response with its scores, read from the
+    survey tables as they are. Of the forms tried, pivoting the pillar rows per score before the
+    join was the fastest (5 s at 1M against 6.5 s for array_agg and 12 to 19 s for a lateral or
     pivoting after the join), so the baseline is not a straw man."""
     from responses.models import PillarScore, Response, ResponseScore
 
@@ -480,14 +493,15 @@ def naive_pool_sql(pillar_keys: Sequence[str]) -> str:
     return f"""
         COPY (
           WITH latest AS (
-            SELECT DISTINCT ON (lower(r.email)) r.id, lower(r.email) AS email_key,
+            SELECT DISTINCT ON (r.organisation_key) r.id, r.organisation_key,
                    r.industry, r.arr_band, r.region
             FROM {Response._meta.db_table} r
             WHERE r.status = 'completed' AND NOT r.excluded_from_benchmarks
-                  AND NOT r.is_demo AND r.email <> ''
-            ORDER BY lower(r.email), r.completed_at DESC, r.id DESC
+                  AND NOT r.is_demo AND r.organisation_key <> ''
+                  AND r.completed_at >= %(since)s
+            ORDER BY r.organisation_key, r.completed_at DESC, r.id DESC
           )
-          SELECT l.email_key, l.industry, l.arr_band, l.region, s.overall, {pillars},
+          SELECT l.organisation_key, l.industry, l.arr_band, l.region, s.overall, {pillars},
                  s.nrr, s.retention, s.nps, s.customers_per_csm
           FROM latest l
           JOIN {ResponseScore._meta.db_table} s ON s.response_id = l.id
@@ -504,15 +518,26 @@ def naive_pool(pillar_keys: Sequence[str]) -> Any:
 
     metrics = ["overall", *pillar_keys, *KPI_KEYS]
     buffer = io.BytesIO()
-    with connection.cursor() as cursor, cursor.copy(naive_pool_sql(pillar_keys)) as copy:
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    from benchmarks.pool import window_start
+    from benchmarks.selectors import benchmark_window_months
+
+    since = window_start(timezone.now(), benchmark_window_months()) or datetime.min.replace(
+        tzinfo=UTC
+    )
+    sql = naive_pool_sql(pillar_keys)
+    with connection.cursor() as cursor, cursor.copy(sql, {"since": since}) as copy:
         for block in copy:
             buffer.write(block)
     buffer.seek(0)
     frame = pd.read_csv(
         buffer,
         header=None,
-        names=["email_key", "industry", "arr_band", "region", *metrics],
-        dtype={"email_key": str, "industry": str, "arr_band": str, "region": str},
+        names=["organisation_key", "industry", "arr_band", "region", *metrics],
+        dtype={"organisation_key": str, "industry": str, "arr_band": str, "region": str},
         keep_default_na=False,
         na_values={metric: [""] for metric in metrics},
     )
@@ -523,11 +548,10 @@ def naive_pool(pillar_keys: Sequence[str]) -> Any:
 def naive_comparison(
     response: Any, values: Sequence[int | None], pool: Any, pillar_keys: Sequence[str], k: int
 ) -> dict[str, Any]:
-    """One request's numbers, naively: drop the respondent's e-mail from the pool just read and
-    compute every group's n, quartiles (numpy's default) and the respondent's percentile rank."""
-    from benchmarks.pool import email_key
-
-    peers = pool[pool["email_key"] != email_key(response.email)]
+    """One request's numbers, naively: drop the respondent's organisation from the pool just
+    read and compute every group's n, quartiles (numpy's default) and the respondent's
+    percentile rank."""
+    peers = pool[pool["organisation_key"] != response.organisation_key]
     metrics = ["overall", *pillar_keys, *KPI_KEYS]
     result: dict[str, Any] = {}
     for key, column in GROUP_COLUMNS.items():
@@ -645,18 +669,22 @@ def update_measured() -> dict[str, Any]:
     from benchmarks.services import peer_pool_sync
 
     print("6. One new completion")
-    entry = PoolEntry.objects.filter(removed_seq__isnull=True).order_by("-pk").first()
+    entry = (
+        PoolEntry.objects.filter(removed_seq__isnull=True, organisation_key__endswith=".example")
+        .order_by("-pk")
+        .first()
+    )
     assert entry is not None
-    response = completed_without_sync(entry.email_key.upper())
+    response = completed_without_sync(f"New.Colleague@{entry.organisation_key.upper()}")
     start = time.perf_counter()
-    changed = peer_pool_sync(email_keys=[entry.email_key])
+    changed = peer_pool_sync(organisation_keys=[response.organisation_key])
     sync_s = time.perf_counter() - start
     start = time.perf_counter()
     with peer_index_current() as live:
         seq, size = live.seq, live.index.groups[(GroupKey.ALL, None)].size
     catch_up_s = time.perf_counter() - start
     print(
-        f"   response {response.pk} by an existing e-mail in upper case; peer_pool_sync: "
+        f"   response {response.pk} by a new colleague of a pool organisation; peer_pool_sync: "
         f"{sync_s * 1000:6.2f} ms ({changed} entry replaced)"
     )
     print(
@@ -698,6 +726,7 @@ def completed_without_sync(email: str) -> Any:
 
     from responses.kept_scores import scores_keep
     from responses.models import Response
+    from responses.organisation_keys import organisation_fields
     from responses.selectors import bank_spec_for
     from responses.services import profile_for_peer_groups
     from scoring.scores import response_score
@@ -707,7 +736,10 @@ def completed_without_sync(email: str) -> Any:
     response = Response.objects.create(bank=bank, answers=answers, email=email)
     now = timezone.now()
     Response.objects.filter(pk=response.pk).update(
-        status=Response.Status.COMPLETED, completed_at=now, **profile_for_peer_groups(spec, answers)
+        status=Response.Status.COMPLETED,
+        completed_at=now,
+        **profile_for_peer_groups(spec, answers),
+        **organisation_fields(email),
     )
     response.refresh_from_db()
     scores = response_score(spec=spec, answers=answers)

@@ -163,7 +163,7 @@ def _copy_responses(cursor, spec: BankSpec, bank, codes: np.ndarray, ids: list[i
     from responses.models import Response, new_response_token
 
     now = timezone.now()
-    columns = RESPONSE_COLUMNS
+    columns = (*RESPONSE_COLUMNS, "mail_domain", "organisation_key")
     rows = (
         (
             response_id,
@@ -172,7 +172,7 @@ def _copy_responses(cursor, spec: BankSpec, bank, codes: np.ndarray, ids: list[i
             bank.pk,
             Response.Status.COMPLETED.value,
             answers,
-            f"r{row}@example.com",
+            f"cs@r{row}.example",  # each response an organisation of its own
             0,
             "",
             "",
@@ -181,6 +181,8 @@ def _copy_responses(cursor, spec: BankSpec, bank, codes: np.ndarray, ids: list[i
             now,
             now,
             now,
+            f"r{row}.example",
+            f"r{row}.example",
         )
         for row, (response_id, answers) in enumerate(
             zip(ids, answers_json(spec, codes), strict=True)
@@ -310,6 +312,9 @@ def _decimal(hundredths: int) -> Decimal:
 # --- A peer-benchmark population: completed responses, their scores and the pool they form ----
 
 EMAIL_CASES = (str.lower, str.title, str.upper)  # how a repeat submission may spell the e-mail
+PUBLIC_SHARE = 0.2  # of the people, those who answer from a public mailbox (gmail.com, …)
+PUBLIC_DOMAINS = ("gmail.com", "outlook.com", "yahoo.com", "gmx.de", "proton.me")
+PEOPLE_PER_COMPANY = 1.6  # on average: colleagues of one company answer too
 KPI_COLUMNS = KPI_KEYS  # the data below draws each of them in its own way
 PEER_ROLES = ("region", "industry", "arr_band")
 _DAY_US = 86_400_000_000
@@ -321,7 +326,10 @@ class PeerPopulation:
 
     response_ids: np.ndarray  # int64
     person: np.ndarray  # int64: one per e-mail address, whatever its case
+    organisation: np.ndarray  # int64: colleagues share one; a public mailbox is its own
+    organisation_keys: list[str]  # by organisation number, as responses.organisations keys it
     emails: list[str]
+    mail_domains: list[str]
     completed_at_us: np.ndarray  # int64, µs since the epoch
     excluded: np.ndarray  # bool: an admin took it out of the peer groups
     is_demo: np.ndarray  # bool
@@ -335,40 +343,70 @@ class PeerPopulation:
     def count(self) -> int:
         return len(self.response_ids)
 
-    def pool_rows(self) -> np.ndarray:
-        """Rows in the peer pool (SCORING.md §4): each e-mail's latest counting response, by
-        completion time and then id, never an excluded or a demo one."""
+    def pool_rows(self, since_us: int | None = None) -> np.ndarray:
+        """Rows in the peer pool (SCORING.md §4): each organisation's latest counting response,
+        by completion time and then id, never an excluded or a demo one, and only if completed
+        at or after `since_us` (the window's start, µs since the epoch)."""
         counting = np.flatnonzero(~self.excluded & ~self.is_demo)
+        organisation = self.organisation[counting]
         order = counting[
-            np.lexsort(
-                (self.response_ids[counting], self.completed_at_us[counting], self.person[counting])
-            )
+            np.lexsort((self.response_ids[counting], self.completed_at_us[counting], organisation))
         ]
-        people = self.person[order]
+        organisations = self.organisation[order]
         last = np.ones(len(order), dtype=bool)
-        last[:-1] = people[1:] != people[:-1]
-        return order[last]
+        last[:-1] = organisations[1:] != organisations[:-1]
+        latest = order[last]
+        if since_us is None:
+            return latest
+        return latest[self.completed_at_us[latest] >= since_us]
 
 
-def email_key_of(person: int) -> str:
-    return f"person{person}@example.com"
+def _addresses(
+    rng: np.random.Generator, people: int
+) -> tuple[np.ndarray, list[str], list[str], list[str]]:
+    """Each person's organisation number, e-mail (lower case), mail domain, and the keys of the
+    organisations: a fifth answer from a public mailbox (each an organisation of one), the rest
+    from company domains with about PEOPLE_PER_COMPANY colleagues each."""
+    public = rng.random(people) < PUBLIC_SHARE
+    workers = np.flatnonzero(~public)
+    companies = max(1, int(len(workers) / PEOPLE_PER_COMPANY))
+    company = rng.integers(0, companies, len(workers))
+    organisation = np.empty(people, dtype=np.int64)
+    organisation[workers] = company
+    mailbox_people = np.flatnonzero(public)
+    organisation[mailbox_people] = companies + np.arange(len(mailbox_people))
+    keys = [f"org{c}.example" for c in range(companies)]
+    domains = []
+    emails = []
+    for p, (is_public, org) in enumerate(zip(public.tolist(), organisation.tolist(), strict=True)):
+        domain = PUBLIC_DOMAINS[p % len(PUBLIC_DOMAINS)] if is_public else keys[org]
+        domains.append(domain)
+        emails.append(f"person{p}@{domain}")
+    keys.extend(emails[p] for p in mailbox_people.tolist())
+    return organisation, emails, domains, keys
 
 
 def peer_population(spec: BankSpec, count: int, seed: int) -> PeerPopulation:
-    """`count` completed responses by about 0.88 × `count` people: a repeat submission may spell
-    the e-mail in another case and sometimes has its predecessor's very completion time (so
-    the id decides); 1 % excluded by an admin, 0.5 % demo. Profiles are skewed like a real
-    panel, scores come from random valid answers (scores_many), KPIs are sometimes unknown."""
+    """`count` completed responses by about 0.88 × `count` people of about 0.6 × `count`
+    organisations (colleagues of one company; a fifth of the people at public mailboxes, each
+    an organisation of one): a repeat submission may spell the e-mail in another case and
+    sometimes has its predecessor's very completion time (so the id decides); 1 % excluded by
+    an admin, 0.5 % demo. Profiles are skewed like a real panel, scores come from random valid
+    answers (scores_many), KPIs are sometimes unknown. Every completion is inside the default
+    window (BENCHMARK_WINDOW_MONTHS, 24)."""
     from scoring.vectorised import encode_codes, scores_many
 
     rng = np.random.default_rng(seed)
     person, first = _people(rng, count)
+    people_organisation, people_emails, people_domains, organisation_keys = _addresses(
+        rng, int(person.max()) + 1
+    )
     completed = _completion_times(rng, person, first)
     profile = _profiles(spec, rng, person)
     kpis, known, kpi_answers = _kpis(rng, count)
     codes = random_codes(spec, count, seed)
     emails = [
-        EMAIL_CASES[case](email_key_of(p)) if not is_first else email_key_of(p)
+        EMAIL_CASES[case](people_emails[p]) if not is_first else people_emails[p]
         for p, is_first, case in zip(
             person.tolist(),
             first.tolist(),
@@ -379,7 +417,10 @@ def peer_population(spec: BankSpec, count: int, seed: int) -> PeerPopulation:
     return PeerPopulation(
         response_ids=np.arange(count, dtype=np.int64),  # replaced by the database's ids
         person=person,
+        organisation=people_organisation[person],
+        organisation_keys=organisation_keys,
         emails=emails,
+        mail_domains=[people_domains[p] for p in person.tolist()],
         completed_at_us=completed,
         excluded=rng.random(count) < 0.01,
         is_demo=rng.random(count) < 0.005,
@@ -406,9 +447,10 @@ def _people(rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndarra
 def _completion_times(
     rng: np.random.Generator, person: np.ndarray, first: np.ndarray
 ) -> np.ndarray:
-    """Over the last two years; 2 % of repeat submissions share the first one's time exactly."""
+    """Over the last 23 months (inside the 24-month window); 2 % of repeat submissions share
+    the first one's time exactly."""
     now_us = int(np.datetime64("now", "us").astype(np.int64))
-    completed = now_us - rng.integers(0, 730 * _DAY_US, len(person))
+    completed = now_us - rng.integers(0, 700 * _DAY_US, len(person))
     first_time = np.zeros(int(person.max()) + 1, dtype=np.int64)
     first_time[person[first]] = completed[first]
     same = ~first & (rng.random(len(person)) < 0.02)
@@ -633,7 +675,14 @@ def _copy_population_responses(cursor, bank, population: PeerPopulation) -> None
     region, industry, arr_band = (
         [labels[i] for i in index] for index, labels in (texts[r] for r in PEER_ROLES)
     )
-    columns = (*RESPONSE_COLUMNS, "is_demo", "excluded_from_benchmarks")
+    columns = (
+        *RESPONSE_COLUMNS,
+        "is_demo",
+        "excluded_from_benchmarks",
+        "mail_domain",
+        "organisation_key",
+    )
+    keys = population.organisation_keys
     rows = zip(
         population.response_ids.tolist(),
         (new_response_token() for _ in range(population.count)),
@@ -652,6 +701,8 @@ def _copy_population_responses(cursor, bank, population: PeerPopulation) -> None
         completed,
         population.is_demo.tolist(),
         population.excluded.tolist(),
+        population.mail_domains,
+        (keys[organisation] for organisation in population.organisation.tolist()),
     )
     _copy(cursor, Response, columns, rows)
 
@@ -708,7 +759,7 @@ def _copy_population_pillars(cursor, spec: BankSpec, population, score_ids) -> N
 def _copy_pool(cursor, population: PeerPopulation) -> None:
     from benchmarks.models import PoolEntry
 
-    rows_in = population.pool_rows()
+    rows_in = population.pool_rows()  # all inside the default window
     labels = {
         role: [texts[i] for i in index[rows_in].tolist()]
         for role, (index, texts) in population.profile.items()
@@ -727,31 +778,41 @@ def _copy_pool(cursor, population: PeerPopulation) -> None:
     ]
     columns = (
         "response_id",
-        "email_key",
+        "organisation_key",
         "industry",
         "arr_band",
         "region",
         "overall",
         "pillars",
         *KPI_COLUMNS,
+        "completed_at",
         "added_seq",
     )
+    keys = population.organisation_keys
     rows = zip(
         population.response_ids[rows_in].tolist(),
-        [email_key_of(p) for p in population.person[rows_in].tolist()],
+        [keys[organisation] for organisation in population.organisation[rows_in].tolist()],
         labels["industry"],
         labels["arr_band"],
         labels["region"],
         population.matrix.overall_hundredths[rows_in].tolist(),
         [f"[{', '.join(map(str, row))}]" for row in pillars],
         *kpis,
+        _timestamps(population.completed_at_us[rows_in]),
         repeat(1),
     )
     _copy(cursor, PoolEntry, columns, rows)
 
 
 def _pool_state_store(spec: BankSpec) -> None:
+    """The pool's state as a rebuild under today's settings leaves it (so the first comparison
+    finds nothing to rebuild): rule, window and pillar order."""
+    from django.conf import settings
+    from django.utils import timezone
+
     from benchmarks.models import PoolState
+    from benchmarks.pool import window_start
+    from responses.organisation_keys import organisation_rules
 
     PoolState.objects.update_or_create(
         pk=1,
@@ -761,6 +822,9 @@ def _pool_state_store(spec: BankSpec) -> None:
             "pruned_seq": 1,
             "include_demo": False,
             "pillar_keys": [pillar.key for pillar in spec.pillars],
+            "organisation_rules": organisation_rules().as_json(),
+            "window_months": settings.BENCHMARK_WINDOW_MONTHS,
+            "window_start": window_start(timezone.now(), settings.BENCHMARK_WINDOW_MONTHS),
         },
     )
 
