@@ -294,3 +294,17 @@ def test_rebuild_in_one_sql_statement_keeps_the_same_pool_as_the_row_by_row_path
     assert in_sql == pool()
     assert len(in_sql) == 7
     assert people[9].pk in {entry[0] for entry in in_sql}
+
+
+def test_colleagues_with_any_spelling_of_an_international_domain_are_one_organisation(spec):
+    for number in range(5):
+        complete(spec, f"cs@p{number}.example")
+    first = complete(spec, "Jürgen@Bücher.DE")
+    second = complete(spec, "anna@xn--bcher-kva.de")
+
+    assert first.organisation_key == second.organisation_key == "xn--bcher-kva.de"
+    assert first.mail_domain == "xn--bcher-kva.de"
+    entries = PoolEntry.objects.filter(organisation_key="xn--bcher-kva.de", removed_seq=None)
+    assert entries.get().response_id == second.pk  # the organisation's latest, once
+    stored = benchmark_latest(response=second)
+    assert stored is not None and stored.pool_size == 5  # the colleague is not a peer
