@@ -24,8 +24,10 @@ group n = 10, the industry group is withheld: is industry 12 − 10 = 2? No, for
 Both constructions in (1) and (2) are tests (tests/benchmarks/test_disclosure.py). What K does
 not protect against, and no snapshot rule can: comparing the same shown group before and after
 one new response arrives (the change in n and quartiles may pin down that one value), and one
-person submitting under several e-mails. Those are about shown groups over time and about
-identity, not about a withheld group in one comparison.
+organisation answering under several domains no admin has joined (or its people at public
+mailboxes). Those are about shown groups over time and about identity, not about a withheld
+group in one comparison. Every count above is of organisations: the pool holds one entry per
+organisation, and a respondent's own organisation is never among their peers.
 """
 
 from __future__ import annotations
