@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from consultants import roadmap_views, tokens, views
+from consultants import progress_views, roadmap_views, tokens, views
 
 app_name = "workspace"
 
@@ -20,6 +20,11 @@ urlpatterns = [
     path(
         "campaigns/<token:token>/responses/<token:public_id>/",
         include(roadmap_views.urlpatterns),
+    ),
+    path(
+        "campaigns/<token:token>/responses/<token:public_id>/progress/",
+        progress_views.response_progress,
+        name="response-progress",
     ),
     path("tokens/", include(tokens.urlpatterns)),
 ]

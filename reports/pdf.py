@@ -24,6 +24,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from benchmarks.models import ResponseBenchmark
 from reports.document import ReportDocument, report_document_for
+from reports.progress import ProgressSection, progress_section_for
 from responses.models import Response
 from roadmaps.selectors import RoadmapDocument, roadmap_document, targets_for
 
@@ -44,12 +45,19 @@ def report_pdf(*, response: Response, benchmark: ResponseBenchmark | None) -> by
     document = report_document_for(
         response=response, benchmark=benchmark, targets=targets_for(response=response)
     )
-    return pdf_from_html(report_html(document=document, roadmap=roadmap))
+    progress = progress_section_for(response=response)
+    return pdf_from_html(report_html(document=document, roadmap=roadmap, progress=progress))
 
 
-def report_html(*, document: ReportDocument, roadmap: RoadmapDocument | None = None) -> str:
-    """`roadmap`: the respondent's targets and milestones ("Your roadmap"); None prints none."""
-    context = {"doc": document, "roadmap": roadmap}
+def report_html(
+    *,
+    document: ReportDocument,
+    roadmap: RoadmapDocument | None = None,
+    progress: ProgressSection | None = None,
+) -> str:
+    """`roadmap`: the respondent's targets and milestones ("Your roadmap"); None prints none.
+    `progress`: "Since your assessment of …" (reports/progress.py); None prints none."""
+    context = {"doc": document, "roadmap": roadmap, "progress": progress}
     return get_template(TEMPLATE, using="jinja2").render(context)
 
 

@@ -243,6 +243,17 @@ class Response(models.Model):
         db_index=True,
         help_text="An admin took this response out of every peer group.",
     )
+    # The assessment this one was taken again from, through that one's private link
+    # (responses/history.py): the proof that both belong to the same respondent, since a typed
+    # e-mail address proves nothing. Following it gives every assessment of theirs.
+    previous_assessment = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="next_assessments",
+    )
 
     class Meta:
         db_table = "survey_response"

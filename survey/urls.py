@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from survey import comparison_views, roadmap_views, views
+from survey import comparison_views, progress_views, roadmap_views, views
 
 app_name = "survey"
 
@@ -16,6 +16,7 @@ urlpatterns = [
         comparison_views.compare_again,
         name="compare-again",
     ),
+    path("survey/<token:token>/results/again/", progress_views.take_again, name="take-again"),
     path("survey/<token:token>/", include(roadmap_views.urlpatterns)),
     path("c/<token:token>/", views.campaign_landing, name="campaign"),
     path("c/<token:token>/start/", views.campaign_start, name="campaign-start"),

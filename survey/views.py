@@ -38,6 +38,7 @@ from roadmaps.selectors import targets_for
 from scoring.bank import BankSpec, Kind, QuestionSpec
 from survey.comparison_views import comparison_refresh_offer
 from survey.pages import SurveyPage, first_page_with, survey_pages
+from survey.progress_views import results_progress_context
 from survey.question_html import QuestionOnPage, question_html
 from survey.results_page import results_peer_table, results_summary
 from survey.services import response_complete, resume_link_queue, resume_url
@@ -231,6 +232,7 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
                 response=response, benchmark=benchmark, report=report
             ),
             "roadmap_url": reverse("survey:roadmap", args=[token]),
+            **results_progress_context(response=response),
             "report": report,
             "report_status_url": reverse("reports:status", args=[token]),
             "report_request_url": reverse("reports:request", args=[token]),

@@ -11,6 +11,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 import pytest
+from django.utils import timezone
 
 from benchmarks.groups import GroupKey
 from benchmarks.models import PoolEntry
@@ -273,10 +274,10 @@ def test_rebuild_in_one_sql_statement_keeps_the_same_pool_as_the_row_by_row_path
     Response.objects.filter(pk=people[13].pk).update(email="", mail_domain="", organisation_key="")
     # p0 twice at one moment: the one stored last counts
     Response.objects.filter(pk=people[0].pk).update(completed_at=people[9].completed_at)
-    # p3's latest was scored on another pillar: p3 is left out, not counted by people[3]
     # p1 answered only long ago (people[1] and [10]): outside the window, p1 is no peer
-    long_ago = people[0].completed_at - timedelta(days=800)
+    long_ago = timezone.now() - timedelta(days=800)
     Response.objects.filter(pk__in=[people[1].pk, people[10].pk]).update(completed_at=long_ago)
+    # p3's latest was scored on another pillar: p3 is left out, not counted by people[3]
     PillarScore.objects.filter(response_score__response=people[12], position=0).update(
         pillar_key="retired"
     )
