@@ -4,25 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('benchmarks', '0007_organisations'),
+        ("benchmarks", "0007_organisations"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='poolentry',
-            name='completed_at',
+            model_name="poolentry",
+            name="completed_at",
             field=models.DateTimeField(blank=True, db_index=True, null=True),
         ),
         migrations.AddField(
-            model_name='poolstate',
-            name='window_months',
-            field=models.IntegerField(default=0, help_text='BENCHMARK_WINDOW_MONTHS the pool was built under (0: no window).'),
+            model_name="poolstate",
+            name="window_months",
+            field=models.IntegerField(
+                default=0,
+                help_text="BENCHMARK_WINDOW_MONTHS the pool was built under (0: no window).",
+            ),
         ),
         migrations.AddField(
-            model_name='poolstate',
-            name='window_start',
-            field=models.DateTimeField(blank=True, help_text='Responses completed before this no longer count.', null=True),
+            model_name="poolstate",
+            name="window_start",
+            field=models.DateTimeField(
+                blank=True, help_text="Responses completed before this no longer count.", null=True
+            ),
         ),
     ]
