@@ -21,6 +21,7 @@ from api.openapi import submission_schema
 from api.outcomes import router as outcomes_router
 from api.reports import router as reports_router
 from api.responses import router as responses_router
+from api.teams import router as teams_router
 from responses.selectors import bank_current, bank_spec_for
 
 
@@ -79,3 +80,4 @@ api.add_router("", responses_router)
 api.add_router("", benchmarks_router)
 api.add_router("", outcomes_router)
 api.add_router("", reports_router)
+api.add_router("", teams_router)

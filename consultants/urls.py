@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from consultants import progress_views, roadmap_views, tokens, views
+from consultants import progress_views, roadmap_views, team_views, tokens, views
 
 app_name = "workspace"
 
@@ -27,4 +27,5 @@ urlpatterns = [
         name="response-progress",
     ),
     path("tokens/", include(tokens.urlpatterns)),
+    path("", include(team_views.urlpatterns)),
 ]

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "benchmarks",
     "roadmaps",
     "reports",
+    "teams",
     "consultants",
     "survey",
     "api",
@@ -283,7 +284,11 @@ CELERY_TASK_ANNOTATIONS = {
         "soft_time_limit": REPORT_SOFT_TIME_LIMIT,
         "time_limit": REPORT_TIME_LIMIT,
         "max_retries": REPORT_MAX_ATTEMPTS,
-    }
+    },
+    "teams.tasks.render_team_report": {
+        "soft_time_limit": REPORT_SOFT_TIME_LIMIT,
+        "time_limit": REPORT_TIME_LIMIT,
+    },
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a long render holds no other report hostage
 # WeasyPrint's native libraries keep about 0.4 MB per render (measured in perf/report_bench.py),
@@ -317,6 +322,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "reconcile-resume-links": {
         "task": "survey.tasks.reconcile_resume_links",
+        "schedule": RECONCILE_EVERY_SECONDS,
+    },
+    "reconcile-team-reports": {
+        "task": "teams.tasks.reconcile_team_reports",
         "schedule": RECONCILE_EVERY_SECONDS,
     },
     # Read by /health/ready (cspi/health.py). A heartbeat no worker took within 5 minutes says

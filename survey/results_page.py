@@ -17,6 +17,7 @@ from responses.selectors import PillarResult, Results
 from scoring.kpis import BENCHMARKED_KPIS
 from scoring.priorities import NextStep, most_valuable_steps, pillar_extremes
 from scoring.standing import rank_text
+from teams.panel import TeamPanel, team_panel_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,12 +25,20 @@ class Summary:
     strongest: tuple[PillarResult, ...]
     weakest: tuple[PillarResult, ...]
     next_steps: tuple[NextStep, ...]
+    team: TeamPanel | None = None  # the team box (templates/survey/includes/team.html)
 
 
 def results_summary(results: Results) -> Summary:
+    """The top of the page, and the team box: read here so that the page's one view gathers
+    it too (`team_panel_for` also settles a team membership pending since completion)."""
     strongest, weakest = pillar_extremes(results.pillars)
     plans = [pillar.plan for pillar in results.pillars if pillar.plan is not None]
-    return Summary(strongest=strongest, weakest=weakest, next_steps=most_valuable_steps(plans))
+    return Summary(
+        strongest=strongest,
+        weakest=weakest,
+        next_steps=most_valuable_steps(plans),
+        team=team_panel_for(response=results.response),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ from responses.selectors import bank_spec_for
 from responses.services import profile_for_peer_groups
 from responses.task_queue import task_send
 from scoring.scores import ScoringError, response_score
+from teams.services import team_membership_settle
 
 logger = logging.getLogger(__name__)
 # Longer than a send can take (EMAIL_TIMEOUT and a margin): a worker holds the e-mail this long.
@@ -78,6 +79,9 @@ def response_complete(*, response: Response) -> CompletionResult:
             report = report_request(response=locked, queued=False)
     response.refresh_from_db()
     if completed:
+        # A response started from a team link joins the team now (or is told why not); the
+        # team's pages settle it too, should this step not have run.
+        team_membership_settle(response=response)
         report_queue(report=report, benchmark=_benchmark_first(response))
     return CompletionResult(completed_now=completed == 1, unanswered=[])
 

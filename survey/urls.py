@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from survey import comparison_views, progress_views, roadmap_views, views
+from teams import views as team_views
 
 app_name = "survey"
 
@@ -18,6 +19,8 @@ urlpatterns = [
     ),
     path("survey/<token:token>/results/again/", progress_views.take_again, name="take-again"),
     path("survey/<token:token>/", include(roadmap_views.urlpatterns)),
+    path("survey/<token:token>/team/", include(team_views.member_urlpatterns)),
+    path("t/<token:token>/", include(team_views.invite_urlpatterns)),
     path("c/<token:token>/", views.campaign_landing, name="campaign"),
     path("c/<token:token>/start/", views.campaign_start, name="campaign-start"),
 ]

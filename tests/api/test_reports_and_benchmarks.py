@@ -116,6 +116,7 @@ def test_openapi_document_describes_exactly_the_contracts_endpoints(db):
         ("/api/v1/responses/{id}/benchmark", "post"),
         ("/api/v1/responses/{id}/report", "get"),
         ("/api/v1/responses/{id}/report", "post"),
+        ("/api/v1/teams/{team_id}", "get"),
         ("/api/v1/responses/{id}/report.pdf", "get"),
     }
 
