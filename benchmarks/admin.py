@@ -8,7 +8,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from benchmarks.models import PoolSnapshot, ResponseBenchmark
+from benchmarks.models import PoolSnapshot, PoolState, ResponseBenchmark
+from benchmarks.selectors import POOL_STATE_ID, pool_state
 from benchmarks.services import benchmark_compute
 from responses.models import OrganisationJoin, Response
 from responses.organisation_keys import organisation_rules
@@ -86,6 +87,10 @@ class OrganisationJoinForm(forms.ModelForm):
         cleaned = super().clean() or {}
         domain, into = cleaned.get("domain"), cleaned.get("joined_into")
         if isinstance(domain, str) and isinstance(into, str):
+            # Two admins saving a → b and b → a at once must not both pass: the pool's state
+            # row is the lock every join change takes (admin saves run in a transaction).
+            pool_state()
+            PoolState.objects.select_for_update().filter(pk=POOL_STATE_ID).first()
             others = OrganisationJoin.objects.exclude(pk=self.instance.pk)
             # this join first, so a loop is named from the domain being joined
             joins = {domain: into, **dict(others.values_list("domain", "joined_into"))}

@@ -28,6 +28,13 @@ organisation answering under several domains no admin has joined (or its people 
 mailboxes). Those are about shown groups over time and about identity, not about a withheld
 group in one comparison. Every count above is of organisations: the pool holds one entry per
 organisation, and a respondent's own organisation is never among their peers.
+
+Teams (teams/) add no new way in. A team is compared with "all respondents" only, through the
+same `PeerIndex.compare`, its organisation's pool entry left out as for any of its members, and
+nothing is shown under K: the team's view shows exactly the numbers one member's comparison
+of the team's medians would. The team's own statistics are over its members, who are not peers
+and who see them only once three have answered; a member's row carries a name only where that
+member agreed (tests/teams/test_disclosure.py holds both rules).
 """
 
 from __future__ import annotations

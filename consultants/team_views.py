@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from responses.access import campaigns_visible_to
-from teams.access import Audience, campaign_team_responses, consultant_teams
+from teams.access import Audience, consultant_teams
 from teams.models import Team, TeamReport
 from teams.selectors import team_view_for
 from teams.services import campaign_team_for, team_report_request
@@ -43,12 +43,14 @@ def _team_or_404(request: HttpRequest, public_id: str) -> Team:
 @require_GET
 def team_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     team = _team_or_404(request, public_id)
-    if not campaign_team_responses(team).exists():
-        raise Http404("This team has no completed assessment.")
+    try:
+        view = team_view_for(team=team, audience=Audience.CONSULTANT)
+    except LookupError as error:
+        raise Http404("This team has no scored assessment.") from error
     context = {
         "team": team,
         "campaign": team.campaign,
-        "view": team_view_for(team=team, audience=Audience.CONSULTANT),
+        "view": view,
         "report": team.reports.filter(audience=Audience.CONSULTANT).first(),
     }
     return render(request, "workspace/team.html", context)

@@ -37,6 +37,7 @@ from reports.models import CampaignArchive, Report
 from responses.access import campaigns_visible_to, responses_visible_to
 from responses.models import Campaign, QuestionBank
 from responses.selectors import bank_spec_for
+from teams.selectors import campaign_organisations
 
 Ready = TypeVar("Ready", Report, CampaignArchive)
 
@@ -124,6 +125,7 @@ def campaign_detail(request: HttpRequest, token: str) -> HttpResponse:
             "summary": campaign_summary(campaign=campaign),
             "archive": (archive := campaign.archives.first()),
             "archive_text": archive_progress_text(archive),
+            "organisations": campaign_organisations(campaign=campaign),
         },
     )
 

@@ -5,21 +5,30 @@ only reads its configuration and writes its results."""
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import F, QuerySet
 
 from responses.models import OrganisationJoin, Response
-from responses.organisations import OrganisationRules
+from responses.organisations import NotADomain, OrganisationRules
+
+logger = logging.getLogger(__name__)
 
 REKEY_BATCH = 2000
 
 
 def organisation_rules() -> OrganisationRules:
-    """The rule as it stands now (one small query for the joins)."""
+    """The rule as it stands now (one small query for the joins). Admin refuses a loop of
+    joins; should one be stored anyway, the joins are set aside (and logged) rather than fail
+    every completion."""
     joins = dict(OrganisationJoin.objects.values_list("domain", "joined_into"))
-    return OrganisationRules.of(settings.PUBLIC_MAILBOX_DOMAINS, joins)
+    try:
+        return OrganisationRules.of(settings.PUBLIC_MAILBOX_DOMAINS, joins)
+    except NotADomain:
+        logger.exception("Organisation joins set aside until an admin mends them")
+        return OrganisationRules.of(settings.PUBLIC_MAILBOX_DOMAINS, {})
 
 
 def organisation_fields(email: str, rules: OrganisationRules | None = None) -> dict[str, str]:
@@ -33,9 +42,15 @@ def organisation_keys_refresh(rules: OrganisationRules) -> int:
     that are out of line: a few UPDATE statements, plus a pass in Python over public-mailbox
     rows (whose key is their own address) and rows never keyed. Returns rows changed."""
     changed = _never_keyed_fill(rules)
-    public = sorted(rules.public_domains)
-    joined = sorted(rules.joined)
     keyed = Response.objects.exclude(mail_domain="")
+    # Domains whose addresses are each an organisation of one (public mailboxes, their
+    # subdomains, "localhost"): decided in Python over the distinct domains stored.
+    public = sorted(
+        domain
+        for domain in keyed.values_list("mail_domain", flat=True).distinct().order_by()
+        if rules.is_personal(domain)
+    )
+    joined = sorted(rules.joined)
     changed += (
         keyed.exclude(mail_domain__in=public)
         .exclude(mail_domain__in=joined)
@@ -44,7 +59,7 @@ def organisation_keys_refresh(rules: OrganisationRules) -> int:
     )
     sources_by_target: dict[str, list[str]] = defaultdict(list)
     for source, target in rules.joined.items():
-        if source not in rules.public_domains:
+        if not rules.is_personal(source):
             sources_by_target[target].append(source)
     for target, sources in sorted(sources_by_target.items()):
         changed += (

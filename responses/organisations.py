@@ -17,7 +17,9 @@ from typing import Self
 
 import idna
 
-# SCORING.md §4 names these at least; the setting PUBLIC_MAILBOX_DOMAINS may add more.
+# SCORING.md §4 names the first eighteen at least; the rest are other large providers (their
+# country domains too). The setting PUBLIC_MAILBOX_DOMAINS_EXTRA may add more. A subdomain of
+# one (mail.gmail.com) is one too.
 PUBLIC_MAILBOX_DOMAINS = frozenset(
     {
         "gmail.com",
@@ -38,6 +40,43 @@ PUBLIC_MAILBOX_DOMAINS = frozenset(
         "yandex.ru",
         "qq.com",
         "163.com",
+        "126.com",
+        "aim.com",
+        "fastmail.com",
+        "free.fr",
+        "gmx.at",
+        "gmx.ch",
+        "gmx.com",
+        "hey.com",
+        "hotmail.co.uk",
+        "hotmail.de",
+        "hotmail.es",
+        "hotmail.fr",
+        "hotmail.it",
+        "laposte.net",
+        "libero.it",
+        "live.co.uk",
+        "live.de",
+        "live.fr",
+        "mail.com",
+        "msn.com",
+        "naver.com",
+        "orange.fr",
+        "outlook.de",
+        "outlook.es",
+        "outlook.fr",
+        "pm.me",
+        "rocketmail.com",
+        "t-online.de",
+        "tutanota.com",
+        "yahoo.co.uk",
+        "yahoo.de",
+        "yahoo.es",
+        "yahoo.fr",
+        "yahoo.it",
+        "yandex.com",
+        "ymail.com",
+        "zoho.com",
     }
 )
 
@@ -53,7 +92,8 @@ def domain_normalised(domain: str) -> str:
     if not text:
         raise NotADomain("An e-mail address needs a domain after the @.")
     try:
-        return idna.encode(text, uts46=True).decode("ascii")
+        # Stripped again after the mapping: IDNA turns an ideographic full stop (。) into "."
+        return idna.encode(text, uts46=True).decode("ascii").rstrip(".")
     except idna.IDNAError as error:
         raise NotADomain(f"“{domain.strip()}” is not a valid mail domain.") from error
 
@@ -111,8 +151,17 @@ class OrganisationRules:
                 return "", ""
         return domain, self._key_in(email, domain)
 
+    def is_personal(self, domain: str) -> bool:
+        """Whether an address at `domain` is an organisation of its own: a public mailbox
+        domain or a subdomain of one, or a domain that names no organisation (no dot:
+        "localhost"; an address literal: "[192.0.2.1]")."""
+        if "." not in domain or domain.startswith("["):
+            return True
+        labels = domain.split(".")
+        return any(".".join(labels[i:]) in self.public_domains for i in range(len(labels) - 1))
+
     def _key_in(self, email: str, domain: str) -> str:
-        if domain in self.public_domains:
+        if self.is_personal(domain):
             return f"{email.strip().rpartition('@')[0].lower()}@{domain}"
         return self.joined.get(domain, domain)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,14 +39,16 @@ def take_again(request: HttpRequest, token: str) -> HttpResponse:
     previous = response_by_token(token=token)
     if previous is None or not previous.is_completed:
         raise Http404("This results link is not valid.")
-    draft = assessment_draft_again(previous=previous)
-    if draft is not None:
-        return redirect("survey:resume", token=draft.token)
     campaign = previous.campaign
     if campaign is not None and not campaign.is_open():
         campaign = None
     bank = campaign.bank if campaign is not None else bank_current()
     if bank is None:
         return render(request, "survey/unavailable.html", status=503)
-    response = assessment_start_again(previous=previous, bank=bank, campaign=campaign)
-    return redirect("survey:resume", token=response.token)
+    with transaction.atomic():
+        # A double click waits here for the first, then finds its draft: one draft, not two.
+        Response.objects.select_for_update().filter(pk=previous.pk).first()
+        draft = assessment_draft_again(previous=previous)
+        if draft is None:
+            draft = assessment_start_again(previous=previous, bank=bank, campaign=campaign)
+    return redirect("survey:resume", token=draft.token)

@@ -36,6 +36,15 @@ class Audience(StrEnum):
     CONSULTANT = "consultant"
 
 
+def team_organisation(team: Team) -> str:
+    """The team's organisation as the rule stands now: a link team's is its founder's (kept in
+    line when an admin joins domains), a campaign team's the key it was opened for."""
+    founder = team.created_by
+    if founder is not None and founder.organisation_key:
+        return founder.organisation_key
+    return team.organisation_key
+
+
 def joined_members(team: Team) -> QuerySet[TeamMember]:
     """The members who count: joined, not left, their response completed (link teams)."""
     return team.members.filter(
@@ -44,13 +53,17 @@ def joined_members(team: Team) -> QuerySet[TeamMember]:
 
 
 def campaign_team_responses(team: Team) -> QuerySet[Response]:
-    """A campaign team's members: the campaign's completed responses of its organisation."""
+    """A campaign team's members: the campaign's completed responses of its organisation, each
+    person once (an assessment taken again in the campaign stands for the earlier one)."""
     if team.campaign_id is None:
         return Response.objects.none()
     return Response.objects.filter(
         campaign_id=team.campaign_id,
         organisation_key=team.organisation_key,
         status=Response.Status.COMPLETED,
+    ).exclude(
+        next_assessments__campaign_id=team.campaign_id,
+        next_assessments__status=Response.Status.COMPLETED,
     )
 
 

@@ -13,17 +13,25 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from django.db.models import Count
+
 from benchmarks.groups import GroupComparison, GroupKey, RespondentValues
 from benchmarks.pool import hundredths
 from benchmarks.selectors import benchmark_k, peer_index_current, pool_entry_of, pool_member
-from responses.models import Response
+from responses.models import Campaign, Response
 from responses.selectors import bank_spec_for
 from scoring.bank import MAX_POINTS, BankSpec
 from scoring.errors import ScoringError
 from scoring.kpis import KPI_KEYS
 from scoring.scores import question_score
 from scoring.standing import rank_text
-from teams.access import Audience, name_shown, team_member_responses
+from teams.access import (
+    MEMBERS_BEFORE_SHOWN,
+    Audience,
+    name_shown,
+    team_member_responses,
+    team_organisation,
+)
 from teams.models import Team, TeamMember
 from teams.statistics import Spread, median_hundredths, most_divergent, spread_of
 
@@ -109,13 +117,17 @@ class _Member:
 
 def team_view_for(*, team: Team, audience: Audience, viewer: Response | None = None) -> TeamView:
     """The team as `audience` may see it; `viewer`: the member looking (labelled "You"). Raises
-    LookupError when the team has no completed member yet."""
+    LookupError when the team has no completed member yet, and, for its members, when fewer
+    than MEMBERS_BEFORE_SHOWN can be shown (a member scored on other pillars drops out): a
+    view of two would show the one other member's exact scores."""
     members = _members_loaded(team)
     if not members:
         raise LookupError("This team has no completed assessment yet.")
     spec = max(members, key=lambda m: m.response.completed_at or m.response.created_at).spec
     layout = [pillar.key for pillar in spec.pillars]
     members = [m for m in members if set(m.pillars) == set(layout)]
+    if audience is Audience.MEMBERS and len(members) < MEMBERS_BEFORE_SHOWN:
+        raise LookupError("Too few members can be shown together.")
     names = {pillar.key: pillar.name for pillar in spec.pillars}
     spreads = {key: spread_of([m.pillars[key] for m in members]) for key in layout}
     overall = spread_of([m.overall for m in members])
@@ -253,9 +265,9 @@ def _peers(
     with peer_index_current() as live:
         if set(live.pillar_keys) != set(layout):
             return TeamPeers(k=k, n=None, rows=())
-        own_entry = pool_entry_of(organisation_key=team.organisation_key, seq=live.seq)
+        own_entry = pool_entry_of(organisation_key=team_organisation(team), seq=live.seq)
         team_values = RespondentValues(
-            organisation_key=team.organisation_key,
+            organisation_key=team_organisation(team),
             industry=None,
             arr_band=None,
             region=None,
@@ -309,3 +321,16 @@ def _peer_rows(
 
 def _shown(value: int) -> Decimal:
     return Decimal(value).scaleb(-2)
+
+
+def campaign_organisations(*, campaign: Campaign) -> list[tuple[str, int]]:
+    """Each organisation of a campaign with completed responses, and how many: one team view
+    each on the campaign's page (one query, counted by the database)."""
+    rows = (
+        campaign.responses.filter(status=Response.Status.COMPLETED)
+        .exclude(organisation_key="")
+        .values("organisation_key")
+        .annotate(completed=Count("pk"))
+        .order_by("organisation_key")
+    )
+    return [(row["organisation_key"], row["completed"]) for row in rows]

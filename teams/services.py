@@ -7,7 +7,10 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from reports.storage import file_store_atomically
@@ -15,7 +18,7 @@ from responses.models import Campaign, QuestionBank, Response
 from responses.organisation_keys import organisation_rules
 from responses.services import response_start
 from responses.task_queue import task_send
-from teams.access import Audience
+from teams.access import Audience, team_organisation
 from teams.models import Team, TeamMember, TeamReport
 
 logger = logging.getLogger(__name__)
@@ -82,12 +85,21 @@ def team_membership_settle(*, response: Response) -> TeamMember | None:
     if member is None or member.status != TeamMember.Status.PENDING or not response.is_completed:
         return member
     joins = bool(response.organisation_key) and (
-        response.organisation_key == member.team.organisation_key
+        response.organisation_key == team_organisation(member.team)
     )
     status = TeamMember.Status.JOINED if joins else TeamMember.Status.REFUSED
-    TeamMember.objects.filter(pk=member.pk, status=TeamMember.Status.PENDING).update(
-        status=status, joined_at=timezone.now() if joins else None
-    )
+    with transaction.atomic():
+        settled = TeamMember.objects.filter(pk=member.pk, status=TeamMember.Status.PENDING).update(
+            status=status, joined_at=timezone.now() if joins else None
+        )
+        if settled and joins:
+            # One person, one member: answering again through the link (same address, any
+            # case) replaces their earlier answers, so no one counts twice towards the three
+            # a team needs before its members see it.
+            member.team.members.filter(
+                status=TeamMember.Status.JOINED,
+                response__email__iexact=response.email.strip(),
+            ).exclude(pk=member.pk).update(status=TeamMember.Status.LEFT)
     member.refresh_from_db()
     return member
 
@@ -171,7 +183,7 @@ def team_report_render(*, report_id: int) -> bool:
             status=TeamReport.Status.RENDERING,
             started_at__lt=now - TEAM_REPORT_LEASE,
         )
-    ).update(status=TeamReport.Status.RENDERING, started_at=now)
+    ).update(status=TeamReport.Status.RENDERING, started_at=now, attempts=F("attempts") + 1)
     if not taken:
         return False
     from teams.pdf import team_report_pdf  # WeasyPrint: only workers that render import it
@@ -184,12 +196,14 @@ def team_report_render(*, report_id: int) -> bool:
     except Exception:
         # Let go of the claim, so that a retry (or the reconciler) can take it again.
         TeamReport.objects.filter(pk=report_id, started_at=now).update(
-            status=TeamReport.Status.PENDING, attempts=report.attempts + 1
+            status=TeamReport.Status.PENDING
         )
         raise
     finished = TeamReport.objects.filter(
         pk=report_id, status=TeamReport.Status.RENDERING, started_at=now
     ).update(status=TeamReport.Status.READY, file=name, error="", finished_at=timezone.now())
+    if not finished:  # discarded meanwhile (a member left or hid their name): keep no copy
+        default_storage.delete(name)
     return bool(finished)
 
 
@@ -201,17 +215,22 @@ def team_report_failed(*, report_id: int, error: str) -> None:
 
 
 def team_reports_reconcile() -> list[int]:
-    """Team PDFs the queue lost (broker down) or a dead worker left: queued again."""
+    """Team PDFs the queue lost (broker down) or a dead worker left: queued again, unless
+    they have had REPORT_MAX_ATTEMPTS renders already (a PDF that kills its worker is not
+    tried for ever): those fail, for staff to see."""
     now = timezone.now()
+    waiting = TeamReport.objects.filter(
+        status=TeamReport.Status.PENDING, requested_at__lt=now - timedelta(minutes=1)
+    ) | TeamReport.objects.filter(
+        status=TeamReport.Status.RENDERING, started_at__lt=now - TEAM_REPORT_LEASE
+    )
+    waiting.filter(attempts__gte=settings.REPORT_MAX_ATTEMPTS).update(
+        status=TeamReport.Status.FAILED,
+        error="Stopped after too many attempts.",
+        finished_at=now,
+    )
     lost = list(
-        (
-            TeamReport.objects.filter(
-                status=TeamReport.Status.PENDING, requested_at__lt=now - timedelta(minutes=1)
-            )
-            | TeamReport.objects.filter(
-                status=TeamReport.Status.RENDERING, started_at__lt=now - TEAM_REPORT_LEASE
-            )
-        ).values_list("pk", flat=True)[:200]
+        waiting.filter(attempts__lt=settings.REPORT_MAX_ATTEMPTS).values_list("pk", flat=True)[:200]
     )
     for report_id in lost:
         _enqueue(report_id)

@@ -104,7 +104,10 @@ def team_page(request: HttpRequest, token: str) -> HttpResponse:
     }
     if not access.may_see:
         return render(request, "survey/team_waiting.html", context)
-    context["view"] = team_view_for(team=team, audience=Audience.MEMBERS, viewer=response)
+    try:
+        context["view"] = team_view_for(team=team, audience=Audience.MEMBERS, viewer=response)
+    except LookupError:  # fewer members can be shown together than the count said
+        return render(request, "survey/team_waiting.html", context)
     context["report"] = team.reports.filter(audience=Audience.MEMBERS).first()
     return render(request, "survey/team.html", context)
 

@@ -13,11 +13,15 @@ from tests.survey.answering import EXAMPLE_A, stored_form
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def answer_page(page: Page, spec: BankSpec, page_number: int) -> None:
+def answer_page(
+    page: Page, spec: BankSpec, page_number: int, answers: dict[int, object] | None = None
+) -> None:
+    """Answer one page as a respondent would (example A unless `answers` says otherwise)."""
+    answers = EXAMPLE_A if answers is None else answers
     for question in survey_pages(spec)[page_number - 1].questions:
-        if question.number not in EXAMPLE_A:
+        if question.number not in answers:
             continue
-        value = EXAMPLE_A[question.number]
+        value = answers[question.number]
         group = page.get_by_role("group", name=question.text)
         if value is None:
             group.get_by_label("Unknown / prefer not to say").check()
@@ -148,7 +152,7 @@ def test_results_page_compares_with_peers_and_hides_a_small_group(new_page, spec
         page.get_by_role("button", name=label).click()
 
     section = page.get_by_role("region", name="How you compare with peers")
-    expect(section).to_contain_text("with 6 peers.")
+    expect(section).to_contain_text("with 6 peer organisations.")
     matrix = section.locator("table.peer-matrix")
     expect(matrix.get_by_role("columnheader", name="All respondents 6 peers")).to_be_visible()
     expect(matrix.get_by_role("row", name="Overall", exact=False).first).to_be_visible()

@@ -64,3 +64,20 @@ def test_an_address_without_a_name_or_domain_is_refused() -> None:
     for typed in ("acme.com", "@acme.com", "jane@"):
         with pytest.raises(NotADomain):
             organisation_key(typed)
+
+
+@pytest.mark.parametrize(
+    ("email", "expected"),
+    [
+        ("x@gmail.com。", "x@gmail.com"),  # an ideographic full stop at the end
+        ("Ann@Acme.com．", "acme.com"),
+        ("x@mail.gmail.com", "x@mail.gmail.com"),  # a public mailbox's subdomain
+        ("x@hotmail.co.uk", "x@hotmail.co.uk"),
+        ("root@localhost", "root@localhost"),  # no organisation named
+        ("ann@eu.acme.com", "eu.acme.com"),  # a company's subdomain is its own unless joined
+    ],
+)
+def test_public_mailboxes_their_subdomains_and_nameless_domains_are_organisations_of_one(
+    email: str, expected: str
+) -> None:
+    assert organisation_key(email) == expected

@@ -11,8 +11,8 @@ from pypdf import PdfReader
 
 from consultants.campaigns import campaign_create
 from consultants.models import ApiToken
-from responses.models import Campaign
-from teams.access import Audience
+from responses.models import Campaign, Response
+from teams.access import Audience, campaign_team_responses
 from teams.models import Team
 from teams.selectors import team_view_for
 from tests.teams.conftest import answered
@@ -155,3 +155,18 @@ def test_the_api_compares_the_team_with_other_organisations_only(acme_team, cons
     assert peers["overall"]["team_median"] == body["overall"]["median"]
     assert set(peers["pillars"]) == set(body["pillars"])
     assert 0 <= peers["overall"]["percentile_rank"] <= 100
+
+
+def test_an_assessment_taken_again_in_the_campaign_counts_its_person_once(
+    acme_team, consultant, spec
+):
+    first = campaign_team_responses(acme_team).first()
+    assert first is not None
+    before = campaign_team_responses(acme_team).count()
+    Client().post(f"/survey/{first.token}/results/again/")
+    retake = Response.objects.get(previous_assessment=first)
+    answered(spec, first.email, response=retake)
+
+    members = campaign_team_responses(acme_team)
+    assert members.count() == before
+    assert retake in members and first not in members

@@ -122,7 +122,7 @@ def test_the_invitation_page_says_whose_team_it_is_and_starts_with_csrf(spec):
     assert strict.post(f"/t/{team.token}/start/").status_code == 403
 
 
-def test_a_team_pdf_the_queue_lost_is_queued_again(spec, monkeypatch):
+def test_a_team_pdf_the_queue_lost_is_queued_again(spec, monkeypatch, settings):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -141,6 +141,11 @@ def test_a_team_pdf_the_queue_lost_is_queued_again(spec, monkeypatch):
     assert services.team_reports_reconcile() == [lost.pk]
     assert queued == [lost.pk]
 
+    # A render that kept dying (worker killed each time) is not tried for ever.
+    TeamReport.objects.filter(pk=lost.pk).update(attempts=settings.REPORT_MAX_ATTEMPTS)
+    assert services.team_reports_reconcile() == []
+    assert TeamReport.objects.get(pk=lost.pk).status == TeamReport.Status.FAILED
+
 
 def test_staff_see_teams_in_admin_without_their_share_link(spec, admin_client):
     founder = answered(spec, "ada@acme.io")
@@ -149,3 +154,33 @@ def test_staff_see_teams_in_admin_without_their_share_link(spec, admin_client):
     page = admin_client.get(f"/admin/teams/team/{team.pk}/change/").content.decode()
 
     assert "acme.io" in page and team.token not in page
+
+
+def test_answering_twice_through_the_link_counts_once_towards_the_three(spec):
+    founder = answered(spec, "ada@acme.io")
+    team = team_made_by(Client(), founder)
+    bo = joined_through_link(Client(), team.token, spec, "bo@acme.io")
+
+    again = joined_through_link(Client(), team.token, spec, "ADA@acme.io")
+
+    page = Client().get(f"/survey/{again.token}/team/").content.decode()
+    assert "2 of 3 colleagues have answered" in page  # Bo's scores stay out of reach
+    assert "The team per pillar" not in page
+    assert Client().get(f"/survey/{bo.token}/team/").status_code == 200
+    assert Client().get(f"/survey/{founder.token}/team/").status_code == 404  # replaced
+
+
+def test_a_team_follows_its_organisation_when_an_admin_joins_its_domain(spec):
+    from responses.models import OrganisationJoin
+    from responses.organisation_keys import organisation_keys_refresh, organisation_rules
+
+    founder = answered(spec, "carol@acme.co.uk")
+    team = team_made_by(Client(), founder)
+    OrganisationJoin.objects.create(domain="acme.co.uk", joined_into="acme.com")
+    organisation_keys_refresh(organisation_rules())
+
+    dave = joined_through_link(Client(), team.token, spec, "dave@acme.co.uk")
+    erin = joined_through_link(Client(), team.token, spec, "erin@acme.com")
+
+    statuses = TeamMember.objects.filter(response__in=[dave, erin]).values_list("status", flat=True)
+    assert set(statuses) == {"joined"}
