@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -158,6 +158,17 @@ def team_pdf(request: HttpRequest, token: str, report_token: str) -> FileRespons
     return team_pdf_download(report)
 
 
+@require_GET
+def team_pdf_status(request: HttpRequest, token: str) -> JsonResponse:
+    """The members' latest team PDF, for the team page to follow without reloading."""
+    _, access = _access_or_404(token)
+    report = access.member.team.reports.filter(audience=Audience.MEMBERS).first()
+    if not access.may_see or report is None:
+        raise Http404("No team PDF asked for.")
+    url = reverse("survey:team-pdf", args=[token, report.token]) if report.is_ready else None
+    return JsonResponse({"status": report.status, "text": report.status_text, "download_url": url})
+
+
 def team_pdf_download(report: TeamReport) -> FileResponse:
     return attachment(
         report.file,
@@ -177,4 +188,5 @@ member_urlpatterns = [
     path("leave/", team_leave_view, name="team-leave"),
     path("pdf/", team_pdf_new, name="team-pdf-new"),
     path("pdf/<token:report_token>.pdf", team_pdf, name="team-pdf"),
+    path("pdf/status/", team_pdf_status, name="team-pdf-status"),
 ]

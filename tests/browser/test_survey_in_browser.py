@@ -1,5 +1,8 @@
 """The whole survey in a real browser, by what a respondent sees: legends and option labels."""
 
+from collections.abc import Mapping
+from typing import Any
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -14,14 +17,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def answer_page(
-    page: Page, spec: BankSpec, page_number: int, answers: dict[int, object] | None = None
+    page: Page, spec: BankSpec, page_number: int, answers: Mapping[int, Any] | None = None
 ) -> None:
     """Answer one page as a respondent would (example A unless `answers` says otherwise)."""
-    answers = EXAMPLE_A if answers is None else answers
+    chosen: Mapping[int, Any] = EXAMPLE_A if answers is None else answers
     for question in survey_pages(spec)[page_number - 1].questions:
-        if question.number not in answers:
+        if question.number not in chosen:
             continue
-        value = answers[question.number]
+        value = chosen[question.number]
         group = page.get_by_role("group", name=question.text)
         if value is None:
             group.get_by_label("Unknown / prefer not to say").check()

@@ -7,7 +7,9 @@ from __future__ import annotations
 import io
 import re
 import statistics
+from collections.abc import Mapping
 from fractions import Fraction
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -26,7 +28,7 @@ from tests.worker import queue_purge, running_worker
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def answer_all(page: Page, spec: BankSpec, answers: dict[int, object]) -> None:
+def answer_all(page: Page, spec: BankSpec, answers: Mapping[int, Any]) -> None:
     """From the page the browser is on (a retake opens past the profile it carried) to the end."""
     pages = survey_pages(spec)
     here = re.search(r"/page/(\d+)/", page.url)
@@ -37,7 +39,9 @@ def answer_all(page: Page, spec: BankSpec, answers: dict[int, object]) -> None:
     expect(page.get_by_role("heading", name="Thank you: here is where you stand")).to_be_visible()
 
 
-def colleague_through(page: Page, share_url: str, spec: BankSpec, answers: dict) -> None:
+def colleague_through(
+    page: Page, share_url: str, spec: BankSpec, answers: Mapping[int, Any]
+) -> None:
     page.goto(share_url)
     expect(page.get_by_role("heading", name="A colleague invites you")).to_be_visible()
     page.get_by_role("button", name="Start the assessment").click()
@@ -91,13 +95,10 @@ def test_three_colleagues_form_a_team_and_one_answers_again(new_page, spec, tmp_
         screenshot(cy, "team-view")
         cy.get_by_role("button", name="Make the team PDF").click()
         download_link = cy.get_by_role("link", name="Download the team PDF")
-        for _ in range(60):
-            if download_link.count():
-                break
-            cy.wait_for_timeout(1000)
-            cy.reload()
-        else:
-            raise AssertionError(f"no team PDF; the worker said:\n{worker.log_tail()}")
+        try:  # the page follows the worker without a reload
+            expect(download_link).to_be_visible(timeout=60_000)
+        except AssertionError as error:
+            raise AssertionError(f"no team PDF; the worker said:\n{worker.log_tail()}") from error
         with cy.expect_download() as download:
             download_link.click()
         team_pdf = download.value.path().read_bytes()

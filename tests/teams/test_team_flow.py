@@ -184,3 +184,20 @@ def test_a_team_follows_its_organisation_when_an_admin_joins_its_domain(spec):
 
     statuses = TeamMember.objects.filter(response__in=[dave, erin]).values_list("status", flat=True)
     assert set(statuses) == {"joined"}
+
+
+def test_the_team_page_follows_its_pdf_through_a_status_only_members_read(spec):
+    founder = answered(spec, "ada@acme.io")
+    team = team_made_by(Client(), founder)
+    joined_through_link(Client(), team.token, spec, "bo@acme.io")
+    cy = joined_through_link(Client(), team.token, spec, "cy@acme.io")
+    assert Client().get(f"/survey/{cy.token}/team/pdf/status/").status_code == 404  # none asked
+
+    Client().post(f"/survey/{cy.token}/team/pdf/")
+
+    state = Client().get(f"/survey/{cy.token}/team/pdf/status/").json()
+    assert state == {"status": "pending", "text": "The team PDF is queued.", "download_url": None}
+    page = Client().get(f"/survey/{cy.token}/team/").content.decode()
+    assert 'data-status="pending"' in page and "/team/pdf/status/" in page
+    outsider = answered(spec, "eve@acme.io")  # same organisation, never joined
+    assert Client().get(f"/survey/{outsider.token}/team/pdf/status/").status_code == 404
