@@ -115,7 +115,7 @@ def submissions(count: int, tag: str) -> list[dict[str, Any]]:
     for index in range(count):
         example = EXAMPLE_A if index % 2 == 0 else EXAMPLE_B
         answers: dict[str, Any] = {str(number): value for number, value in example.items()}
-        answers["3"] = f"{tag}-{index}@example.com"
+        answers["3"] = f"cs@{tag}-{index}.example"  # each an organisation of its own
         made.append({"answers": answers})
     return made
 

@@ -97,7 +97,7 @@ SMOKE = {
 RESUME_SUBJECT = re.compile(r"^Your .* link$")
 READY_SUBJECT = "Your CSPI benchmark report is ready"
 # Respondents' e-mail addresses: one per respondent, so mail can be matched to them.
-ADDRESS = "respondent-{run}-{number}@example.com"
+ADDRESS = "respondent-{run}-{number}@r{number}.example"  # each an organisation of its own
 
 
 class CheckFailed(Exception):

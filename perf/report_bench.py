@@ -231,7 +231,7 @@ def responses_completed(spec: Any, count: int, rng: random.Random) -> list[Any]:
     bank = QuestionBank.objects.get(key=spec.key, version=spec.version)
     responses = []
     for number in range(count):
-        email = f"peer-{number:03d}@example.com"
+        email = f"cs@peer-{number:03d}.example"  # each peer an organisation of its own
         answers = {q: (EXAMPLE_A if rng.random() < 0.5 else EXAMPLE_B)[q] for q in EXAMPLE_A}
         answers.update(
             {
