@@ -7,10 +7,21 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
 
+from responses.admin_forms import (
+    BankForm,
+    BucketForm,
+    BucketFormSet,
+    OptionForm,
+    OptionFormSet,
+    PillarForm,
+    QuestionForm,
+)
+from responses.bank_admin_views import BankFilesAdminMixin
 from responses.bank_file import BankFileError
 from responses.models import Bucket, Option, Pillar, Question, QuestionBank
 from responses.services import bank_new_version, bank_publish
@@ -49,64 +60,57 @@ class DraftOnlyMixin:
 
 class PillarInline(DraftOnlyMixin, admin.TabularInline):
     model = Pillar
+    form = PillarForm
     extra = 0
     fields = ["position", "key", "name", "description"]
 
 
 class BucketInline(DraftOnlyMixin, admin.TabularInline):
     model = Bucket
+    form = BucketForm
+    formset = BucketFormSet
     extra = 0
     fields = ["key", "name", "lower_bound"]
 
 
 class QuestionInline(DraftOnlyMixin, admin.TabularInline):
+    """The bank's questions as a compact list, one line each: order, pillar and weight are
+    edited here; a question's texts, limits and options on its own page (the "Edit" link)."""
+
     model = Question
+    form = QuestionForm
+    template = "admin/responses/question/compact_tabular.html"
     extra = 0
-    fields = [
-        "number",
-        "section",
-        "kind",
-        "text",
-        "pillar",
-        "scoring",
-        "weight",
-        "required",
-        "option_list",
-    ]
-    readonly_fields = ["option_list"]
-    show_change_link = True
+    fields = ["number", "short_text", "kind", "pillar", "weight", "edit_link"]
+    readonly_fields = ["short_text", "kind", "edit_link"]
     ordering = ["number"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
-        return super().get_queryset(request).select_related("pillar").prefetch_related("options")
+        return super().get_queryset(request).select_related("pillar")
 
-    @admin.display(description="Options (points)")
-    def option_list(self, question: Question) -> str:
-        return format_html_join(
-            mark_safe("<br>"),
-            "{}{}{}",
-            (
-                (
-                    option.text,
-                    f" ({option.points.normalize():f})" if option.points is not None else "",
-                    " · exclusive" if option.exclusive else "",
-                )
-                for option in question.options.all()
-            ),
-        )
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A question needs its text and options: it is added on its own page (the template
+        # links there with the bank chosen).
+        return False
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "pillar":
-            bank_id = (
-                request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
-            )
-            kwargs["queryset"] = Pillar.objects.filter(bank_id=bank_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    @admin.display(description="Question")
+    def short_text(self, question: Question) -> str:
+        return _shortened(question.text, 80)
+
+    @admin.display(description="")
+    def edit_link(self, question: Question) -> str:
+        url = reverse("admin:responses_question_change", args=[question.pk])
+        return format_html('<a href="{}" title="Texts, limits and options">Edit</a>', url)
+
+
+def _shortened(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 @admin.register(QuestionBank)
-class QuestionBankAdmin(DraftOnlyMixin, admin.ModelAdmin):
-    list_display = ["title", "key", "version", "status", "question_count", "published_at"]
+class QuestionBankAdmin(BankFilesAdminMixin, DraftOnlyMixin, admin.ModelAdmin):
+    form = BankForm
+    list_display = ["title", "key", "version", "status", "question_count", "published_on"]
     list_filter = ["status", "key"]
     search_fields = ["title", "key", "intro"]
     readonly_fields = ["status", "published_at", "created_at"]
@@ -119,6 +123,11 @@ class QuestionBankAdmin(DraftOnlyMixin, admin.ModelAdmin):
     @admin.display(description="Questions")
     def question_count(self, bank: QuestionBank) -> int:
         return len(bank.questions.all())
+
+    @admin.display(description="Published", ordering="published_at")
+    def published_on(self, bank: QuestionBank) -> str:
+        """The day only ("4 Dec 2026"), so the list fits beside its filters at 1,280 px."""
+        return f"{bank.published_at:%-d %b %Y}" if bank.published_at else "–"
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
@@ -161,6 +170,8 @@ class QuestionBankAdmin(DraftOnlyMixin, admin.ModelAdmin):
 
 class OptionInline(DraftOnlyMixin, admin.TabularInline):
     model = Option
+    form = OptionForm
+    formset = OptionFormSet
     extra = 0
     fields = ["position", "code", "text", "points", "exclusive"]
     ordering = ["position"]
@@ -186,6 +197,41 @@ class QuestionAdmin(DraftOnlyMixin, admin.ModelAdmin):
     ordering = ["bank", "number"]
     list_select_related = ["bank", "pillar"]
     inlines = [OptionInline]
+    form = QuestionForm
+    fieldsets = [
+        (None, {"fields": ["bank", ("number", "kind", "required"), "section", "text", "help"]}),
+        ("Scoring", {"fields": [("pillar", "scoring", "weight")]}),
+        ("Answer", {"fields": [("min_value", "max_value"), ("max_length", "unknown_allowed")]}),
+        ("Profile", {"fields": ["role"]}),
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A question stays in its bank: its pillar and options belong to that bank.
+        return ["bank_link"] if obj is not None else []
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return self.fieldsets
+        (name, first), *rest = self.fieldsets
+        fields = ["bank_link" if field == "bank" else field for field in first["fields"]]
+        return [(name, {"fields": fields}), *rest]
+
+    def response_add(self, request: HttpRequest, obj: Question, *args: Any) -> HttpResponse:
+        return self._back_to_bank(request, obj, super().response_add(request, obj, *args))
+
+    def response_change(self, request: HttpRequest, obj: Question) -> HttpResponse:
+        return self._back_to_bank(request, obj, super().response_change(request, obj))
+
+    def _back_to_bank(self, request: HttpRequest, obj: Question, default: HttpResponse) -> Any:
+        """After "Save", back to the bank the question belongs to, where its list is."""
+        if "_save" in request.POST:
+            return redirect("admin:responses_questionbank_change", obj.bank_id)
+        return default
+
+    @admin.display(description="Bank")
+    def bank_link(self, question: Question) -> str:
+        url = reverse("admin:responses_questionbank_change", args=[question.bank_id])
+        return format_html('<a href="{}">{}</a>', url, question.bank)
 
     @admin.display(description="Question", ordering="text")
     def short_text(self, question: Question) -> str:

@@ -49,6 +49,9 @@ def bank_import(*, spec: BankSpec, publish: bool) -> tuple[QuestionBank, BankImp
         return existing, BankImportOutcome.UNCHANGED
     outcome = BankImportOutcome.CREATED
     if existing is not None:
+        # Questions first: a question's pillar is protected, so one delete() of the bank
+        # would be refused.
+        Question.objects.filter(bank=existing).delete()
         existing.delete()
         outcome = BankImportOutcome.REPLACED_DRAFT
     bank = QuestionBank.objects.create(

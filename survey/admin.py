@@ -10,10 +10,17 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
+from benchmarks.groups import GroupKey
+from benchmarks.selectors import benchmark_kept_latest, stored_benchmark
 from benchmarks.services import benchmark_compute, responses_benchmark_exclusion_set
 from reports.services import report_request
 from responses.models import Bucket, Option, Response, ResponseScore
+from responses.selectors import bank_spec_for
+from scoring.bank import BankSpec, Kind, QuestionSpec
+from scoring.kpis import BENCHMARKED_KPIS, percent_text
 from survey.services import responses_delete
 
 
@@ -94,11 +101,32 @@ class ResponseAdmin(admin.ModelAdmin):
         "excluded_from_benchmarks",
     ]
     search_fields = ["email"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("email", "status"),
+                    "bank",
+                    ("created_at", "updated_at", "completed_at"),
+                    ("region", "industry", "arr_band"),
+                    ("is_demo", "excluded_from_benchmarks"),
+                ]
+            },
+        ),
+        ("Scores and KPIs, as kept", {"fields": ["scores_shown", "kpis_shown"]}),
+        ("Comparison with peers, as kept", {"fields": ["comparison_shown"]}),
+        ("Answers", {"fields": ["answers_shown"]}),
+        ("Record", {"fields": ["token", "resume_link_sent_to", "revision"]}),
+    ]
     readonly_fields = [
         "token",
         "bank",
         "status",
-        "answers",
+        "answers_shown",
+        "scores_shown",
+        "kpis_shown",
+        "comparison_shown",
         "email",
         "resume_link_sent_to",
         "region",
@@ -145,6 +173,39 @@ class ResponseAdmin(admin.ModelAdmin):
             return None
         return getattr(response, "overall_bucket_name", None) or score.overall_bucket
 
+    @admin.display(description="Answers")
+    def answers_shown(self, response: Response) -> SafeString:
+        return answers_table(bank_spec_for(bank=response.bank), response.answers)
+
+    @admin.display(description="Scores")
+    def scores_shown(self, response: Response) -> SafeString | str:
+        score = _score_of(response)
+        if score is None:
+            return "Not scored: the response is not completed."
+        return scores_table(score, bank_spec_for(bank=score.bank))
+
+    @admin.display(description="KPIs")
+    def kpis_shown(self, response: Response) -> SafeString | str:
+        score = _score_of(response)
+        if score is None:
+            return "Not scored: the response is not completed."
+        rows = (
+            (kpi.label, kpi.shown(getattr(score, kpi.key)) or "unknown") for kpi in BENCHMARKED_KPIS
+        )
+        return format_html(
+            "<table><tbody>{}</tbody></table>",
+            format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows),
+        )
+
+    @admin.display(description="Latest comparison")
+    def comparison_shown(self, response: Response) -> SafeString | str:
+        kept = benchmark_kept_latest(response=response)
+        if kept is None:
+            return "No comparison kept."
+        score = _score_of(response)
+        spec = bank_spec_for(bank=score.bank if score else response.bank)
+        return comparison_table(stored_benchmark(kept), spec)
+
     @admin.action(description="Exclude selected from benchmarks", permissions=["change"])
     def exclude_from_benchmarks(self, request: HttpRequest, queryset: QuerySet[Response]) -> None:
         changed = responses_benchmark_exclusion_set(responses=queryset, excluded=True)
@@ -181,3 +242,105 @@ def _score_of(response: Response) -> ResponseScore | None:
         return response.score
     except ResponseScore.DoesNotExist:
         return None
+
+
+# --- the response's page, readable: question and option texts, units, names of buckets ---------
+
+
+def answers_table(spec: BankSpec, answers: dict[str, Any]) -> SafeString:
+    """Every question of the bank with its answer as the respondent read it; answers to numbers
+    the bank does not have (none, normally) are listed after them as stored."""
+    rows = [
+        (f"Q{question.number}", question.text, answer_text(question, answers[str(question.number)]))
+        if str(question.number) in answers
+        else (f"Q{question.number}", question.text, format_html("<em>{}</em>", "not answered"))
+        for question in spec.questions
+    ]
+    known = {str(question.number) for question in spec.questions}
+    rows += [
+        (f"Q{key}", "(not in this bank)", str(value))
+        for key, value in answers.items()
+        if key not in known
+    ]
+    return format_html(
+        "<table><tbody>{}</tbody></table>",
+        format_html_join("", "<tr><th>{}</th><td>{}</td><td>{}</td></tr>", rows),
+    )
+
+
+def answer_text(question: QuestionSpec, value: Any) -> SafeString | str:
+    if value is None:
+        return "unknown"
+    if question.kind is Kind.SINGLE:
+        return _option_text(question, value)
+    if question.kind is Kind.MULTI:
+        codes = value if isinstance(value, list) else [value]
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((_option_text(question, c),) for c in codes)),
+        )
+    if question.kind in (Kind.INTEGER, Kind.PERCENT):
+        number = Decimal(str(value))
+        if question.kind is Kind.PERCENT:
+            return percent_text(number, places=0 if number == number.to_integral() else 2)
+        return f"{number.normalize():,f}"
+    return str(value)
+
+
+def _option_text(question: QuestionSpec, code: Any) -> str:
+    option = question.option_by_code(code) if isinstance(code, int) else None
+    return option.text if option else f"option {code} (not in this bank)"
+
+
+def scores_table(score: ResponseScore, spec: BankSpec) -> SafeString:
+    names = {pillar.key: pillar.name for pillar in spec.pillars}
+    rows = [("Overall", score.overall, spec.bucket_name(score.overall_bucket))]
+    rows += [
+        (names.get(row.pillar_key, row.pillar_key), row.score, spec.bucket_name(row.bucket))
+        for row in score.pillars.all()
+    ]
+    return format_html(
+        "<table><thead><tr><th></th><th>Score</th><th>Bucket</th></tr></thead>"
+        "<tbody>{}</tbody></table><p>Scored against {} on {}.</p>",
+        format_html_join("", "<tr><th>{}</th><td>{}</td><td>{}</td></tr>", rows),
+        score.bank,
+        f"{score.scored_at:%Y-%m-%d %H:%M}",
+    )
+
+
+def comparison_table(kept: Any, spec: BankSpec) -> SafeString:
+    """The kept comparison's date, pool and K, each group's size, and the medians of "all
+    respondents" (nothing of a group under K)."""
+    comparison = kept.comparison
+    groups = format_html_join(
+        "",
+        "<li>{}: {}</li>",
+        (
+            (group.label, f"{group.n} peers" if group.enough_peers else f"fewer than {kept.k}")
+            for group in comparison.groups
+        ),
+    )
+    everyone = comparison.group(GroupKey.ALL)
+    medians: Any = "Fewer than K peers: no medians shown."
+    if everyone.enough_peers and everyone.overall and everyone.pillars is not None:
+        names = {pillar.key: pillar.name for pillar in spec.pillars}
+        rows = [("Overall score", everyone.overall.median)]
+        rows += [(names.get(key, key), stats.median) for key, stats in everyone.pillars.items()]
+        kpis = everyone.kpis or {}
+        for kpi in BENCHMARKED_KPIS:
+            stats = kpis.get(kpi.key)
+            rows.append((kpi.label, kpi.shown(stats.median) if stats else "fewer than K know it"))
+        medians = format_html(
+            "<table><thead><tr><th></th><th>Median of all respondents</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows),
+        )
+    pool = f"{kept.pool_size} peers" if kept.pool_size is not None else f"under K ({kept.k})"
+    return format_html(
+        "<p>Computed {}; pool: {}; K = {}.</p><ul>{}</ul>{}",
+        f"{kept.computed_at:%Y-%m-%d %H:%M}",
+        pool,
+        kept.k,
+        groups,
+        medians,
+    )

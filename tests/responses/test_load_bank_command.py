@@ -259,3 +259,18 @@ def test_question_search_for_kickoff_finds_q24(bank: QuestionBank, admin_browser
     assert response.status_code == 200
     assert [q.number for q in response.context["cl"].result_list] == [24]
     assert "When is the first time you discuss key business objectives" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_loading_a_draft_again_replaces_it(tmp_path: Path, document: Document) -> None:
+    load(DEFAULT_BANK_FILE)
+    document["version"] = 2
+    call_command("load_bank", str(write(tmp_path, document)), stdout=StringIO())
+    question(document, 15)["text"] = "Who leads customer success, and at what level?"
+
+    call_command("load_bank", str(write(tmp_path, document, "again.yaml")), stdout=StringIO())
+
+    draft = QuestionBank.objects.get(version=2)
+    assert draft.status == "draft"
+    assert draft.questions.get(number=15).text == "Who leads customer success, and at what level?"
+    assert QuestionBank.objects.count() == 2

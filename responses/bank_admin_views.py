@@ -1,0 +1,267 @@
+"""The bank admin's pages for whole bank files: compare two versions, export one as YAML,
+import a file as a draft. Mixed into QuestionBankAdmin by `BankFilesAdminMixin`.
+
+An import is checked by the rules of `manage.py load_bank` (responses.bank_file) and never
+publishes: publishing stays the admin's own step, after reading the draft's diff.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.http import urlencode
+
+from responses.bank_export import MAX_BANK_FILE_BYTES, bank_export_for, bank_text_read
+from responses.bank_file import BankFileError
+from responses.models import QuestionBank
+from responses.selectors import bank_current, bank_spec_for
+from responses.services import BankImportOutcome, bank_import
+from scoring.bank_diff import BankDiff, ChangeKind, bank_diff, value_text
+
+
+class BankChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.key} v{obj.version} · {obj.get_status_display()} · {obj.title}"
+
+
+class CompareForm(forms.Form):
+    old = BankChoiceField(QuestionBank.objects.order_by("key", "version"), label="Older version")
+    new = BankChoiceField(QuestionBank.objects.order_by("key", "version"), label="Newer version")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        old, new = cleaned.get("old"), cleaned.get("new")
+        if old is not None and new is not None and old.key != new.key:
+            raise forms.ValidationError(
+                f"Pick two versions of the same bank: '{old.key}' and '{new.key}' are "
+                "different banks."
+            )
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Bank file (YAML)",
+        help_text=f"At most {MAX_BANK_FILE_BYTES // 1024} KiB, in the format of "
+        "fixtures/cspi-v1.yaml. It becomes a draft; nothing is published.",
+    )
+    replace_draft = forms.BooleanField(
+        required=False,
+        label="Replace the draft with the file's version number, if there is one",
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BANK_FILE_BYTES:
+            raise forms.ValidationError(
+                f"The file has {upload.size / 1024:.0f} KiB; the limit is "
+                f"{MAX_BANK_FILE_BYTES // 1024} KiB. Nothing was changed."
+            )
+        return upload
+
+
+class BankFilesAdminMixin:
+    """Adds the compare, import and export pages to a ModelAdmin of QuestionBank, and their
+    buttons (templates admin/responses/questionbank/*_object_tools.html)."""
+
+    admin_site: admin.AdminSite
+    opts: Any
+
+    def get_urls(self) -> list[URLPattern]:
+        wrap = self.admin_site.admin_view
+        name = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path("compare/", wrap(self.bank_compare_view), name=f"{name}_compare"),
+            path("import/", wrap(self.bank_import_view), name=f"{name}_import"),
+            path("<int:bank_id>/export/", wrap(self.bank_export_view), name=f"{name}_export"),
+            *super().get_urls(),  # type: ignore[misc]
+        ]
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        extra_context = {**(extra_context or {}), "can_import_bank": self._can_import(request)}
+        return super().changelist_view(request, extra_context)  # type: ignore[misc]
+
+    # --- pages ------------------------------------------------------------------------------
+
+    def bank_compare_view(self, request: HttpRequest) -> HttpResponse:
+        self._require(self.has_view_permission(request))  # type: ignore[attr-defined]
+        choice = _compare_choice(request)
+        form = CompareForm(choice if "old" in choice else None, initial=choice)
+        diff = None
+        if form.is_bound and form.is_valid():
+            old, new = form.cleaned_data["old"], form.cleaned_data["new"]
+            diff = bank_diff(bank_spec_for(bank=old), bank_spec_for(bank=new))
+        context = {
+            "title": "Compare versions",
+            "form": form,
+            "diff": diff,
+            "counts": diff.counts() if diff else {},
+            "sections": _sections_shown(diff) if diff else [],
+            "old_bank": form.cleaned_data.get("old") if diff else None,
+            "new_bank": form.cleaned_data.get("new") if diff else None,
+        }
+        return self._render(request, "compare.html", context)
+
+    def bank_export_view(self, request: HttpRequest, bank_id: int) -> HttpResponse:
+        self._require(self.has_view_permission(request))  # type: ignore[attr-defined]
+        bank = QuestionBank.objects.filter(pk=bank_id).first()
+        if bank is None:
+            raise Http404("No such question bank.")
+        try:
+            text = bank_export_for(bank=bank)
+        except BankFileError as error:
+            for problem in error.problems:
+                messages.error(request, problem)
+            return HttpResponseRedirect(self._url("change", bank.pk))
+        response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
+        filename = f"{bank.key}-v{bank.version}.yaml"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def bank_import_view(self, request: HttpRequest) -> HttpResponse:
+        self._require(self._can_import(request))
+        form = ImportForm(request.POST or None, request.FILES or None)
+        problems: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                bank, outcome = _import_upload(form)
+            except BankFileError as error:
+                problems = error.problems
+            else:
+                return self._imported_redirect(request, bank, outcome)
+        imported = _imported_bank(request)
+        context = {
+            "title": "Import a bank file",
+            "form": form,
+            "problems": problems,
+            "imported": imported,
+            "published": bank_current(key=imported.key) if imported else None,
+            "max_kib": MAX_BANK_FILE_BYTES // 1024,
+        }
+        return self._render(request, "import.html", context)
+
+    # --- pieces -----------------------------------------------------------------------------
+
+    def _imported_redirect(
+        self, request: HttpRequest, bank: QuestionBank, outcome: BankImportOutcome
+    ) -> HttpResponse:
+        if outcome == BankImportOutcome.UNCHANGED:
+            messages.info(
+                request,
+                f"{bank} is already stored exactly as in this file: nothing was imported.",
+            )
+        else:
+            messages.success(request, f"Imported {bank} ({outcome}). Nothing was published.")
+        return HttpResponseRedirect(f"{self._url('import')}?{urlencode({'imported': bank.pk})}")
+
+    def _can_import(self, request: HttpRequest) -> bool:
+        return bool(
+            self.has_change_permission(request)  # type: ignore[attr-defined]
+            and self.has_add_permission(request)  # type: ignore[attr-defined]
+        )
+
+    @staticmethod
+    def _require(allowed: bool) -> None:
+        if not allowed:
+            raise PermissionDenied
+
+    def _url(self, page: str, *args: Any) -> str:
+        return reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_{page}",
+            args=args,
+            current_app=self.admin_site.name,
+        )
+
+    def _render(self, request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+        return TemplateResponse(
+            request,
+            f"admin/{self.opts.app_label}/{self.opts.model_name}/{template}",
+            {**self.admin_site.each_context(request), "opts": self.opts, **context},
+        )
+
+
+def _compare_choice(request: HttpRequest) -> dict[str, str]:
+    """The versions asked for; a missing older one is the published version of the same bank
+    (or the one before), a missing newer one the newest version of any bank."""
+    choice = {name: request.GET[name] for name in ("old", "new") if name in request.GET}
+    if "old" in choice:
+        return choice
+    new_id = choice.get("new", "")
+    newest = QuestionBank.objects.order_by("-created_at", "-pk")
+    new = (newest.filter(pk=int(new_id)) if new_id.isdigit() else newest).first()
+    if new is None:
+        return choice
+    published = bank_current(key=new.key)
+    older = QuestionBank.objects.filter(key=new.key).exclude(pk=new.pk)
+    old = published if published and published != new else older.order_by("-version").first()
+    if old is None:
+        return {"new": str(new.pk)}
+    old, new = sorted((old, new), key=lambda bank: bank.version)  # read forwards in time
+    return {"old": str(old.pk), "new": str(new.pk)}
+
+
+def _import_upload(form: ImportForm) -> tuple[QuestionBank, BankImportOutcome]:
+    """The uploaded file as a draft; BankFileError, changing nothing, when it is refused."""
+    upload = form.cleaned_data["file"]
+    spec = bank_text_read(upload.read(MAX_BANK_FILE_BYTES + 1))
+    existing = QuestionBank.objects.filter(key=spec.key, version=spec.version).first()
+    if existing is not None and existing.is_editable and not form.cleaned_data["replace_draft"]:
+        raise BankFileError(
+            [
+                f"Version {spec.version} of bank '{spec.key}' is a draft already ({existing}). "
+                "Tick “Replace the draft” to overwrite it, or give the file another version "
+                "number."
+            ]
+        )
+    return bank_import(spec=spec, publish=False)
+
+
+def _imported_bank(request: HttpRequest) -> QuestionBank | None:
+    bank_id = request.GET.get("imported", "")
+    return QuestionBank.objects.filter(pk=int(bank_id)).first() if bank_id.isdigit() else None
+
+
+KIND_LABELS = {ChangeKind.ADDED: "Added", ChangeKind.REMOVED: "Removed", ChangeKind.CHANGED: ""}
+
+
+def _sections_shown(diff: BankDiff) -> list[dict[str, Any]]:
+    """The diff as rows for the template: each item's heading, then a row per field; an
+    option's row names the option by its text."""
+    option_texts = {
+        option.code: option.text
+        for spec in (diff.old, diff.new)
+        for question in spec.questions
+        for option in question.options
+    }
+    return [
+        {
+            "title": section.title,
+            "items": [
+                {
+                    "kind": item.kind.value,
+                    "kind_label": KIND_LABELS[item.kind],
+                    "label": item.label,
+                    "title": item.title,
+                    "rows": [
+                        {
+                            "kind": change.kind.value,
+                            "field": change.field,
+                            "option": change.option,
+                            "option_text": option_texts.get(change.option or 0, ""),
+                            "old": value_text(change.old),
+                            "new": value_text(change.new),
+                        }
+                        for change in item.changes
+                    ],
+                }
+                for item in section.items
+            ],
+        }
+        for section in diff.sections
+    ]
