@@ -23,4 +23,5 @@ urlpatterns = [
     path("t/<token:token>/", include(team_views.invite_urlpatterns)),
     path("c/<token:token>/", views.campaign_landing, name="campaign"),
     path("c/<token:token>/start/", views.campaign_start, name="campaign-start"),
+    path("admin-tools/banks/<int:bank_id>/preview/", include("survey.preview_views")),
 ]
