@@ -10,6 +10,7 @@ stood at any recent number.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -143,3 +144,36 @@ class PoolSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"pool snapshot at change {self.pool_seq} ({self.computed_at:%Y-%m-%d %H:%M})"
+
+
+class BankImpact(models.Model):
+    """What publishing a draft bank would do to the peer pool, computed before an admin confirms.
+
+    Kept with the draft's fingerprint (`benchmarks.impact.bank_fingerprint`): a draft edited
+    since no longer matches, so its impact is computed again and publishing asks again.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a worker"
+        RUNNING = "running", "Computing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="+")
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the draft's contents.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    done = models.PositiveIntegerField(default=0, help_text="Pool responses rescored so far.")
+    total = models.PositiveIntegerField(default=0, help_text="Pool responses to rescore.")
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"impact of bank {self.bank_id} ({self.status})"

@@ -3,6 +3,7 @@ import math
 from celery import Task, shared_task
 from django.core.cache import cache
 
+from benchmarks.impact import bank_impact_compute, bank_impact_failed
 from benchmarks.services import peer_pool_age_out, peer_pool_ensure_current, peer_pool_prune
 from benchmarks.snapshots import pool_snapshot_outdated, pool_snapshot_refresh, pool_snapshot_wait
 
@@ -40,3 +41,13 @@ def refresh_pool_snapshot(self: Task) -> int | None:  # type: ignore[type-arg]
         return None
     made = pool_snapshot_refresh()
     return made.pk if made else None
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def compute_bank_impact(impact_id: int) -> None:
+    """What publishing a draft would do to the pool, for the confirmation page to show."""
+    try:
+        bank_impact_compute(impact_id=impact_id)
+    except Exception as error:
+        bank_impact_failed(impact_id=impact_id, error=repr(error))
+        raise

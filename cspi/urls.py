@@ -10,6 +10,7 @@ admin.site.site_title = "CSPI Benchmark admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("admin-tools/banks/", include("survey.bank_publish_views")),
     path("api/v1/", api.urls),
     path("accounts/", include("consultants.accounts")),
     path("workspace/", include("consultants.urls")),

@@ -38,6 +38,7 @@ SCRIPTS = {
     "api_bench": "cspi_api_perf",
     "fault_load": "cspi_fault_perf",
     "results_page": "cspi_results_perf",
+    "impact_bench": "cspi_impact_perf",
 }
 
 

@@ -130,7 +130,7 @@ class BankFilesAdminMixin:
         problems: list[str] = []
         if request.method == "POST" and form.is_valid():
             try:
-                bank, outcome = _import_upload(form)
+                bank, outcome = _import_upload(form, actor=request.user)
             except BankFileError as error:
                 problems = error.problems
             else:
@@ -206,7 +206,7 @@ def _compare_choice(request: HttpRequest) -> dict[str, str]:
     return {"old": str(old.pk), "new": str(new.pk)}
 
 
-def _import_upload(form: ImportForm) -> tuple[QuestionBank, BankImportOutcome]:
+def _import_upload(form: ImportForm, *, actor: Any) -> tuple[QuestionBank, BankImportOutcome]:
     """The uploaded file as a draft; BankFileError, changing nothing, when it is refused."""
     upload = form.cleaned_data["file"]
     spec = bank_text_read(upload.read(MAX_BANK_FILE_BYTES + 1))
@@ -219,7 +219,7 @@ def _import_upload(form: ImportForm) -> tuple[QuestionBank, BankImportOutcome]:
                 "number."
             ]
         )
-    return bank_import(spec=spec, publish=False)
+    return bank_import(spec=spec, publish=False, actor=actor)
 
 
 def _imported_bank(request: HttpRequest) -> QuestionBank | None:

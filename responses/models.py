@@ -140,6 +140,40 @@ class Option(models.Model):
         return self.text
 
 
+class BankEvent(models.Model):
+    """Who created, edited, published or archived a bank version, when, and what changed.
+
+    Written by responses.bank_history with each change (never by a signal); `diff` is the
+    change as the admin's compare page shows it (responses.bank_history.diff_json).
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        IMPORTED = "imported", "Imported"
+        EDITED = "edited", "Edited"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor_text = models.CharField(
+        max_length=150, blank=True, help_text="Who, as shown: the user's name or “command line”."
+    )
+    at = models.DateTimeField(default=timezone.now)
+    summary = models.TextField()
+    diff = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["bank", "-at"], name="bankevent_bank_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.actor_text or 'unknown'}: {self.summary}"
+
+
 def new_campaign_token() -> str:
     """192 random bits: the shareable survey link of a campaign."""
     return secrets.token_urlsafe(24)

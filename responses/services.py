@@ -6,13 +6,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from django.db import connections, router, transaction
 from django.utils import timezone
 
 from responses.answers import AnswerValue
 from responses.bank_file import BankFileError, bank_spec_problems
+from responses.bank_history import COMMAND_LINE, bank_event_record, version_label
 from responses.models import (
+    BankEvent,
     Bucket,
     Campaign,
     Option,
@@ -23,6 +26,7 @@ from responses.models import (
 )
 from responses.selectors import bank_spec_for, draft_cutoff
 from scoring.bank import BankSpec
+from scoring.bank_diff import BankDiff, bank_diff
 
 
 class BankImportOutcome(StrEnum):
@@ -32,8 +36,13 @@ class BankImportOutcome(StrEnum):
 
 
 @transaction.atomic
-def bank_import(*, spec: BankSpec, publish: bool) -> tuple[QuestionBank, BankImportOutcome]:
-    """Store a validated bank. A published version is never rewritten: a change is a new version."""
+def bank_import(
+    *, spec: BankSpec, publish: bool, actor: Any = None, actor_text: str = COMMAND_LINE
+) -> tuple[QuestionBank, BankImportOutcome]:
+    """Store a validated bank. A published version is never rewritten: a change is a new version.
+
+    `actor` is the admin user who uploaded the file; without one, `actor_text` names who did.
+    """
     existing = (
         QuestionBank.objects.select_for_update().filter(key=spec.key, version=spec.version).first()
     )
@@ -48,6 +57,9 @@ def bank_import(*, spec: BankSpec, publish: bool) -> tuple[QuestionBank, BankImp
             )
         return existing, BankImportOutcome.UNCHANGED
     outcome = BankImportOutcome.CREATED
+    compared = existing or _bank_compared_with_import(spec)
+    compared_spec = bank_spec_for(bank=compared) if compared is not None else None
+    compared_label = f"the draft it replaced, {compared}" if existing else str(compared)
     if existing is not None:
         # Questions first: a question's pillar is protected, so one delete() of the bank
         # would be refused.
@@ -58,9 +70,30 @@ def bank_import(*, spec: BankSpec, publish: bool) -> tuple[QuestionBank, BankImp
         key=spec.key, version=spec.version, title=spec.title, intro=spec.intro
     )
     _bank_contents_create(bank, spec)
+    bank_event_record(
+        bank=bank,
+        action=BankEvent.Action.IMPORTED,
+        headline=f"Imported v{bank.version} from a bank file"
+        + (f", compared with {compared_label}" if compared else " (the bank's first version)"),
+        actor=actor,
+        actor_text=actor_text,
+        diff=bank_diff(compared_spec, spec) if compared_spec is not None else None,
+        columns=(
+            "Replaced draft" if existing else version_label(compared) if compared else "",
+            f"v{bank.version} (imported)",
+        ),
+    )
     if publish:
-        bank_publish(bank=bank)
+        bank_publish(bank=bank, actor=actor, actor_text=actor_text)
     return bank, outcome
+
+
+def _bank_compared_with_import(spec: BankSpec) -> QuestionBank | None:
+    """What an imported version is read against: the published version of its bank, else
+    the newest other one."""
+    others = QuestionBank.objects.filter(key=spec.key).exclude(version=spec.version)
+    published = others.filter(status=QuestionBank.Status.PUBLISHED).first()
+    return published or others.order_by("-version").first()
 
 
 def _bank_contents_create(bank: QuestionBank, spec: BankSpec) -> None:
@@ -112,22 +145,72 @@ def _bank_contents_create(bank: QuestionBank, spec: BankSpec) -> None:
 
 
 @transaction.atomic
-def bank_publish(*, bank: QuestionBank) -> None:
-    """Publish a draft after checking it as strictly as a bank file; the old version is archived."""
-    problems = bank_spec_problems(bank_spec_for(bank=bank))
+def bank_publish(*, bank: QuestionBank, actor: Any = None, actor_text: str = "") -> None:
+    """Publish a draft after checking it as strictly as a bank file; the old version is archived.
+
+    Both are recorded in the banks' histories with what the new version changes against the
+    old one, and who did it: `actor` (the admin user), else `actor_text`.
+    """
+    spec = bank_spec_for(bank=bank)
+    problems = bank_spec_problems(spec)
     if problems:
         raise BankFileError(problems)
+    replaced = (
+        QuestionBank.objects.select_for_update()
+        .filter(key=bank.key, status=QuestionBank.Status.PUBLISHED)
+        .exclude(pk=bank.pk)
+        .first()
+    )
+    diff = bank_diff(bank_spec_for(bank=replaced), spec) if replaced is not None else None
     QuestionBank.objects.filter(key=bank.key, status=QuestionBank.Status.PUBLISHED).update(
         status=QuestionBank.Status.ARCHIVED
     )
+    if replaced is not None:
+        replaced.status = QuestionBank.Status.ARCHIVED
     bank.status = QuestionBank.Status.PUBLISHED
     bank.published_at = timezone.now()
     bank.save(update_fields=["status", "published_at"])
+    _publish_record(bank, replaced, diff, actor=actor, actor_text=actor_text)
+
+
+def _publish_record(
+    bank: QuestionBank,
+    replaced: QuestionBank | None,
+    diff: BankDiff | None,
+    *,
+    actor: Any,
+    actor_text: str,
+) -> None:
+    who = {"actor": actor, "actor_text": actor_text}
+    if replaced is None:
+        headline = f"Published v{bank.version} (the first published version)"
+        bank_event_record(bank=bank, action=BankEvent.Action.PUBLISHED, headline=headline, **who)
+        return
+    columns = (f"v{replaced.version} (was published)", f"v{bank.version} (published)")
+    bank_event_record(
+        bank=bank,
+        action=BankEvent.Action.PUBLISHED,
+        headline=f"Published v{bank.version} (archived v{replaced.version})",
+        diff=diff,
+        columns=columns,
+        **who,
+    )
+    bank_event_record(
+        bank=replaced,
+        action=BankEvent.Action.ARCHIVED,
+        headline=f"Archived v{replaced.version} (replaced by v{bank.version})",
+        diff=diff,
+        columns=columns,
+        **who,
+    )
 
 
 @transaction.atomic
-def bank_new_version(*, bank: QuestionBank) -> QuestionBank:
-    """A draft copy of a bank under the next free version number, for an admin to edit."""
+def bank_new_version(
+    *, bank: QuestionBank, actor: Any = None, actor_text: str = ""
+) -> QuestionBank:
+    """A draft copy of a bank under the next free version number, for an admin to edit; its
+    history starts with the copy, compared with the version copied."""
     spec = bank_spec_for(bank=bank)
     latest = QuestionBank.objects.filter(key=bank.key).order_by("-version").first()
     version = (latest.version if latest else bank.version) + 1
@@ -135,6 +218,15 @@ def bank_new_version(*, bank: QuestionBank) -> QuestionBank:
         key=bank.key, version=version, title=bank.title, intro=bank.intro
     )
     _bank_contents_create(draft, spec)
+    bank_event_record(
+        bank=draft,
+        action=BankEvent.Action.CREATED,
+        headline=f"Created draft v{draft.version} as a copy of v{bank.version}",
+        actor=actor,
+        actor_text=actor_text,
+        diff=bank_diff(spec, bank_spec_for(bank=draft)),
+        columns=(version_label(bank), f"v{draft.version} (draft)"),
+    )
     return draft
 
 

@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from responses.bank_file import BankFileError, bank_file_read
+from responses.bank_history import COMMAND_LINE
 from responses.services import bank_import
 
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, path: Path, publish: bool, **options: Any) -> None:
         try:
             spec = bank_file_read(path)
-            bank, outcome = bank_import(spec=spec, publish=publish)
+            bank, outcome = bank_import(spec=spec, publish=publish, actor_text=COMMAND_LINE)
         except BankFileError as error:
             count = len(error.problems)
             lines = "\n".join(f"  - {problem}" for problem in error.problems)
