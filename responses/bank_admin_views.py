@@ -19,10 +19,11 @@ from django.utils.http import urlencode
 
 from responses.bank_export import MAX_BANK_FILE_BYTES, bank_export_for, bank_text_read
 from responses.bank_file import BankFileError
+from responses.bank_history import diff_json
 from responses.models import QuestionBank
 from responses.selectors import bank_current, bank_spec_for
 from responses.services import BankImportOutcome, bank_import
-from scoring.bank_diff import BankDiff, ChangeKind, bank_diff, value_text
+from scoring.bank_diff import BankDiff, bank_diff
 
 
 class BankChoiceField(forms.ModelChoiceField):
@@ -102,7 +103,9 @@ class BankFilesAdminMixin:
             "form": form,
             "diff": diff,
             "counts": diff.counts() if diff else {},
-            "sections": _sections_shown(diff) if diff else [],
+            "shown": _shown(diff, form.cleaned_data["old"], form.cleaned_data["new"])
+            if diff
+            else None,
             "old_bank": form.cleaned_data.get("old") if diff else None,
             "new_bank": form.cleaned_data.get("new") if diff else None,
         }
@@ -227,41 +230,10 @@ def _imported_bank(request: HttpRequest) -> QuestionBank | None:
     return QuestionBank.objects.filter(pk=int(bank_id)).first() if bank_id.isdigit() else None
 
 
-KIND_LABELS = {ChangeKind.ADDED: "Added", ChangeKind.REMOVED: "Removed", ChangeKind.CHANGED: ""}
+def _shown(diff: BankDiff, old: QuestionBank, new: QuestionBank) -> dict[str, Any]:
+    """The diff as the template lays it out: the form the bank's history keeps it in."""
+    return diff_json(diff, (_column(old), _column(new)))
 
 
-def _sections_shown(diff: BankDiff) -> list[dict[str, Any]]:
-    """The diff as rows for the template: each item's heading, then a row per field; an
-    option's row names the option by its text."""
-    option_texts = {
-        option.code: option.text
-        for spec in (diff.old, diff.new)
-        for question in spec.questions
-        for option in question.options
-    }
-    return [
-        {
-            "title": section.title,
-            "items": [
-                {
-                    "kind": item.kind.value,
-                    "kind_label": KIND_LABELS[item.kind],
-                    "label": item.label,
-                    "title": item.title,
-                    "rows": [
-                        {
-                            "kind": change.kind.value,
-                            "field": change.field,
-                            "option": change.option,
-                            "option_text": option_texts.get(change.option or 0, ""),
-                            "old": value_text(change.old),
-                            "new": value_text(change.new),
-                        }
-                        for change in item.changes
-                    ],
-                }
-                for item in section.items
-            ],
-        }
-        for section in diff.sections
-    ]
+def _column(bank: QuestionBank) -> str:
+    return f"v{bank.version} ({bank.get_status_display()})"

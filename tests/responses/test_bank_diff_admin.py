@@ -17,6 +17,8 @@ from responses.services import bank_import, bank_new_version
 BANK_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "cspi-v1.yaml"
 COMPARE_URL = reverse("admin:responses_questionbank_compare")
 
+SECTIONS = ("Buckets", "Questions")
+
 
 def compare(
     client: Client, old: QuestionBank | None = None, new: QuestionBank | None = None
@@ -44,8 +46,9 @@ def test_compare_shows_each_change_with_old_and_new_values_side_by_side(
     page = compare(admin_client, bank, draft)
 
     assert "2 changed, 0 added, 0 removed" in page  # a bucket and a question
-    assert "<h2>Buckets</h2>" in page
-    assert page.index("<h2>Buckets</h2>") < page.index("<h2>Questions</h2>")
+    buckets, questions = (f'<h2 class="bank-diff-section">{name}</h2>' for name in SECTIONS)
+    assert buckets in page
+    assert page.index(buckets) < page.index(questions)
     assert "Bucket &#x27;emerging&#x27;" in page
     assert '<td class="old changed">25</td>' in page
     assert '<td class="new changed">30</td>' in page
@@ -89,7 +92,7 @@ def test_two_different_banks_cannot_be_compared(admin_client: Client, bank: Ques
     page = compare(admin_client, bank, other)
 
     assert "Pick two versions of the same bank" in page
-    assert "<h2>Questions</h2>" not in page
+    assert '<h2 class="bank-diff-section">Questions</h2>' not in page
 
 
 @pytest.mark.django_db
