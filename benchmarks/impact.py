@@ -11,11 +11,9 @@ admin may have published it meanwhile) and still has the contents whose impact w
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import math
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -26,6 +24,7 @@ from benchmarks.impact_stats import Buckets, PoolScores, impact_summary
 from benchmarks.models import BankImpact, PoolEntry, PoolState
 from responses.bank_file import BankFileError, bank_spec_problems
 from responses.models import QuestionBank, Response
+from responses.rescore import objects_so_far_left_out_of_garbage_collection
 from responses.selectors import bank_spec_for
 from responses.services import bank_publish
 from scoring.bank import BankSpec
@@ -115,23 +114,8 @@ def pool_impact(
 ) -> dict[str, Any]:
     """The summary of `impact_stats` for the current pool rescored onto `bank`."""
     spec = bank_spec_for(bank=bank)
-    with _garbage_collection_of_earlier_objects_skipped():
+    with objects_so_far_left_out_of_garbage_collection():
         return _pool_impact(bank, spec, on_progress)
-
-
-@contextmanager
-def _garbage_collection_of_earlier_objects_skipped() -> Iterator[None]:
-    """Freeze what the process holds so far while the batches run, as the rescore does
-    (responses/rescore.py): their many new objects set off full collections, each of which
-    would scan all of those too."""
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _pool_impact(

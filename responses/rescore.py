@@ -108,7 +108,7 @@ def responses_rescore(
     report = RescoreReport(bank=f"{bank.key} v{bank.version}")
     completed = _completed_responses(bank).order_by("pk")
     last_pk = 0
-    with _objects_so_far_left_out_of_garbage_collection():
+    with objects_so_far_left_out_of_garbage_collection():
         while True:
             with transaction.atomic():
                 batch = list(
@@ -126,7 +126,7 @@ def responses_rescore(
 
 
 @contextmanager
-def _objects_so_far_left_out_of_garbage_collection() -> Iterator[None]:
+def objects_so_far_left_out_of_garbage_collection() -> Iterator[None]:
     """Freeze the objects the process holds so far (Django's among them) while rescoring.
 
     The batches' many new objects set off full garbage collections, and each would scan all of
