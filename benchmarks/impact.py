@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -27,12 +28,15 @@ from responses.models import QuestionBank, Response
 from responses.rescore import objects_so_far_left_out_of_garbage_collection
 from responses.selectors import bank_spec_for
 from responses.services import bank_publish
+from responses.task_queue import task_send
 from scoring.bank import BankSpec
 from scoring.errors import ScoringError
 from scoring.vectorised import encode_answers, scores_many
 
 # Up to this many pool responses the impact is computed while the admin waits (about a second).
 INLINE_LIMIT = 20_000
+# An impact still unfinished this long after it was asked for is taken as lost.
+IMPACT_LOST_AFTER = timedelta(minutes=15)
 BATCH_SIZE = 5_000
 
 
@@ -64,8 +68,10 @@ def bank_impact_for(*, bank: QuestionBank, user: Any) -> BankImpact:
         .exclude(status=BankImpact.Status.FAILED)
         .first()
     )
-    if current is not None:
+    if current is not None and not _lost(current):
         return current
+    if current is not None:  # a worker that died (or a queue that lost it): ask again
+        bank_impact_failed(impact_id=current.pk, error="No worker finished it; asked again.")
     total = pool_responses_count()
     impact = BankImpact.objects.create(
         bank=bank, fingerprint=fingerprint, total=total, requested_by=user
@@ -76,8 +82,18 @@ def bank_impact_for(*, bank: QuestionBank, user: Any) -> BankImpact:
     else:
         from benchmarks.tasks import compute_bank_impact  # the task module imports this one
 
-        transaction.on_commit(lambda: compute_bank_impact.delay(impact.pk))
+        # Through the queue helper: a broker that is down leaves the impact waiting (and asked
+        # again once lost), never a failed page.
+        transaction.on_commit(
+            lambda: task_send(compute_bank_impact, impact.pk, what=f"bank impact {impact.pk}")
+        )
     return impact
+
+
+def _lost(impact: BankImpact) -> bool:
+    """Still waiting or computing long after any computation of a pool could take."""
+    unfinished = impact.status in (BankImpact.Status.PENDING, BankImpact.Status.RUNNING)
+    return unfinished and impact.requested_at < timezone.now() - IMPACT_LOST_AFTER
 
 
 def bank_impact_compute(*, impact_id: int) -> None:

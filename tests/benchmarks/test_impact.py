@@ -180,3 +180,26 @@ def test_a_large_pool_goes_to_the_worker_which_notes_its_progress(
     impact.refresh_from_db()
     assert (impact.status, impact.done, impact.total) == (BankImpact.Status.DONE, 60, 60)
     assert _result(impact)["responses"] == 60
+
+
+def test_an_impact_no_worker_finished_is_asked_again(
+    draft: QuestionBank, admin_user: object
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from benchmarks.impact import bank_fingerprint
+
+    lost = BankImpact.objects.create(
+        bank=draft, fingerprint=bank_fingerprint(bank=draft), total=60, done=25
+    )
+    BankImpact.objects.filter(pk=lost.pk).update(
+        status=BankImpact.Status.RUNNING, requested_at=timezone.now() - timedelta(hours=1)
+    )
+
+    impact = bank_impact_for(bank=draft, user=admin_user)  # a small pool: computed here
+
+    assert impact.pk != lost.pk and impact.status == BankImpact.Status.DONE
+    lost.refresh_from_db()
+    assert lost.status == BankImpact.Status.FAILED
