@@ -5,6 +5,7 @@ only reads its configuration and writes its results."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import defaultdict
 
@@ -12,7 +13,12 @@ from django.conf import settings
 from django.db.models import F, QuerySet
 
 from responses.models import OrganisationJoin, Response
-from responses.organisations import NotADomain, OrganisationRules
+from responses.organisations import (
+    NotADomain,
+    OrganisationRules,
+    domain_normalised,
+    joins_resolved,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -24,11 +30,19 @@ def organisation_rules() -> OrganisationRules:
     joins; should one be stored anyway, the joins are set aside (and logged) rather than fail
     every completion."""
     joins = dict(OrganisationJoin.objects.values_list("domain", "joined_into"))
+    public = _public_domains_normalised(tuple(settings.PUBLIC_MAILBOX_DOMAINS))
     try:
-        return OrganisationRules.of(settings.PUBLIC_MAILBOX_DOMAINS, joins)
+        return OrganisationRules(public, joins_resolved(joins))
     except NotADomain:
         logger.exception("Organisation joins set aside until an admin mends them")
-        return OrganisationRules.of(settings.PUBLIC_MAILBOX_DOMAINS, {})
+        return OrganisationRules(public, {})
+
+
+@functools.lru_cache(maxsize=4)
+def _public_domains_normalised(domains: tuple[str, ...]) -> frozenset[str]:
+    """The setting's domains in their compared form, once per process: this is read on every
+    completion and comparison, and IDNA for some sixty names cost most of a millisecond."""
+    return frozenset(domain_normalised(name) for name in domains)
 
 
 def organisation_fields(email: str, rules: OrganisationRules | None = None) -> dict[str, str]:
