@@ -74,6 +74,10 @@ class _QuestionLayout:
     exclusive_positions: frozenset[int]
 
     @property
+    def single_code_by_option(self) -> dict[int, int]:
+        return {code: position + 1 for code, position in self.position_by_code.items()}
+
+    @property
     def columns(self) -> slice:
         return slice(self.first_column, self.first_column + self.width)
 
@@ -113,9 +117,20 @@ def encode_answers(
     Checks each answer as the scalar path does; a ScoringError names the response index.
     """
     layout = _layout_for(spec)
-    rows = [_encoded_row(layout, answers, index) for index, answers in enumerate(answers_list)]
-    codes = np.array(rows, dtype=np.uint8).reshape(len(rows), layout.columns)
-    return EncodedAnswers(bank=layout.bank, codes=np.asfortranarray(codes))
+    count = len(answers_list)
+    codes = np.zeros((count, layout.columns), dtype=np.uint8, order="F")
+    # Question by question over all responses, for answers in the plain stored form; a response
+    # with any other answer (or a pillar left unanswered) is encoded again row by row, by the
+    # checks that name its problem, in order: the first refused response is the one named.
+    suspect = np.zeros(count, dtype=bool)
+    for question in layout.questions:
+        suspect |= _plain_column_encoded(question, answers_list, codes)
+    for pillar in layout.pillars:
+        if not pillar.required_weight:
+            suspect |= ~_pillar_answered(pillar, codes)
+    for index in np.flatnonzero(suspect).tolist():
+        codes[index] = _encoded_row(layout, answers_list[index], index)
+    return EncodedAnswers(bank=layout.bank, codes=codes)
 
 
 def encode_codes(*, spec: BankSpec, codes: npt.ArrayLike) -> EncodedAnswers:
@@ -194,6 +209,96 @@ def _bucket_index(layout: _Layout, hundredths: np.ndarray) -> npt.NDArray[np.int
     if layout.buckets_in_order:
         return sorted_index
     return layout.bucket_order[sorted_index]
+
+
+# ---- Encoding a question's answers, all responses at once
+
+
+def _plain_column_encoded(
+    layout: _QuestionLayout, answers_list: Sequence[Mapping[str, object]], codes: np.ndarray
+) -> npt.NDArray[np.bool_]:
+    """Writes the question's codes for answers in the plain form; True where a row needs the
+    full check (another form, an unknown option, combined exclusives, a required question left
+    unanswered)."""
+    key = str(layout.question.number)
+    values = [answers.get(key) for answers in answers_list]
+    if layout.question.kind == Kind.SINGLE:
+        code_by_option = layout.single_code_by_option
+        column = np.array(
+            [
+                code_by_option.get(value, _NOT_PLAIN)
+                if type(value) is int
+                else (0 if value is None else _NOT_PLAIN)
+                for value in values
+            ],
+            dtype=np.int16,
+        ).reshape(len(values), 1)
+    else:
+        column = _plain_multi_column(layout, values)
+    not_plain = (column == _NOT_PLAIN).any(axis=1)
+    codes[:, layout.columns] = np.where(not_plain[:, None], 0, column)
+    if layout.question.required:
+        return not_plain | ~codes[:, layout.columns].any(axis=1)
+    return not_plain
+
+
+_NOT_PLAIN = 256  # outside a byte: marks an answer the plain path leaves to the full check
+
+
+def _plain_multi_column(layout: _QuestionLayout, values: list[object]) -> np.ndarray:
+    """The multi question's bytes for every answer, _NOT_PLAIN across a row left to the full
+    check: not a list of whole numbers, empty, an unknown option, or an exclusive option with
+    others (all of it in a few passes, since a response has many such answers)."""
+    count = len(values)
+    lengths = np.array(
+        [len(value) if type(value) is list else (0 if value is None else -1) for value in values],
+        dtype=np.int64,
+    )
+    flat = [code for value in values if type(value) is list for code in value]
+    positions = _positions(layout, flat)
+    rows = np.repeat(np.arange(count), np.maximum(lengths, 0))
+    bad = np.zeros(count, dtype=bool)
+    bad[lengths == -1] = True
+    bad[(lengths == 0) & np.array([value is not None for value in values], dtype=bool)] = True
+    bad[rows[positions == -1]] = True
+    if layout.exclusive_positions:
+        exclusive = np.isin(positions, list(layout.exclusive_positions))
+        bad[rows[exclusive & (lengths[rows] > 1)]] = True
+    column = np.zeros((count, layout.width), dtype=np.int16)
+    chosen = positions >= 0
+    np.bitwise_or.at(
+        column,
+        (rows[chosen], positions[chosen] // BITS),
+        (1 << (positions[chosen] % BITS)).astype(np.int16),
+    )
+    column[bad] = _NOT_PLAIN
+    return column
+
+
+def _positions(layout: _QuestionLayout, codes: list[object]) -> npt.NDArray[np.int64]:
+    """Each option code's position in the question, -1 for anything else."""
+    if codes and set(map(type, codes)) <= {int}:  # whole numbers (True is a bool, 2.0 a float)
+        try:
+            wanted = np.array(codes, dtype=np.int64)
+        except OverflowError:
+            pass
+        else:
+            known = np.array(sorted(layout.position_by_code), dtype=np.int64)
+            index = np.minimum(np.searchsorted(known, wanted), known.size - 1)
+            positions = np.array([layout.position_by_code[code] for code in known.tolist()])
+            return np.where(known[index] == wanted, positions[index], -1)
+    position_by_code = layout.position_by_code
+    return np.array(
+        [position_by_code.get(code, -1) if type(code) is int else -1 for code in codes],
+        dtype=np.int64,
+    )
+
+
+def _pillar_answered(pillar: _PillarLayout, codes: np.ndarray) -> npt.NDArray[np.bool_]:
+    answered = np.zeros(codes.shape[0], dtype=bool)
+    for question in pillar.questions:
+        answered |= codes[:, question.columns].any(axis=1)
+    return answered
 
 
 # ---- Encoding one response
@@ -283,9 +388,7 @@ def _check_question_codes(layout: _QuestionLayout, codes: np.ndarray, bank: str)
 def _check_pillar_answered(pillar: _PillarLayout, codes: np.ndarray) -> None:
     if pillar.required_weight:
         return
-    answered = np.zeros(codes.shape[0], dtype=bool)
-    for question in pillar.questions:
-        answered |= codes[:, question.columns].any(axis=1)
+    answered = _pillar_answered(pillar, codes)
     problem = f"no question of pillar '{pillar.key}' is answered"
     _refuse_rows(~answered, pillar.questions[0].question, problem)
 

@@ -117,6 +117,21 @@ def test_no_responses_give_empty_scores() -> None:
         (16, [1699], "Response 2, question 16: option 1699 is not in bank cspi v1"),
         (15, 1699, "Response 2, question 15: option 1699 is not in bank cspi v1"),
         (15, "1501", "Response 2, question 15: expected one option code, got '1501'"),
+        (15, 1501.0, "Response 2, question 15: expected one option code, got 1501.0"),
+        (
+            16,
+            [1602, 1603.0],
+            "Response 2, question 16: expected a list of option codes, got [1602, 1603.0]",
+        ),
+        (
+            16,
+            [1602, True],
+            "Response 2, question 16: expected a list of option codes, got [1602, True]",
+        ),
+        (16, [[1602]], "Response 2, question 16: expected a list of option codes, got [[1602]]"),
+        (16, [], "Response 2, question 16: no option chosen; choose at least one"),
+        (16, 1602, "Response 2, question 16: expected a list of option codes, got 1602"),
+        (16, [2**70], f"Response 2, question 16: option {2**70} is not in bank cspi v1"),
         (
             20,
             [2001, 2003],
