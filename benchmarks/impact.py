@@ -24,6 +24,7 @@ from django.utils import timezone
 from benchmarks.impact_stats import Buckets, PoolScores, impact_summary
 from benchmarks.models import BankImpact, PoolEntry, PoolState
 from responses.bank_file import BankFileError, bank_spec_problems
+from responses.json_columns import values_with_json
 from responses.models import QuestionBank, Response
 from responses.rescore import objects_so_far_left_out_of_garbage_collection
 from responses.selectors import bank_spec_for
@@ -187,11 +188,12 @@ def _batch_read(after_id: int) -> tuple[list[int], list[tuple[Any, ...]]]:
     Two queries rather than a join: PostgreSQL merged such a join by reading the responses from
     the first id on, for every batch (0.3 s a batch half-way through a million).
     """
-    entries = list(
-        _pool_entries()
-        .filter(response_id__gt=after_id)
-        .order_by("response_id")
-        .values_list("response_id", "overall", "pillars")[:BATCH_SIZE]
+    entries = values_with_json(
+        _pool_entries().filter(response_id__gt=after_id).order_by("response_id")[:BATCH_SIZE],
+        "response_id",
+        "overall",
+        "pillars",
+        json_fields=("pillars",),
     )
     ids = [entry[0] for entry in entries]
     # An id range, as the rescore reads: far cheaper to send and plan than thousands of ids;
@@ -201,7 +203,7 @@ def _batch_read(after_id: int) -> tuple[list[int], list[tuple[Any, ...]]]:
         pk__lte=ids[-1] if ids else 0,
         status=Response.Status.COMPLETED,
     )
-    answers = dict(in_range.values_list("pk", "answers"))
+    answers = dict(values_with_json(in_range, "pk", "answers", json_fields=("answers",)))
     # A response deleted since (its entry is closed just after) is left out.
     return ids, [(*entry, answers[entry[0]]) for entry in entries if entry[0] in answers]
 

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from responses.json_columns import values_with_json
 from responses.kept_scores import KPI_COLUMNS, pillar_rows, score_row
 from responses.models import PillarScore, QuestionBank, Response, ResponseScore
 from responses.selectors import bank_spec_for
@@ -111,8 +112,11 @@ def responses_rescore(
     with objects_so_far_left_out_of_garbage_collection():
         while True:
             with transaction.atomic():
-                batch = list(
-                    completed.filter(pk__gt=last_pk).values_list("pk", "answers")[:batch_size]
+                batch = values_with_json(
+                    completed.filter(pk__gt=last_pk)[:batch_size],
+                    "pk",
+                    "answers",
+                    json_fields=("answers",),
                 )
                 if not batch:
                     break
