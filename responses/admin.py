@@ -23,6 +23,7 @@ from responses.admin_forms import (
 )
 from responses.bank_admin_views import BankFilesAdminMixin
 from responses.bank_history import bank_edit_record, bank_event_record, bank_history_shown
+from responses.bank_options_admin import BankOptionsAdminMixin
 from responses.models import BankEvent, Bucket, Option, Pillar, Question, QuestionBank
 from responses.selectors import bank_spec_for
 from responses.services import bank_new_version
@@ -76,7 +77,8 @@ class BucketInline(DraftOnlyMixin, admin.TabularInline):
 
 class QuestionInline(DraftOnlyMixin, admin.TabularInline):
     """The bank's questions as a compact list, one line each: order, pillar and weight are
-    edited here; a question's texts, limits and options on its own page (the "Edit" link)."""
+    edited here; every option's text and points on the bank's "Options and points" page; a
+    question's texts, limits and its list of options on its own page (the "Edit" link)."""
 
     model = Question
     form = QuestionForm
@@ -130,7 +132,9 @@ def _edit_record(request: HttpRequest, bank: QuestionBank) -> None:
 
 
 @admin.register(QuestionBank)
-class QuestionBankAdmin(BankFilesAdminMixin, DraftOnlyMixin, admin.ModelAdmin):
+class QuestionBankAdmin(
+    BankFilesAdminMixin, BankOptionsAdminMixin, DraftOnlyMixin, admin.ModelAdmin
+):
     form = BankForm
     list_display = ["title", "key", "version", "status", "question_count", "published_on"]
     list_filter = ["status", "key"]
@@ -139,6 +143,9 @@ class QuestionBankAdmin(BankFilesAdminMixin, DraftOnlyMixin, admin.ModelAdmin):
     inlines = [PillarInline, BucketInline, QuestionInline]
     actions = ["publish_selected", "new_draft_version"]
     object_history_template = "admin/responses/questionbank/history.html"
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[QuestionBank]:
         return super().get_queryset(request).prefetch_related("questions")
