@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from api.root import api
@@ -8,7 +10,14 @@ handler500 = "cspi.outages.server_error"
 admin.site.site_header = "CSPI Benchmark administration"
 admin.site.site_title = "CSPI Benchmark admin"
 
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask for /favicon.ico on pages that name no icon (Django admin's among them)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("admin-tools/banks/", include("survey.bank_publish_views")),
     path("api/v1/", api.urls),

@@ -75,6 +75,9 @@ class ResponseAdmin(admin.ModelAdmin):
     """Responses are never edited by hand: the change page is read-only, and the actions that
     take a response out of the benchmarks (or back) keep the peer pool in step."""
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     list_display = [
         "email",
         "status",
@@ -276,7 +279,7 @@ def answer_text(question: QuestionSpec, value: Any) -> SafeString | str:
     if question.kind is Kind.MULTI:
         codes = value if isinstance(value, list) else [value]
         return format_html(
-            "<ul>{}</ul>",
+            '<ul class="plain-list">{}</ul>',
             format_html_join("", "<li>{}</li>", ((_option_text(question, c),) for c in codes)),
         )
     if question.kind in (Kind.INTEGER, Kind.PERCENT):
@@ -337,7 +340,7 @@ def comparison_table(kept: Any, spec: BankSpec) -> SafeString:
         )
     pool = f"{kept.pool_size} peers" if kept.pool_size is not None else f"under K ({kept.k})"
     return format_html(
-        "<p>Computed {}; pool: {}; K = {}.</p><ul>{}</ul>{}",
+        '<p>Computed {}; pool: {}; K = {}.</p><ul class="plain-list">{}</ul>{}',
         f"{kept.computed_at:%Y-%m-%d %H:%M}",
         pool,
         kept.k,
