@@ -5,3 +5,9 @@ class BenchmarksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "benchmarks"
     verbose_name = "Peer benchmarks"
+
+    def ready(self) -> None:
+        from benchmarks.erasure import pool_erasure_step
+        from responses.erasure import erasure_step
+
+        erasure_step("the peer pool", pool_erasure_step)

@@ -49,8 +49,8 @@ class PoolState(models.Model):
 
 
 class PoolEntry(models.Model):
-    # Kept (without its response) when a response is deleted, so that processes catching up
-    # still see the entry closed; `responses_delete` closes it first.
+    # An erased response's entries are deleted outright, closed ones too (benchmarks.erasure);
+    # every process then loads the pool afresh, since it could not catch up on them any more.
     response = models.ForeignKey(
         Response, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

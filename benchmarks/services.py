@@ -112,6 +112,26 @@ def peer_pool_prune(*, keep_changes: int = 10_000) -> int:
     return deleted
 
 
+def pool_entries_forget(*, entry_ids: list[int], organisation_keys: Iterable[str]) -> int:
+    """Delete these entries outright, closed or not (an erasure: no copy of their values may
+    stay), and bring the organisations' entries in line again. Every process's index loads the
+    pool afresh: one that had not caught up on their closing could no longer take them out.
+    Returns rows deleted."""
+    if not entry_ids:
+        return 0
+    with transaction.atomic():
+        state = _state_locked()
+        deleted, _ = PoolEntry.objects.filter(pk__in=entry_ids).delete()
+        if not deleted:
+            return 0
+        peer_pool_sync(organisation_keys=organisation_keys)  # an active one may have gone
+        state.refresh_from_db()
+        state.rebuilt_seq = state.seq
+        state.save(update_fields=["rebuilt_seq", "updated_at"])
+        transaction.on_commit(_snapshot_refresh_queue)
+    return deleted
+
+
 def peer_pool_ensure_current() -> PoolState:
     """Rebuild when the pool was built under other settings, another organisation rule or for
     another bank's pillars; take out what aged out of the window since the day it was last

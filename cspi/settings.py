@@ -240,6 +240,9 @@ BENCHMARK_INCLUDE_DEMO = env_bool("BENCHMARK_INCLUDE_DEMO", False)
 # Only responses completed within the last BENCHMARK_WINDOW_MONTHS count as peers (0: all); a
 # nightly task, and any comparison made first, takes the ones that age out of the pool.
 BENCHMARK_WINDOW_MONTHS = int(env_str("BENCHMARK_WINDOW_MONTHS", "24"))
+# Completed responses older than RESPONSE_RETENTION_MONTHS are erased by a nightly task, with
+# every copy of them (responses.erasure); unset or 0 keeps them.
+RESPONSE_RETENTION_MONTHS = int(env_str("RESPONSE_RETENTION_MONTHS", "0") or "0")
 # Peers are organisations (SCORING.md §4): an e-mail's domain, except on these public mailbox
 # domains, where the whole address is an organisation of one. PUBLIC_MAILBOX_DOMAINS_EXTRA adds
 # more (comma-separated); the pool is rebuilt when the list changes.
@@ -316,6 +319,11 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 300},
     },
     "purge-idempotent-replies": {"task": "api.tasks.purge_idempotent_replies", "schedule": 3600.0},
+    "erase-past-retention": {
+        "task": "responses.tasks.erase_past_retention",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    "remove-erased-files": {"task": "responses.tasks.remove_erased_files", "schedule": 600.0},
     "reconcile-reports": {
         "task": "reports.tasks.reconcile_reports",
         "schedule": RECONCILE_EVERY_SECONDS,

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -73,10 +74,12 @@ def archive_build(*, archive_id: int) -> bool:
                     done=F("done") + 1, progress_at=timezone.now()
                 )
         name = file_store_from_path(f"archives/{archive.token}.zip", path)
-    CampaignArchive.objects.filter(pk=archive_id).update(
+    finished = CampaignArchive.objects.filter(pk=archive_id).update(
         status=CampaignArchive.Status.READY, file=name, finished_at=timezone.now()
     )
-    return True
+    if not finished:  # a respondent of the campaign was erased meanwhile: keep no copy
+        default_storage.delete(name)
+    return bool(finished)
 
 
 def archive_failed(*, archive_id: int, error: str) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
@@ -148,6 +149,8 @@ def report_render(*, report_id: int, request_base_url: str = "") -> bool:
     if finished:
         logger.info("Report %s ready, rendered in %d ms", report_id, render_ms)
         report_ready_email(report_id=report_id, request_base_url=request_base_url)
+    elif not Report.objects.filter(pk=report_id).exists():
+        default_storage.delete(name)  # its response was erased while it rendered: no copy stays
     return bool(finished)
 
 

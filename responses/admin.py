@@ -24,7 +24,7 @@ from responses.admin_forms import (
 from responses.bank_admin_views import BankFilesAdminMixin
 from responses.bank_history import bank_edit_record, bank_event_record, bank_history_shown
 from responses.bank_options_admin import BankOptionsAdminMixin
-from responses.models import BankEvent, Bucket, Option, Pillar, Question, QuestionBank
+from responses.models import BankEvent, Bucket, Erasure, Option, Pillar, Question, QuestionBank
 from responses.selectors import bank_spec_for
 from responses.services import bank_new_version
 
@@ -328,3 +328,21 @@ class QuestionAdmin(DraftOnlyMixin, admin.ModelAdmin):
         if db_field.name == "bank":
             kwargs["queryset"] = QuestionBank.objects.filter(status=QuestionBank.Status.DRAFT)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Erasure)
+class ErasureAdmin(admin.ModelAdmin):
+    """The record of erasures: when, why, who asked and how much; nothing of whom."""
+
+    list_display = ["at", "reason", "actor_text", "responses", "files"]
+    list_filter = ["reason"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

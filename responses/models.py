@@ -369,3 +369,43 @@ class PillarScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pillar_key}: {self.score}"
+
+
+class Erasure(models.Model):
+    """That respondents' data was erased, and why: a record that keeps no personal data (no
+    address, name, answer or id a URL could hold), only when, why, who asked and how much."""
+
+    class Reason(models.TextChoices):
+        RESPONDENT = "respondent", "Asked by the respondent"
+        ADMIN = "admin", "Deleted by an admin"
+        RETENTION = "retention", "Older than the retention period"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    actor_text = models.CharField(
+        max_length=150, blank=True, help_text="The admin's user name; empty otherwise."
+    )
+    responses = models.PositiveIntegerField(help_text="Responses erased.")
+    files = models.PositiveIntegerField(default=0, help_text="Stored files (PDFs, ZIPs) removed.")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.responses} response(s) erased on {self.at:%Y-%m-%d %H:%M} ({self.reason})"
+
+
+class FileToErase(models.Model):
+    """A stored file of erased data that the storage could not remove at once (it was down):
+    removed by the next `erased_files_remove` run, never forgotten."""
+
+    name = models.CharField(max_length=500, unique=True)
+    asked_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -17,11 +17,11 @@ from benchmarks.groups import GroupKey
 from benchmarks.selectors import benchmark_kept_latest, stored_benchmark
 from benchmarks.services import benchmark_compute, responses_benchmark_exclusion_set
 from reports.services import report_request
-from responses.models import Bucket, Option, Response, ResponseScore
+from responses.erasure import responses_erase
+from responses.models import Bucket, Erasure, Option, Response, ResponseScore
 from responses.selectors import bank_spec_for
 from scoring.bank import BankSpec, Kind, QuestionSpec
 from scoring.kpis import BENCHMARKED_KPIS, percent_text
-from survey.services import responses_delete
 
 
 class _ProfileFilter(admin.SimpleListFilter):
@@ -158,11 +158,26 @@ class ResponseAdmin(admin.ModelAdmin):
         # The list's actions need the permission; a response's own page never does.
         return obj is None and super().has_change_permission(request)
 
+    # Deleting is erasing: every copy goes (responses.erasure), and the record of it, an
+    # Erasure, keeps no personal data. Django's own log would keep the address: not written.
+
     def delete_model(self, request: HttpRequest, obj: Response) -> None:
-        responses_delete(responses=Response.objects.filter(pk=obj.pk))
+        responses_erase(
+            responses=Response.objects.filter(pk=obj.pk),
+            reason=Erasure.Reason.ADMIN,
+            actor=request.user,
+        )
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Response]) -> None:
-        responses_delete(responses=queryset)
+        responses_erase(responses=queryset, reason=Erasure.Reason.ADMIN, actor=request.user)
+
+    def log_deletion(  # type: ignore[override]
+        self, request: HttpRequest, obj: Any, object_repr: str
+    ) -> None:
+        return None
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> None:  # type: ignore[override]
+        return None
 
     @admin.display(description="Score", ordering="score__overall")
     def overall_score(self, response: Response) -> Decimal | None:

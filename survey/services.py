@@ -176,12 +176,3 @@ def _resume_link_owed(now: datetime) -> QuerySet[Response]:
         .exclude(resume_link_sent_to=F("email"))
         .filter(Q(resume_link_claimed_until__isnull=True) | Q(resume_link_claimed_until__lt=now))
     )
-
-
-def responses_delete(*, responses: QuerySet[Response]) -> int:
-    """Delete responses, and take them out of the peer pool as every process will see."""
-    with transaction.atomic():
-        organisations = set(responses.values_list("organisation_key", flat=True))
-        deleted, _ = Response.objects.filter(pk__in=responses.values("pk")).delete()
-        peer_pool_sync(organisation_keys=organisations)
-    return deleted

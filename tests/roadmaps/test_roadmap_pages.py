@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from responses.models import Campaign
+from responses.erasure import responses_erase
+from responses.models import Campaign, Erasure
 from responses.services import response_start
 from roadmaps.models import Milestone, PillarTarget
 from roadmaps.services import milestone_add
-from survey.services import responses_delete
 from tests.roadmaps.conftest import completed
 
 pytestmark = pytest.mark.django_db
@@ -188,7 +188,9 @@ def test_erasing_a_response_erases_its_roadmap(example_a):
     PillarTarget.objects.create(response=example_a, pillar_key="team", bucket_key="expanding")
     milestone_add(response=example_a, pillar_key="team", title="Kick-off")
 
-    responses_delete(responses=type(example_a).objects.filter(pk=example_a.pk))
+    responses_erase(
+        responses=type(example_a).objects.filter(pk=example_a.pk), reason=Erasure.Reason.ADMIN
+    )
 
     assert not Milestone.objects.exists()
     assert not PillarTarget.objects.exists()
