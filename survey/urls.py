@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from survey import comparison_views, progress_views, roadmap_views, views
+from survey import comparison_views, privacy_views, progress_views, roadmap_views, views
 from teams import views as team_views
 
 app_name = "survey"
@@ -18,6 +18,14 @@ urlpatterns = [
         name="compare-again",
     ),
     path("survey/<token:token>/results/again/", progress_views.take_again, name="take-again"),
+    path("survey/<token:token>/data/", privacy_views.your_data, name="your-data"),
+    path(
+        "survey/<token:token>/data/download/",
+        privacy_views.your_data_download,
+        name="your-data-download",
+    ),
+    path("survey/<token:token>/data/erase/", privacy_views.your_data_erase, name="your-data-erase"),
+    path("erased/", privacy_views.erased, name="erased"),
     path("survey/<token:token>/", include(roadmap_views.urlpatterns)),
     path("survey/<token:token>/team/", include(team_views.member_urlpatterns)),
     path("t/<token:token>/", include(team_views.invite_urlpatterns)),

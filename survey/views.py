@@ -232,6 +232,7 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
                 response=response, benchmark=benchmark, report=report
             ),
             "roadmap_url": reverse("survey:roadmap", args=[token]),
+            "your_data_url": reverse("survey:your-data", args=[token]),
             **results_progress_context(response=response),
             "report": report,
             "report_status_url": reverse("reports:status", args=[token]),
