@@ -15,6 +15,7 @@ from django.template.defaultfilters import floatformat, pluralize
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.functional import Promise
 from jinja2 import Environment
 
 from benchmarks.outcomes import OUTCOME_KPIS
@@ -46,8 +47,15 @@ def date(value: Any, format_string: str) -> str:
     return dateformat.format(value, format_string)
 
 
+def lazy_text_resolved(value: Any) -> Any:
+    """Django's lazy texts (a form's help text, a translated label) as the text they stand for,
+    so that one Django marked safe (the password rules' list) is not escaped into visible tags,
+    and any other is escaped as usual."""
+    return str(value) if isinstance(value, Promise) else value
+
+
 def environment(**options: Any) -> Environment:
-    env = Environment(**options)
+    env = Environment(**options, finalize=lazy_text_resolved)
     env.globals.update({"asset": asset, "url": url, "get_messages": get_messages})
     # Every page names KPIs by the registry's words.
     env.globals["kpi_headings"] = {kpi.key: kpi.heading for kpi in BENCHMARKED_KPIS}

@@ -26,6 +26,9 @@ def test_a_new_consultant_sets_a_password_through_the_link_then_signs_in_by_emai
     path = link.split("://", 1)[1].split("/", 1)[1]
     form = client.get("/" + path, follow=True)
     assert "Choose a new password" in form.content.decode()
+    # The password rules read as a list, not as tags printed on the page.
+    assert "<li>Your password must contain at least 8 characters.</li>" in form.content.decode()
+    assert "&lt;li&gt;" not in form.content.decode()
     saved = client.post(
         form.redirect_chain[-1][0],
         {"new_password1": "a-long-pass-phrase-42", "new_password2": "a-long-pass-phrase-42"},
