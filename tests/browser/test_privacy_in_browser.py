@@ -38,13 +38,16 @@ def test_a_respondent_downloads_then_erases_their_data(new_page, bank: QuestionB
     data = json.loads(download.value.path().read_text(encoding="utf-8"))
     assert data["response"]["e-mail"] == "ana@acme.example" and data["answers"]
 
-    desk = new_page()
-    desk.goto("/workspace/")
+    desk = new_page(width=390, height=844)  # the consultant, on a phone
+    desk.goto("/")
+    desk.get_by_role("link", name="Consultants: sign in").click()
     desk.get_by_label("E-mail address").fill("consultant@example.com")
     desk.get_by_label("Password").fill("a-long-pass-phrase-42")
     desk.get_by_role("button", name="Sign in").click()
+    looked_at(desk, "workspace-campaigns-phone")
     desk.get_by_role("link", name="Acme").click()
-    expect(desk.get_by_role("row", name="ana@acme.example")).to_be_visible()
+    expect(desk.get_by_role("row", name="ana@acme.example")).to_be_attached()
+    looked_at(desk, "workspace-campaign-phone")
 
     respondent.get_by_role("button", name="Erase my data").click()
     expect(respondent.get_by_text("Tick the box to confirm")).to_be_visible()

@@ -144,3 +144,16 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link():
     other = Client().post("/accounts/password-reset/", {"email": "nobody@example.com"}, follow=True)
     assert other.content == sent.content.replace(b"Sam@Example.com", b"nobody@example.com")
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_the_public_start_page_links_consultants_to_their_sign_in(bank):
+    page = Client().get("/")
+
+    assert '<a class="small" href="/workspace/">Consultants: sign in</a>' in page.content.decode()
+    assert (
+        Client()
+        .get("/workspace/", follow=True)
+        .redirect_chain[-1][0]
+        .startswith("/accounts/login/")
+    )
