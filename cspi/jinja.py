@@ -16,9 +16,10 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.functional import Promise
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
 
 from benchmarks.outcomes import OUTCOME_KPIS
+from benchmarks.selectors import benchmark_k
 from scoring.kpis import BENCHMARKED_KPIS, KPIS
 
 
@@ -54,9 +55,28 @@ def lazy_text_resolved(value: Any) -> Any:
     return str(value) if isinstance(value, Promise) else value
 
 
+@pass_context
+def privacy_asker(context: Any) -> dict[str, str] | None:
+    """Who asked for the assessment on this page, when a consultant's campaign did (the page's
+    `privacy_campaign`, `campaign`, or its response's campaign): their name and the client's,
+    for the privacy line. None for the public survey."""
+    campaign = context.get("privacy_campaign") or context.get("campaign")
+    response = context.get("response")
+    if not campaign and getattr(response, "campaign_id", None):
+        campaign = response.campaign
+    if not campaign:
+        return None
+    owner = campaign.owner
+    return {
+        "who": owner.get_full_name() or owner.email or owner.get_username(),
+        "client": campaign.client_name,
+    }
+
+
 def environment(**options: Any) -> Environment:
     env = Environment(**options, finalize=lazy_text_resolved)
     env.globals.update({"asset": asset, "url": url, "get_messages": get_messages})
+    env.globals.update({"privacy_asker": privacy_asker, "peer_k": benchmark_k})
     # Every page names KPIs by the registry's words.
     env.globals["kpi_headings"] = {kpi.key: kpi.heading for kpi in BENCHMARKED_KPIS}
     env.globals["kpi_registry"] = KPIS

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,8 +15,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from benchmarks.selectors import benchmark_k
-from responses.erasure import responses_erase
+from benchmarks.selectors import benchmark_k, benchmark_window_months
+from responses.erasure import responses_erase, retention_months
 from responses.models import Erasure, Response
 from responses.selectors import response_by_token
 from survey.data_export import response_data_export
@@ -61,6 +62,19 @@ def your_data_erase(request: HttpRequest, token: str) -> HttpResponse:
     if request.session.get(SESSION_DRAFT_KEY) == token:
         request.session.pop(SESSION_DRAFT_KEY, None)
     return redirect("survey:erased")
+
+
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "survey/privacy.html",
+        {
+            "k": benchmark_k(),
+            "window_months": benchmark_window_months(),
+            "retention_months": retention_months(),
+            "draft_days": settings.SURVEY_DRAFT_DAYS,
+        },
+    )
 
 
 def erased(request: HttpRequest) -> HttpResponse:

@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("survey/<token:token>/data/erase/", privacy_views.your_data_erase, name="your-data-erase"),
     path("erased/", privacy_views.erased, name="erased"),
+    path("privacy/", privacy_views.privacy_notice, name="privacy"),
     path("survey/<token:token>/", include(roadmap_views.urlpatterns)),
     path("survey/<token:token>/team/", include(team_views.member_urlpatterns)),
     path("t/<token:token>/", include(team_views.invite_urlpatterns)),

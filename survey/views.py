@@ -233,6 +233,7 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
             ),
             "roadmap_url": reverse("survey:roadmap", args=[token]),
             "your_data_url": reverse("survey:your-data", args=[token]),
+            "response": response,
             **results_progress_context(response=response),
             "report": report,
             "report_status_url": reverse("reports:status", args=[token]),
