@@ -16,6 +16,7 @@ from fractions import Fraction
 import pandas as pd
 from django.contrib.auth.models import User as Account
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from benchmarks.selectors import benchmark_k, pool_medians
 from responses.models import Campaign, QuestionBank, Response, ResponseScore
@@ -40,6 +41,76 @@ def campaign_create(
         bank=bank,
         closes_on=closes_on,
     )
+
+
+class CampaignChangeRefused(Exception):
+    """The change was not made; the message says why, for the consultant."""
+
+
+def campaign_update(
+    *,
+    campaign: Campaign,
+    client_name: str,
+    note: str,
+    bank: QuestionBank,
+    closes_on: date | None,
+) -> Campaign:
+    """New details; the question bank changes only while nobody has answered through the link
+    (answers belong to the bank they were given on)."""
+    if bank.pk != campaign.bank_id and campaign.responses.exists():
+        raise CampaignChangeRefused(
+            "The question bank cannot change: people have already answered on "
+            f"{campaign.bank.title} v{campaign.bank.version}. Start a new campaign for "
+            "another version."
+        )
+    campaign.client_name, campaign.note = client_name.strip(), note.strip()
+    campaign.bank, campaign.closes_on = bank, closes_on
+    campaign.save(update_fields=["client_name", "note", "bank", "closes_on"])
+    return campaign
+
+
+def campaign_close(*, campaign: Campaign) -> None:
+    """The link takes no new answers from now; what was answered stays."""
+    if campaign.closed_at is None:
+        campaign.closed_at = timezone.now()
+        campaign.save(update_fields=["closed_at"])
+
+
+def campaign_reopen(*, campaign: Campaign) -> str:
+    """The link takes answers again (out of the archive too). A closing day already past is
+    dropped, or the campaign would stay closed. Returns what the consultant is told."""
+    told = "The link takes answers again."
+    if campaign.closes_on is not None and campaign.closes_on < timezone.localdate():
+        campaign.closes_on = None
+        told += " Its closing date had passed, so it now has none: set one with Edit."
+    campaign.closed_at = campaign.archived_at = None
+    campaign.save(update_fields=["closed_at", "archived_at", "closes_on"])
+    return told
+
+
+def campaign_archive(*, campaign: Campaign) -> None:
+    """Put away: closed, listed apart, kept with every response (never deleted)."""
+    now = timezone.now()
+    campaign.closed_at = campaign.closed_at or now
+    campaign.archived_at = now
+    campaign.save(update_fields=["closed_at", "archived_at"])
+
+
+def campaign_unarchive(*, campaign: Campaign) -> None:
+    """Back among the campaigns in use, still closed until reopened."""
+    campaign.archived_at = None
+    campaign.save(update_fields=["archived_at"])
+
+
+def campaign_delete(*, campaign: Campaign) -> None:
+    """Only a campaign nobody answered goes for good; one with responses is archived instead,
+    so that no response is lost by a click."""
+    if campaign.responses.exists():
+        raise CampaignChangeRefused(
+            "This campaign has responses, so it cannot be deleted: archive it instead. Its "
+            "respondents can erase their own data through their private links."
+        )
+    campaign.delete()
 
 
 def banks_for_campaigns() -> QuerySet[QuestionBank]:

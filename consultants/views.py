@@ -24,11 +24,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consultants.campaigns import (
+    CampaignChangeRefused,
     banks_for_campaigns,
+    campaign_archive,
+    campaign_close,
     campaign_create,
     campaign_csv,
+    campaign_delete,
+    campaign_reopen,
     campaign_responses,
     campaign_summary,
+    campaign_unarchive,
+    campaign_update,
     campaign_xlsx,
 )
 from reports.archives import archive_reports, archive_request
@@ -84,11 +91,113 @@ class CampaignForm(forms.Form):
         return closes_on
 
 
+class CampaignEditForm(CampaignForm):
+    """The same fields; a closing date already past may stay as it is (nothing reopens)."""
+
+    def __init__(self, *args: object, campaign: Campaign, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.stored_closes_on = campaign.closes_on
+
+    def clean_closes_on(self) -> date | None:
+        closes_on: date | None = self.cleaned_data.get("closes_on")
+        if closes_on is not None and closes_on == self.stored_closes_on:
+            return closes_on
+        return super().clean_closes_on()
+
+
 @login_required
 @require_GET
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    campaigns = campaigns_visible_to(request.user).select_related("bank")
-    return render(request, "workspace/campaigns.html", {"campaigns": campaigns})
+    visible = campaigns_visible_to(request.user).select_related("bank")
+    archived = request.GET.get("show") == "archived"
+    campaigns = visible.filter(archived_at__isnull=not archived)
+    return render(
+        request,
+        "workspace/campaigns.html",
+        {
+            "campaigns": campaigns,
+            "showing_archived": archived,
+            "archived_count": 0 if archived else visible.filter(archived_at__isnull=False).count(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request: HttpRequest, token: str) -> HttpResponse:
+    campaign = _campaign_or_404(request, token)
+    initial = {
+        "client_name": campaign.client_name,
+        "note": campaign.note,
+        "bank": campaign.bank_id,
+        "closes_on": campaign.closes_on,
+    }
+    form = CampaignEditForm(request.POST or None, initial=initial, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign_update(campaign=campaign, **form.cleaned_data)
+        except CampaignChangeRefused as refused:
+            form.add_error("bank", str(refused))
+        else:
+            messages.success(request, "The campaign's details are saved.")
+            return redirect("workspace:campaign", token=campaign.token)
+    return render(request, "workspace/campaign_edit.html", {"form": form, "campaign": campaign})
+
+
+CAMPAIGN_CHANGES = {
+    "close": "closed",
+    "reopen": "reopened",
+    "archive": "archived",
+    "unarchive": "unarchived",
+}
+
+
+@login_required
+@require_POST
+def campaign_state(request: HttpRequest, token: str) -> HttpResponse:
+    """Close now, reopen, archive or take out of the archive (the buttons on its page)."""
+    campaign = _campaign_or_404(request, token)
+    change = request.POST.get("change", "")
+    if change == "close":
+        campaign_close(campaign=campaign)
+        messages.success(request, "Closed: the link takes no new answers. Answers given stay.")
+    elif change == "reopen":
+        messages.success(request, campaign_reopen(campaign=campaign))
+    elif change == "archive":
+        campaign_archive(campaign=campaign)
+        messages.success(
+            request,
+            "Archived: the link is closed and the campaign is listed under Archived, with all "
+            "its responses.",
+        )
+    elif change == "unarchive":
+        campaign_unarchive(campaign=campaign)
+        messages.success(
+            request, "Back among your campaigns; the link stays closed until reopened."
+        )
+    else:
+        messages.error(request, "That change is not one a campaign knows; nothing changed.")
+    return redirect("workspace:campaign", token=campaign.token)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_delete_view(request: HttpRequest, token: str) -> HttpResponse:
+    campaign = _campaign_or_404(request, token)
+    has_responses = campaign.responses.exists()
+    if request.method == "POST":
+        try:
+            campaign_delete(campaign=campaign)
+        except CampaignChangeRefused as refused:
+            messages.error(request, str(refused))
+            return redirect("workspace:campaign", token=campaign.token)
+        messages.success(request, f"Deleted the campaign for {campaign.client_name}.")
+        return redirect("workspace:campaigns")
+    return render(
+        request,
+        "workspace/campaign_delete.html",
+        {"campaign": campaign, "has_responses": has_responses},
+    )
 
 
 @login_required

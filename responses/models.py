@@ -192,6 +192,12 @@ class Campaign(models.Model):
     closes_on = models.DateField(
         null=True, blank=True, help_text="After this day the link takes no new answers."
     )
+    closed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Closed by hand: the link takes no new answers."
+    )
+    archived_at = models.DateTimeField(
+        null=True, blank=True, help_text="Put away: closed, and listed apart. Never deleted."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -202,7 +208,10 @@ class Campaign(models.Model):
         return f"{self.client_name} ({self.owner})"
 
     def is_open(self, today: date | None = None) -> bool:
-        """The link takes answers up to and including its closing day."""
+        """The link takes answers up to and including its closing day, unless the consultant
+        closed or archived the campaign."""
+        if self.closed_at is not None or self.archived_at is not None:
+            return False
         today = today or timezone.localdate()
         return self.closes_on is None or today <= self.closes_on
 

@@ -39,7 +39,9 @@ def test_consultant_creates_a_campaign_and_downloads_a_clients_pdf(
 
         client = new_page(width=390, height=844)
         client.goto(link)
-        expect(client.get_by_text("for Acme <Analytics>")).to_be_visible()
+        expect(
+            client.get_by_text("Asked for by consultant@example.com for Acme <Analytics>")
+        ).to_be_visible()
         client.get_by_role("button", name="Start the assessment").click()
         pages = survey_pages(spec)
         for number in range(1, len(pages) + 1):
