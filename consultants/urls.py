@@ -1,11 +1,12 @@
 from django.urls import include, path
 
-from consultants import progress_views, roadmap_views, team_views, tokens, views
+from consultants import profile, progress_views, roadmap_views, team_views, tokens, views
 
 app_name = "workspace"
 
 urlpatterns = [
     path("", views.campaign_list, name="campaigns"),
+    path("profile/", profile.profile_edit, name="profile"),
     path("campaigns/new/", views.campaign_new, name="campaign-new"),
     path("campaigns/<token:token>/", views.campaign_detail, name="campaign"),
     path("campaigns/<token:token>/edit/", views.campaign_edit, name="campaign-edit"),

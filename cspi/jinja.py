@@ -20,6 +20,7 @@ from jinja2 import Environment, pass_context
 
 from benchmarks.outcomes import OUTCOME_KPIS
 from benchmarks.selectors import benchmark_k
+from responses.models import ConsultantBrand
 from scoring.kpis import BENCHMARKED_KPIS, KPIS
 
 
@@ -55,28 +56,57 @@ def lazy_text_resolved(value: Any) -> Any:
     return str(value) if isinstance(value, Promise) else value
 
 
-@pass_context
-def privacy_asker(context: Any) -> dict[str, str] | None:
-    """Who asked for the assessment on this page, when a consultant's campaign did (the page's
-    `privacy_campaign`, `campaign`, or its response's campaign): their name and the client's,
-    for the privacy line. None for the public survey."""
+def _page_campaign(context: Any) -> Any:
+    """The consultant's campaign this page belongs to: the page's `privacy_campaign`, its
+    `campaign`, or its response's campaign; None on the public survey's pages."""
     campaign = context.get("privacy_campaign") or context.get("campaign")
     response = context.get("response")
     if not campaign and getattr(response, "campaign_id", None):
         campaign = response.campaign
+    return campaign or None
+
+
+def _brand_of(owner: Any) -> ConsultantBrand | None:
+    try:
+        brand: ConsultantBrand = owner.brand
+    except ConsultantBrand.DoesNotExist:
+        return None
+    return brand if brand.shows_anything else None
+
+
+@pass_context
+def campaign_brand(context: Any) -> ConsultantBrand | None:
+    """The branding of the consultant whose campaign this page belongs to, if they set any."""
+    campaign = _page_campaign(context)
+    return _brand_of(campaign.owner) if campaign else None
+
+
+@pass_context
+def privacy_asker(context: Any) -> dict[str, str] | None:
+    """Who asked for the assessment on this page, when a consultant's campaign did: their name
+    (and firm) and the client's, for the privacy line. None for the public survey."""
+    campaign = _page_campaign(context)
     if not campaign:
         return None
-    owner = campaign.owner
-    return {
-        "who": owner.get_full_name() or owner.email or owner.get_username(),
-        "client": campaign.client_name,
-    }
+    return {"who": consultant_shown(campaign.owner), "client": campaign.client_name}
+
+
+def consultant_shown(owner: Any) -> str:
+    """A consultant as respondents read them: "Name, Firm" from their profile, else their
+    account's name or address."""
+    brand = _brand_of(owner)
+    name = (brand.display_name if brand else "") or owner.get_full_name()
+    firm = brand.firm_name if brand else ""
+    if name and firm:
+        return f"{name}, {firm}"
+    return str(name or firm or owner.email or owner.get_username())
 
 
 def environment(**options: Any) -> Environment:
     env = Environment(**options, finalize=lazy_text_resolved)
     env.globals.update({"asset": asset, "url": url, "get_messages": get_messages})
     env.globals.update({"privacy_asker": privacy_asker, "peer_k": benchmark_k})
+    env.globals.update({"campaign_brand": campaign_brand, "consultant_shown": consultant_shown})
     # Every page names KPIs by the registry's words.
     env.globals["kpi_headings"] = {kpi.key: kpi.heading for kpi in BENCHMARKED_KPIS}
     env.globals["kpi_registry"] = KPIS

@@ -12,8 +12,9 @@ as `data:` URIs, whose texts reports/charts.py escapes.
 from __future__ import annotations
 
 import base64
+import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -41,7 +42,7 @@ from reports.sections import (
     standing_for,
     tracking_build,
 )
-from responses.models import Response
+from responses.models import ConsultantBrand, Response
 from responses.selectors import PillarResult, Results, response_results
 from scoring.bank import BankSpec, BucketSpec, Kind, QuestionSpec
 from scoring.errors import ScoringError
@@ -49,6 +50,8 @@ from scoring.kpis import BENCHMARKED_KPIS, Direction, Kpi
 from scoring.priorities import pillar_extremes
 from scoring.scores import chosen_options
 from scoring.standing import standing_text
+
+logger = logging.getLogger(__name__)
 
 REPORT_TITLE = "Customer Success Performance Index — benchmark report"
 
@@ -155,6 +158,51 @@ class ReportDocument:
     # The pool's outcomes by maturity, as kept with the comparison; None: kept without one.
     outcomes: OutcomeLens | None = None
     window_months: int = 0  # only responses completed within this many months count (0: all)
+    # The consultant whose campaign asked for it, as they brand it; None for the public survey.
+    prepared_by: PreparedBy | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedBy:
+    """The cover's line "Prepared with …": the consultant's name and firm, their logo (a data:
+    URI, the only kind of URL the PDF renderer fetches besides our static files) and colour."""
+
+    consultant: str
+    firm: str
+    client: str
+    logo: str  # data: URI, or ""
+    accent: str  # #rrggbb, or ""
+
+
+def prepared_by_for(*, response: Response) -> PreparedBy | None:
+    campaign = response.campaign if response.campaign_id else None
+    if campaign is None:
+        return None
+    owner = campaign.owner
+    brand = ConsultantBrand.objects.filter(owner=owner).first()
+    consultant = (brand.display_name if brand else "") or owner.get_full_name() or owner.email
+    return PreparedBy(
+        consultant=consultant,
+        firm=brand.firm_name if brand else "",
+        client=campaign.client_name,
+        logo=_logo_data_uri(brand) if brand else "",
+        accent=brand.accent if brand else "",
+    )
+
+
+def _logo_data_uri(brand: ConsultantBrand) -> str:
+    if not brand.logo or brand.logo_type not in ALLOWED_LOGO_TYPES:
+        return ""
+    try:
+        with brand.logo.open("rb") as stored:
+            data = stored.read()
+    except OSError:
+        logger.warning("The logo of brand %s could not be read; the cover goes without", brand.pk)
+        return ""
+    return f"data:{brand.logo_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+ALLOWED_LOGO_TYPES = {"image/png", "image/jpeg", "image/svg+xml"}
 
 
 def report_document_for(
@@ -171,7 +219,7 @@ def report_document_for(
         results=response_results(response=response), benchmark=benchmark
     )
     snapshot = _snapshot(benchmark) if benchmark is not None else None
-    return report_document_build(
+    document = report_document_build(
         results=results,
         snapshot=snapshot,
         generated_at=now or timezone.now(),
@@ -180,6 +228,7 @@ def report_document_for(
         outcomes=outcome_lens_shown(benchmark=benchmark),
         window_months=benchmark_window_months(),
     )
+    return replace(document, prepared_by=prepared_by_for(response=response))
 
 
 def report_document_build(

@@ -418,3 +418,32 @@ class FileToErase(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def new_brand_token() -> str:
+    """Names a brand's logo and style sheet in URLs; a new logo gets a new one (caches)."""
+    return secrets.token_urlsafe(16)
+
+
+class ConsultantBrand(models.Model):
+    """How a consultant's campaigns present themselves to respondents, on the survey pages and
+    the PDF's cover: the consultant's name, the firm, a logo and an accent colour. Checked on
+    the way in by `responses.branding`."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="brand"
+    )
+    display_name = models.CharField(max_length=120, blank=True)
+    firm_name = models.CharField(max_length=120, blank=True)
+    logo = models.FileField(upload_to="branding/", blank=True)
+    logo_type = models.CharField(max_length=20, blank=True)
+    accent = models.CharField(max_length=7, blank=True, help_text="#RRGGBB, or empty.")
+    token = models.CharField(max_length=32, unique=True, default=new_brand_token)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.firm_name or self.display_name or f"brand of {self.owner_id}"
+
+    @property
+    def shows_anything(self) -> bool:
+        return bool(self.firm_name or self.display_name or self.logo or self.accent)

@@ -1,6 +1,13 @@
 from django.urls import include, path
 
-from survey import comparison_views, privacy_views, progress_views, roadmap_views, views
+from survey import (
+    branding_views,
+    comparison_views,
+    privacy_views,
+    progress_views,
+    roadmap_views,
+    views,
+)
 from teams import views as team_views
 
 app_name = "survey"
@@ -27,6 +34,8 @@ urlpatterns = [
     path("survey/<token:token>/data/erase/", privacy_views.your_data_erase, name="your-data-erase"),
     path("erased/", privacy_views.erased, name="erased"),
     path("privacy/", privacy_views.privacy_notice, name="privacy"),
+    path("brand/<token:token>/logo", branding_views.brand_logo, name="brand-logo"),
+    path("brand/<token:token>.css", branding_views.brand_css, name="brand-css"),
     path("survey/<token:token>/", include(roadmap_views.urlpatterns)),
     path("survey/<token:token>/team/", include(team_views.member_urlpatterns)),
     path("t/<token:token>/", include(team_views.invite_urlpatterns)),
