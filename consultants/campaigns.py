@@ -33,6 +33,8 @@ def campaign_create(
     note: str,
     bank: QuestionBank,
     closes_on: date | None,
+    reminder_days: int = 0,
+    reminder_limit: int = 2,
 ) -> Campaign:
     return Campaign.objects.create(
         owner=owner,
@@ -40,6 +42,8 @@ def campaign_create(
         note=note.strip(),
         bank=bank,
         closes_on=closes_on,
+        reminder_days=reminder_days,
+        reminder_limit=reminder_limit,
     )
 
 
@@ -54,6 +58,8 @@ def campaign_update(
     note: str,
     bank: QuestionBank,
     closes_on: date | None,
+    reminder_days: int = 0,
+    reminder_limit: int = 2,
 ) -> Campaign:
     """New details; the question bank changes only while nobody has answered through the link
     (answers belong to the bank they were given on)."""
@@ -65,7 +71,9 @@ def campaign_update(
         )
     campaign.client_name, campaign.note = client_name.strip(), note.strip()
     campaign.bank, campaign.closes_on = bank, closes_on
-    campaign.save(update_fields=["client_name", "note", "bank", "closes_on"])
+    campaign.reminder_days, campaign.reminder_limit = reminder_days, reminder_limit
+    fields = ["client_name", "note", "bank", "closes_on", "reminder_days", "reminder_limit"]
+    campaign.save(update_fields=fields)
     return campaign
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("campaigns/<token:token>/", views.campaign_detail, name="campaign"),
     path("campaigns/<token:token>/edit/", views.campaign_edit, name="campaign-edit"),
     path("campaigns/<token:token>/state/", views.campaign_state, name="campaign-state"),
+    path("campaigns/<token:token>/invite/", views.invitations_new, name="invitations-new"),
     path("campaigns/<token:token>/delete/", views.campaign_delete_view, name="campaign-delete"),
     path(
         "campaigns/<token:token>/responses.<str:extension>",

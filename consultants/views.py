@@ -38,6 +38,7 @@ from consultants.campaigns import (
     campaign_update,
     campaign_xlsx,
 )
+from consultants.invitations import invitation_counts, invitations_add
 from reports.archives import archive_reports, archive_request
 from reports.downloads import attachment, report_pdf_download
 from reports.models import CampaignArchive, Report
@@ -71,6 +72,23 @@ class CampaignForm(forms.Form):
         help_text="The link takes no new answers after this day.",
     )
 
+    reminder_days = forms.IntegerField(
+        label="Remind invited people who have not finished every … days",
+        min_value=0,
+        max_value=60,
+        initial=0,
+        required=False,
+        help_text="0 or empty: no reminders.",
+    )
+    reminder_limit = forms.IntegerField(
+        label="At most … reminders to each",
+        min_value=0,
+        max_value=10,
+        initial=2,
+        required=False,
+        help_text="Empty: 2.",
+    )
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         banks = banks_for_campaigns()
@@ -83,6 +101,13 @@ class CampaignForm(forms.Form):
         for name, bound in self.fields.items():
             css = "form-select" if name == "bank" else "form-control"
             bound.widget.attrs.setdefault("class", css)
+
+    def clean_reminder_days(self) -> int:
+        return self.cleaned_data.get("reminder_days") or 0
+
+    def clean_reminder_limit(self) -> int:
+        limit = self.cleaned_data.get("reminder_limit")
+        return 2 if limit is None else limit
 
     def clean_closes_on(self) -> date | None:
         closes_on: date | None = self.cleaned_data.get("closes_on")
@@ -131,6 +156,8 @@ def campaign_edit(request: HttpRequest, token: str) -> HttpResponse:
         "note": campaign.note,
         "bank": campaign.bank_id,
         "closes_on": campaign.closes_on,
+        "reminder_days": campaign.reminder_days,
+        "reminder_limit": campaign.reminder_limit,
     }
     form = CampaignEditForm(request.POST or None, initial=initial, campaign=campaign)
     if request.method == "POST" and form.is_valid():
@@ -142,6 +169,40 @@ def campaign_edit(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, "The campaign's details are saved.")
             return redirect("workspace:campaign", token=campaign.token)
     return render(request, "workspace/campaign_edit.html", {"form": form, "campaign": campaign})
+
+
+INVITE_LEFTOVER = "invite_leftover"  # the pasted addresses not invited, for the form again
+
+
+@login_required
+@require_POST
+def invitations_new(request: HttpRequest, token: str) -> HttpResponse:
+    """Invite the pasted addresses; each one not invited is named, and put back in the box."""
+    campaign = _campaign_or_404(request, token)
+    if not campaign.is_open():
+        messages.error(request, "The campaign is closed: reopen it to invite anyone.")
+        request.session[INVITE_LEFTOVER] = request.POST.get("addresses", "")[:20_000]
+        return redirect("workspace:campaign", token=campaign.token)
+    outcome = invitations_add(campaign=campaign, pasted=request.POST.get("addresses", ""))
+    if outcome.invited:
+        count = len(outcome.invited)
+        messages.success(
+            request,
+            f"Invited {count} address{'es' if count != 1 else ''}: the e-mails are on their way.",
+        )
+    named = [
+        ("Not e-mail addresses", outcome.malformed),
+        ("In the list twice (invited once)", outcome.repeated),
+        ("Invited already", outcome.already),
+        ("Asked you for no more e-mails, so not invited", outcome.opted_out),
+    ]
+    for heading, addresses in named:
+        if addresses:
+            messages.warning(request, f"{heading}: {', '.join(addresses)}.")
+    if not any(addresses for _, addresses in named) and not outcome.invited:
+        messages.error(request, "Paste one or more e-mail addresses to invite.")
+    request.session[INVITE_LEFTOVER] = "\n".join(outcome.malformed)
+    return redirect(f"{reverse('workspace:campaign', args=[campaign.token])}#invitations")
 
 
 CAMPAIGN_CHANGES = {
@@ -235,6 +296,9 @@ def campaign_detail(request: HttpRequest, token: str) -> HttpResponse:
             "archive": (archive := campaign.archives.first()),
             "archive_text": archive_progress_text(archive),
             "organisations": campaign_organisations(campaign=campaign),
+            "invitations": campaign.invitations.select_related("response"),
+            "invitation_counts": invitation_counts(campaign=campaign),
+            "invite_leftover": request.session.pop(INVITE_LEFTOVER, ""),
         },
     )
 

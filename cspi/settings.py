@@ -332,6 +332,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "survey.tasks.reconcile_resume_links",
         "schedule": RECONCILE_EVERY_SECONDS,
     },
+    "reconcile-invitations": {
+        "task": "consultants.tasks.reconcile_invitations",
+        "schedule": RECONCILE_EVERY_SECONDS,
+    },
     "reconcile-team-reports": {
         "task": "teams.tasks.reconcile_team_reports",
         "schedule": RECONCILE_EVERY_SECONDS,

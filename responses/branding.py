@@ -12,8 +12,11 @@ import io
 import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
+from typing import Any
 
 from PIL import Image, UnidentifiedImageError
+
+from responses.models import ConsultantBrand
 
 MAX_LOGO_BYTES = 256 * 1024
 MAX_LOGO_PIXELS = 2000  # on the longer side
@@ -156,3 +159,23 @@ def _luminance(colour: str) -> float:
     channels = [int(colour[index : index + 2], 16) / 255 for index in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def brand_shown_for(owner: Any) -> ConsultantBrand | None:
+    """The consultant's branding when they set any; None otherwise."""
+    try:
+        brand: ConsultantBrand = owner.brand
+    except ConsultantBrand.DoesNotExist:
+        return None
+    return brand if brand.shows_anything else None
+
+
+def consultant_shown(owner: Any) -> str:
+    """A consultant as respondents read them: "Name, Firm" from their profile, else their
+    account's name or address."""
+    brand = brand_shown_for(owner)
+    name = (brand.display_name if brand else "") or owner.get_full_name()
+    firm = brand.firm_name if brand else ""
+    if name and firm:
+        return f"{name}, {firm}"
+    return str(name or firm or owner.email or owner.get_username())

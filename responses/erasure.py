@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from responses.models import Erasure, FileToErase, Response
+from responses.models import Erasure, FileToErase, Invitation, Response
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +67,8 @@ def responses_erase(
         if not response_ids:
             return None
         parts = [step(response_ids) for step in _steps.values()]
+        # An invitation that led to the response holds the address: it goes too.
+        Invitation.objects.filter(response_id__in=response_ids).delete()
         Response.objects.filter(pk__in=response_ids).delete()
         for part in parts:
             if part.after is not None:

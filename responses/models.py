@@ -198,6 +198,12 @@ class Campaign(models.Model):
     archived_at = models.DateTimeField(
         null=True, blank=True, help_text="Put away: closed, and listed apart. Never deleted."
     )
+    reminder_days = models.PositiveSmallIntegerField(
+        default=0, help_text="Remind invited people who have not finished every this many days."
+    )
+    reminder_limit = models.PositiveSmallIntegerField(
+        default=2, help_text="At most this many reminders to each."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -447,3 +453,49 @@ class ConsultantBrand(models.Model):
     @property
     def shows_anything(self) -> bool:
         return bool(self.firm_name or self.display_name or self.logo or self.accent)
+
+
+class Invitation(models.Model):
+    """A personal link to a campaign's survey, e-mailed to one address, with its reminders.
+    Sent by a worker (consultants.invitations); a send the mail server refused is kept with
+    its error and tried again."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    token = models.CharField(max_length=64, unique=True, default=new_campaign_token)
+    response = models.OneToOneField(
+        "Response", on_delete=models.SET_NULL, null=True, blank=True, related_name="invitation"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "email"], name="one_invitation_per_address")
+        ]
+
+    def __str__(self) -> str:
+        return f"invitation to {self.email} ({self.campaign_id})"
+
+
+class MailOptOut(models.Model):
+    """An address that asked a consultant to send it no more invitations or reminders."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "email"], name="one_opt_out_per_address")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} opted out of {self.owner_id}'s mail"

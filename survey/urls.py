@@ -3,6 +3,7 @@ from django.urls import include, path
 from survey import (
     branding_views,
     comparison_views,
+    invitation_views,
     privacy_views,
     progress_views,
     roadmap_views,
@@ -39,6 +40,13 @@ urlpatterns = [
     path("survey/<token:token>/", include(roadmap_views.urlpatterns)),
     path("survey/<token:token>/team/", include(team_views.member_urlpatterns)),
     path("t/<token:token>/", include(team_views.invite_urlpatterns)),
+    path("i/<token:token>/", invitation_views.invitation_landing, name="invitation"),
+    path("i/<token:token>/start/", invitation_views.invitation_start, name="invitation-start"),
+    path(
+        "i/<token:token>/unsubscribe/",
+        invitation_views.invitation_unsubscribe_view,
+        name="invitation-unsubscribe",
+    ),
     path("c/<token:token>/", views.campaign_landing, name="campaign"),
     path("c/<token:token>/start/", views.campaign_start, name="campaign-start"),
     path("admin-tools/banks/<int:bank_id>/preview/", include("survey.preview_views")),

@@ -37,7 +37,13 @@ def test_details_are_edited_and_the_link_stays(campaign, consultants):  # noqa: 
     token = campaign.token
     saved = signed_in(consultants).post(
         f"/workspace/campaigns/{token}/edit/",
-        edit_data(campaign, client_name="Acme Analytics", note="Kick-off in May"),
+        edit_data(
+            campaign,
+            client_name="Acme Analytics",
+            note="Kick-off in May",
+            reminder_days="5",
+            reminder_limit="3",
+        ),
         follow=True,
     )
 
@@ -48,6 +54,7 @@ def test_details_are_edited_and_the_link_stays(campaign, consultants):  # noqa: 
         "Kick-off in May",
         token,
     )
+    assert (campaign.reminder_days, campaign.reminder_limit) == (5, 3)
 
 
 def test_the_bank_cannot_change_once_someone_answered(campaign, consultants, spec, bank):  # noqa: F811

@@ -1,0 +1,75 @@
+"""A personal invitation link (`/i/<token>/`, e-mailed by consultants.invitations): the campaign's
+survey with the invited address filled in; the link leads back to the same assessment, and to
+its results once finished. Its unsubscribe link stops the reminders (after a confirmation: mail
+scanners follow links, and a GET must change nothing)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from responses.invitations import (
+    invitation_by_token,
+    invitation_response_start,
+    invitation_unsubscribe,
+)
+from responses.selectors import bank_spec_for
+from survey.pages import survey_pages
+from survey.views import SESSION_DRAFT_KEY
+
+
+def invitation_landing(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = invitation_by_token(token=token)
+    if invitation is None:
+        return _not_found(request)
+    response = invitation.response
+    if response is not None:
+        if response.is_completed:
+            return redirect("survey:done", token=response.token)
+        return redirect("survey:resume", token=response.token)
+    campaign = invitation.campaign
+    if not campaign.is_open():
+        return render(request, "survey/campaign_closed.html", {"campaign": campaign}, status=410)
+    spec = bank_spec_for(bank=campaign.bank)
+    return render(
+        request,
+        "survey/landing.html",
+        {
+            "spec": spec,
+            "draft": None,
+            "question_total": len(spec.questions),
+            "page_total": len(survey_pages(spec)),
+            "campaign": campaign,
+            "start_url": reverse("survey:invitation-start", args=[token]),
+        },
+    )
+
+
+@require_POST
+def invitation_start(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = invitation_by_token(token=token)
+    if invitation is None:
+        return _not_found(request)
+    if invitation.response_id is None and not invitation.campaign.is_open():
+        context = {"campaign": invitation.campaign}
+        return render(request, "survey/campaign_closed.html", context, status=410)
+    response = invitation_response_start(invitation=invitation)
+    request.session[SESSION_DRAFT_KEY] = response.token
+    return redirect("survey:resume", token=response.token)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = invitation_by_token(token=token)
+    if invitation is None:
+        return _not_found(request)
+    if request.method == "POST":
+        invitation_unsubscribe(invitation=invitation)
+        invitation.refresh_from_db()
+    return render(request, "survey/unsubscribe.html", {"invitation": invitation})
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    return render(request, "survey/erased.html", {"erased_now": False}, status=404)
