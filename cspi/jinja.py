@@ -20,6 +20,7 @@ from jinja2 import Environment, pass_context
 
 from benchmarks.outcomes import OUTCOME_KPIS
 from benchmarks.selectors import benchmark_k
+from responses.branding import brand_shown_for, consultant_shown
 from responses.models import ConsultantBrand
 from scoring.kpis import BENCHMARKED_KPIS, KPIS
 
@@ -66,19 +67,11 @@ def _page_campaign(context: Any) -> Any:
     return campaign or None
 
 
-def _brand_of(owner: Any) -> ConsultantBrand | None:
-    try:
-        brand: ConsultantBrand = owner.brand
-    except ConsultantBrand.DoesNotExist:
-        return None
-    return brand if brand.shows_anything else None
-
-
 @pass_context
 def campaign_brand(context: Any) -> ConsultantBrand | None:
     """The branding of the consultant whose campaign this page belongs to, if they set any."""
     campaign = _page_campaign(context)
-    return _brand_of(campaign.owner) if campaign else None
+    return brand_shown_for(campaign.owner) if campaign else None
 
 
 @pass_context
@@ -89,17 +82,6 @@ def privacy_asker(context: Any) -> dict[str, str] | None:
     if not campaign:
         return None
     return {"who": consultant_shown(campaign.owner), "client": campaign.client_name}
-
-
-def consultant_shown(owner: Any) -> str:
-    """A consultant as respondents read them: "Name, Firm" from their profile, else their
-    account's name or address."""
-    brand = _brand_of(owner)
-    name = (brand.display_name if brand else "") or owner.get_full_name()
-    firm = brand.firm_name if brand else ""
-    if name and firm:
-        return f"{name}, {firm}"
-    return str(name or firm or owner.email or owner.get_username())
 
 
 def environment(**options: Any) -> Environment:
