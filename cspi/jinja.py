@@ -69,7 +69,12 @@ def _page_campaign(context: Any) -> Any:
 
 @pass_context
 def campaign_brand(context: Any) -> ConsultantBrand | None:
-    """The branding of the consultant whose campaign this page belongs to, if they set any."""
+    """The branding of the consultant whose campaign this page belongs to, if they set any;
+    never on the consultants' own workspace, which stays ours."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.namespace == "workspace":
+        return None
     campaign = _page_campaign(context)
     return brand_shown_for(campaign.owner) if campaign else None
 
