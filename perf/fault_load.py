@@ -321,7 +321,7 @@ def respondent_run(port: int, respondent: Respondent, retry_pause: float, think:
     started = browser.send(
         "POST",
         "/start/",
-        urlencode({"csrfmiddlewaretoken": found.group(1).decode()}),
+        urlencode({"csrfmiddlewaretoken": found.group(1).decode(), "consent": "yes"}),
         302,
         "start",
     )

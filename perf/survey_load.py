@@ -806,7 +806,9 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         "Cookie": f"csrftoken={csrf_cookie}",
         "Content-Type": "application/x-www-form-urlencoded",
     }
-    start_body = urlencode({"csrfmiddlewaretoken": match.group(1).decode(), "fresh": "1"})
+    start_body = urlencode(
+        {"csrfmiddlewaretoken": match.group(1).decode(), "fresh": "1", "consent": "yes"}
+    )
     tokens = []
     for _ in range(3 * args.drafts):
         started = fetch(port, "POST", "/start/", start_body, start_headers)

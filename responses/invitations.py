@@ -22,7 +22,7 @@ def invitation_by_token(*, token: str) -> Invitation | None:
     )
 
 
-def invitation_response_start(*, invitation: Invitation) -> Response:
+def invitation_response_start(*, invitation: Invitation, consented: bool = False) -> Response:
     """The invitation's assessment: the one started already, or a new one in the campaign with
     the invited address as the e-mail answer. A double click gets the same one."""
     with transaction.atomic():
@@ -34,7 +34,11 @@ def invitation_response_start(*, invitation: Invitation) -> Response:
         email_question = spec.question_for_role("email")
         answers = {str(email_question.number): locked.email} if email_question else {}
         response = Response.objects.create(
-            bank=campaign.bank, campaign=campaign, answers=answers, email=locked.email
+            bank=campaign.bank,
+            campaign=campaign,
+            answers=answers,
+            email=locked.email,
+            consented_at=timezone.now() if consented else None,
         )
         Invitation.objects.filter(pk=locked.pk).update(response=response)
     return response

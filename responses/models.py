@@ -281,6 +281,12 @@ class Response(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     completed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    consented_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the respondent agreed to the privacy notice, starting the survey; empty "
+        "for responses submitted through the API or made before the question was asked.",
+    )
     is_demo = models.BooleanField(
         "demo data",
         default=False,

@@ -230,8 +230,12 @@ def bank_new_version(
     return draft
 
 
-def response_start(*, bank: QuestionBank, campaign: Campaign | None = None) -> Response:
-    return Response.objects.create(bank=bank, campaign=campaign)
+def response_start(
+    *, bank: QuestionBank, campaign: Campaign | None = None, consented: bool = False
+) -> Response:
+    """A new draft; `consented`: the respondent ticked the privacy notice's box to start it."""
+    consented_at = timezone.now() if consented else None
+    return Response.objects.create(bank=bank, campaign=campaign, consented_at=consented_at)
 
 
 MAX_SAVE_ATTEMPTS = 5

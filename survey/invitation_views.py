@@ -10,14 +10,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from responses.consent import CONSENT_MISSING, consent_given
 from responses.invitations import (
     invitation_by_token,
     invitation_response_start,
     invitation_unsubscribe,
 )
-from responses.selectors import bank_spec_for
-from survey.pages import survey_pages
-from survey.views import SESSION_DRAFT_KEY
+from survey.views import SESSION_DRAFT_KEY, landing_page
 
 
 def invitation_landing(request: HttpRequest, token: str) -> HttpResponse:
@@ -32,19 +31,8 @@ def invitation_landing(request: HttpRequest, token: str) -> HttpResponse:
     campaign = invitation.campaign
     if not campaign.is_open():
         return render(request, "survey/campaign_closed.html", {"campaign": campaign}, status=410)
-    spec = bank_spec_for(bank=campaign.bank)
-    return render(
-        request,
-        "survey/landing.html",
-        {
-            "spec": spec,
-            "draft": None,
-            "question_total": len(spec.questions),
-            "page_total": len(survey_pages(spec)),
-            "campaign": campaign,
-            "start_url": reverse("survey:invitation-start", args=[token]),
-        },
-    )
+    start_url = reverse("survey:invitation-start", args=[token])
+    return landing_page(request, bank=campaign.bank, campaign=campaign, start_url=start_url)
 
 
 @require_POST
@@ -55,7 +43,15 @@ def invitation_start(request: HttpRequest, token: str) -> HttpResponse:
     if invitation.response_id is None and not invitation.campaign.is_open():
         context = {"campaign": invitation.campaign}
         return render(request, "survey/campaign_closed.html", context, status=410)
-    response = invitation_response_start(invitation=invitation)
+    if invitation.response_id is None and not consent_given(request):
+        return landing_page(
+            request,
+            bank=invitation.campaign.bank,
+            campaign=invitation.campaign,
+            start_url=reverse("survey:invitation-start", args=[token]),
+            consent_error=CONSENT_MISSING,
+        )
+    response = invitation_response_start(invitation=invitation, consented=True)
     request.session[SESSION_DRAFT_KEY] = response.token
     return redirect("survey:resume", token=response.token)
 

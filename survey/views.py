@@ -24,7 +24,8 @@ from responses.answers import (
     answers_count,
     answers_unanswered,
 )
-from responses.models import Campaign, Response
+from responses.consent import CONSENT_MISSING, consent_given
+from responses.models import Campaign, QuestionBank, Response
 from responses.page_limits import limit_wait
 from responses.selectors import (
     bank_current,
@@ -51,8 +52,21 @@ def landing(request: HttpRequest) -> HttpResponse:
     bank = bank_current()
     if bank is None:
         return render(request, "survey/unavailable.html", status=503)
+    return landing_page(request, bank=bank, draft=_session_draft(request, bank.pk))
+
+
+def landing_page(
+    request: HttpRequest,
+    *,
+    bank: QuestionBank,
+    campaign: Campaign | None = None,
+    start_url: str = "",
+    draft: Response | None = None,
+    consent_error: str = "",
+) -> HttpResponse:
+    """The start page: the public one, a campaign's or an invitation's (their `start_url`);
+    again with `consent_error` when a start came without the consent box ticked."""
     spec = bank_spec_for(bank=bank)
-    draft = _session_draft(request, bank.pk)
     return render(
         request,
         "survey/landing.html",
@@ -61,6 +75,9 @@ def landing(request: HttpRequest) -> HttpResponse:
             "draft": draft,
             "question_total": len(spec.questions),
             "page_total": len(survey_pages(spec)),
+            "campaign": campaign,
+            "start_url": start_url,
+            "consent_error": consent_error,
         },
     )
 
@@ -75,10 +92,12 @@ def start(request: HttpRequest) -> HttpResponse:
     # opening nothing, it does not count against the client's limit of new surveys.
     if draft is not None and not request.POST.get("fresh"):
         return redirect("survey:resume", token=draft.token)
+    if not consent_given(request):
+        return landing_page(request, bank=bank, draft=draft, consent_error=CONSENT_MISSING)
     wait = limit_wait(request, group="survey-start", rate_setting="SURVEY_START_LIMIT")
     if wait is not None:
         return _too_many_starts(request, wait, draft)
-    response = response_start(bank=bank)
+    response = response_start(bank=bank, consented=True)
     request.session[SESSION_DRAFT_KEY] = response.token
     return redirect("survey:resume", token=response.token)
 
@@ -88,19 +107,8 @@ def campaign_landing(request: HttpRequest, token: str) -> HttpResponse:
     campaign = _campaign_or_404(token)
     if not campaign.is_open():
         return render(request, "survey/campaign_closed.html", {"campaign": campaign}, status=410)
-    spec = bank_spec_for(bank=campaign.bank)
-    return render(
-        request,
-        "survey/landing.html",
-        {
-            "spec": spec,
-            "draft": None,
-            "question_total": len(spec.questions),
-            "page_total": len(survey_pages(spec)),
-            "campaign": campaign,
-            "start_url": reverse("survey:campaign-start", args=[token]),
-        },
-    )
+    start_url = reverse("survey:campaign-start", args=[token])
+    return landing_page(request, bank=campaign.bank, campaign=campaign, start_url=start_url)
 
 
 @require_POST
@@ -111,12 +119,20 @@ def campaign_start(request: HttpRequest, token: str) -> HttpResponse:
     draft = _session_draft(request, campaign.bank_id)
     if draft is not None and draft.campaign_id == campaign.pk:  # a double click, as in start()
         return redirect("survey:resume", token=draft.token)
+    if not consent_given(request):
+        return landing_page(
+            request,
+            bank=campaign.bank,
+            campaign=campaign,
+            start_url=reverse("survey:campaign-start", args=[token]),
+            consent_error=CONSENT_MISSING,
+        )
     wait = limit_wait(
         request, group="survey-campaign-start", rate_setting="SURVEY_CAMPAIGN_START_LIMIT"
     )
     if wait is not None:
         return _too_many_starts(request, wait, draft=None)
-    response = response_start(bank=campaign.bank, campaign=campaign)
+    response = response_start(bank=campaign.bank, campaign=campaign, consented=True)
     request.session[SESSION_DRAFT_KEY] = response.token
     return redirect("survey:resume", token=response.token)
 

@@ -69,10 +69,12 @@ def team_create(*, response: Response, shows_name: bool = False) -> TeamCreated:
     return TeamCreated(team)
 
 
-def team_response_start(*, team: Team, bank: QuestionBank, shows_name: bool) -> Response:
+def team_response_start(
+    *, team: Team, bank: QuestionBank, shows_name: bool, consented: bool = False
+) -> Response:
     """A new response answering through the team's link: a pending member until it completes."""
     with transaction.atomic():
-        response = response_start(bank=bank)
+        response = response_start(bank=bank, consented=consented)
         TeamMember.objects.create(team=team, response=response, shows_name=shows_name)
     return response
 

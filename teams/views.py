@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from reports.downloads import attachment
+from responses.consent import CONSENT_MISSING, consent_given
 from responses.models import Response
 from responses.page_limits import limit_wait
 from responses.selectors import bank_current, response_by_token
@@ -50,6 +51,13 @@ def team_start(request: HttpRequest, token: str) -> HttpResponse:
     bank = bank_current()
     if bank is None:
         return render(request, "survey/unavailable.html", status=503)
+    if not consent_given(request):
+        again = {
+            "team": team,
+            "consent_error": CONSENT_MISSING,
+            "shows_name": request.POST.get("shows_name") == "1",
+        }
+        return render(request, "survey/team_invite.html", again)
     wait = limit_wait(request, group="survey-start", rate_setting="SURVEY_START_LIMIT")
     if wait is not None:
         context = {"minutes": math.ceil(wait / 60), "draft": None}
@@ -57,7 +65,7 @@ def team_start(request: HttpRequest, token: str) -> HttpResponse:
         reply["Retry-After"] = str(wait)
         return reply
     shows_name = request.POST.get("shows_name") == "1"
-    response = team_response_start(team=team, bank=bank, shows_name=shows_name)
+    response = team_response_start(team=team, bank=bank, shows_name=shows_name, consented=True)
     return redirect("survey:resume", token=response.token)
 
 

@@ -69,3 +69,9 @@ def new_page(chromium, live_server):
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def start_assessment(page) -> None:
+    """Tick the privacy notice's box, then start, as a respondent does."""
+    page.get_by_label("I have read the privacy notice").check()
+    page.get_by_role("button", name="Start the assessment").click()

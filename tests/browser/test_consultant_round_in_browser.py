@@ -22,10 +22,11 @@ from consultants.tasks import reconcile_invitations
 from responses.models import Invitation, Response
 from responses.task_queue import task_send
 from survey.services import response_complete
+from tests.browser.conftest import start_assessment
 from tests.browser.test_bank_curation_in_browser import looked_at
 from tests.browser.test_team_in_browser import answer_all
 from tests.examples import EXAMPLE_A, EXAMPLE_B
-from tests.survey.answering import stored_form
+from tests.survey.answering import CONSENT, stored_form
 from tests.worker import queue_purge, running_worker, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -69,6 +70,10 @@ def test_a_consultant_brands_invites_reminds_and_a_respondent_erases(
         desk.get_by_label("Client name").fill("Acme")
         desk.get_by_label("Remind invited people who have not finished every … days").fill("3")
         desk.get_by_role("button", name="Create campaign and get its link").click()
+        desk.get_by_role("link", name="Edit").click()
+        expect(desk.get_by_label("At most … reminders to each")).to_have_value("2")
+        looked_at(desk, "workspace-campaign-edit")
+        desk.go_back()
         desk.get_by_label("E-mail addresses to invite").fill(", ".join(ADDRESSES) + ", nobody")
         desk.get_by_role("button", name="Invite").click()
         expect(desk.get_by_text("Invited 3 addresses")).to_be_visible()
@@ -82,10 +87,10 @@ def test_a_consultant_brands_invites_reminds_and_a_respondent_erases(
         expect(ana.get_by_text("Asked for by Ann Advisor, North & Co for Acme.")).to_be_visible()
         expect(ana.get_by_role("img", name="North & Co")).to_be_visible()
         looked_at(ana, "campaign-landing-branded-phone")
-        ana.get_by_role("button", name="Start the assessment").click()
+        start_assessment(ana)
         answer_all(ana, spec, {**EXAMPLE_A, 3: "ana@acme.example"})
         # Bo answers too (through his link, answers filled in as the survey would).
-        Client().post(f"/i/{invitation('bo@acme.example').token}/start/")
+        Client().post(f"/i/{invitation('bo@acme.example').token}/start/", CONSENT)
         bo = invitation("bo@acme.example").response
         assert bo is not None
         Response.objects.filter(pk=bo.pk).update(
@@ -138,3 +143,5 @@ def test_a_consultant_brands_invites_reminds_and_a_respondent_erases(
         phone_desk.context.add_cookies(desk.context.cookies())
         phone_desk.goto(desk.url)
         looked_at(phone_desk, "workspace-campaign-phone-after-erasure")
+        phone_desk.goto("/workspace/profile/")
+        looked_at(phone_desk, "workspace-profile-phone")

@@ -13,7 +13,7 @@ from benchmarks.selectors import benchmark_latest
 from responses.models import Response
 from survey.pages import survey_pages
 from tests.benchmarks.test_pool_service import complete
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, start_assessment
 from tests.browser.test_survey_in_browser import answer_page
 from tests.worker import queue_purge, running_worker
 
@@ -30,7 +30,7 @@ def test_results_page_follows_the_report_until_it_can_be_downloaded(
     with running_worker(tmp_path) as worker:
         page = new_page()
         page.goto("/")
-        page.get_by_role("button", name="Start the assessment").click()
+        start_assessment(page)
         pages = survey_pages(spec)
         for number in range(1, len(pages) + 1):
             answer_page(page, spec, number)

@@ -10,7 +10,7 @@ from responses.models import Response
 from scoring.bank import BankSpec, Kind
 from survey.pages import survey_pages
 from tests.benchmarks.test_pool_service import complete
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, start_assessment
 from tests.survey.answering import EXAMPLE_A, stored_form
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,7 +42,7 @@ def answer_page(
 def test_respondent_completes_the_survey_leaving_halfway_and_resuming_elsewhere(new_page, spec):
     page = new_page()
     page.goto("/")
-    page.get_by_role("button", name="Start the assessment").click()
+    start_assessment(page)
     pages = survey_pages(spec)
     halfway = len(pages) // 2
     # A number as people write it ("96,5") reaches the server as typed, and is read as 96.5.
@@ -97,7 +97,7 @@ def test_respondent_completes_the_survey_leaving_halfway_and_resuming_elsewhere(
 def test_exclusive_option_unticks_the_others_and_errors_are_tied_to_questions(new_page, spec):
     page = new_page()
     page.goto("/")
-    page.get_by_role("button", name="Start the assessment").click()
+    start_assessment(page)
     alignment = next(p for p in survey_pages(spec) if p.title == "Alignment")
     page.goto(page.url.replace("/page/1/", f"/page/{alignment.number}/"))
     shaped = page.get_by_role("group", name=spec.question(16).text)  # type: ignore[union-attr]
@@ -127,6 +127,10 @@ def test_keyboard_alone_can_answer_and_move_on(new_page, spec):
     page.keyboard.press("Tab")  # brand
     page.keyboard.press("Tab")  # consultants' sign-in
     page.keyboard.press("Tab")
+    expect(page.get_by_label("I have read the privacy notice")).to_be_focused()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")  # the privacy notice's link
+    page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Start the assessment")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("About you")
@@ -151,7 +155,7 @@ def test_results_page_compares_with_peers_and_hides_a_small_group(new_page, spec
         complete(spec, f"cs@peer{number}.example", region=region)  # 4 share the region
     page = new_page()
     page.goto("/")
-    page.get_by_role("button", name="Start the assessment").click()
+    start_assessment(page)
     pages = survey_pages(spec)
     for number in range(1, len(pages) + 1):
         answer_page(page, spec, number)

@@ -20,7 +20,7 @@ from scoring.bank import BankSpec
 from scoring.rounding import round_half_up
 from survey.pages import survey_pages
 from tests.benchmarks.test_pool_service import complete
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, start_assessment
 from tests.browser.test_survey_in_browser import answer_page
 from tests.examples import EXAMPLE_A, EXAMPLE_B
 from tests.worker import queue_purge, running_worker
@@ -44,7 +44,7 @@ def colleague_through(
 ) -> None:
     page.goto(share_url)
     expect(page.get_by_role("heading", name="A colleague invites you")).to_be_visible()
-    page.get_by_role("button", name="Start the assessment").click()
+    start_assessment(page)
     answer_all(page, spec, answers)
 
 
@@ -73,7 +73,7 @@ def test_three_colleagues_form_a_team_and_one_answers_again(new_page, spec, tmp_
     with running_worker(tmp_path) as worker:
         ada = new_page()
         ada.goto("/")
-        ada.get_by_role("button", name="Start the assessment").click()
+        start_assessment(ada)
         answer_all(ada, spec, EXAMPLE_A)
         ada.get_by_role("button", name="Invite colleagues to a team assessment").click()
         share_url = ada.locator("#team-link").input_value()

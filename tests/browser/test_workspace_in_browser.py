@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from consultants.accounts import consultant_create
 from survey.pages import survey_pages
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, start_assessment
 from tests.browser.test_survey_in_browser import answer_page
 from tests.worker import queue_purge, running_worker
 
@@ -42,7 +42,7 @@ def test_consultant_creates_a_campaign_and_downloads_a_clients_pdf(
         expect(
             client.get_by_text("Asked for by consultant@example.com for Acme <Analytics>")
         ).to_be_visible()
-        client.get_by_role("button", name="Start the assessment").click()
+        start_assessment(client)
         pages = survey_pages(spec)
         for number in range(1, len(pages) + 1):
             answer_page(client, spec, number)

@@ -13,6 +13,7 @@ from responses.models import Campaign, QuestionBank
 from responses.services import bank_new_version, bank_publish
 from tests.consultants.test_campaigns import answered_through, campaign, consultants  # noqa: F401
 from tests.examples import EXAMPLE_A
+from tests.survey.answering import CONSENT
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +101,7 @@ def test_closing_now_stops_new_answers_and_reopening_takes_them_again(campaign, 
 
     assert "Closed: the link takes no new answers." in closed.content.decode()
     assert Client().get(f"/c/{campaign.token}/").status_code == 410
-    assert Client().post(f"/c/{campaign.token}/start/").status_code == 410
+    assert Client().post(f"/c/{campaign.token}/start/", CONSENT).status_code == 410
 
     Campaign.objects.filter(pk=campaign.pk).update(
         closes_on=timezone.localdate() - timedelta(days=3)

@@ -17,7 +17,7 @@ from reports.models import Report
 from responses.models import Campaign, Response
 from survey.services import response_complete
 from tests.examples import EXAMPLE_A, EXAMPLE_B
-from tests.survey.answering import form_data, stored_form
+from tests.survey.answering import CONSENT, form_data, stored_form
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def campaign(bank, consultants) -> Campaign:
 
 def answered_through(client: Client, campaign: Campaign, spec, answers) -> Response:
     """A respondent opens the campaign link and completes the survey."""
-    assert client.post(f"/c/{campaign.token}/start/").status_code == 302
+    assert client.post(f"/c/{campaign.token}/start/", CONSENT).status_code == 302
     response = Response.objects.filter(campaign=campaign).latest("created_at")
     Response.objects.filter(pk=response.pk).update(
         answers=stored_form(spec, answers), email=str(answers[3])
@@ -67,7 +67,7 @@ def test_a_closed_campaign_says_so_and_stores_nothing(campaign):
     )
 
     assert Client().get(f"/c/{campaign.token}/").status_code == 410
-    reply = Client().post(f"/c/{campaign.token}/start/")
+    reply = Client().post(f"/c/{campaign.token}/start/", CONSENT)
 
     assert reply.status_code == 410 and "This survey has closed" in reply.content.decode()
     assert not Response.objects.filter(campaign=campaign).exists()
@@ -76,7 +76,7 @@ def test_a_closed_campaign_says_so_and_stores_nothing(campaign):
 def test_a_draft_started_before_the_campaign_closed_takes_no_more_answers(campaign, spec):
     # Given: a respondent who started through the link and answered page 1.
     client = Client()
-    assert client.post(f"/c/{campaign.token}/start/").status_code == 302
+    assert client.post(f"/c/{campaign.token}/start/", CONSENT).status_code == 302
     draft = Response.objects.get(campaign=campaign)
     first = form_data(spec, 1, EXAMPLE_A)
     assert client.post(f"/survey/{draft.token}/page/1/", first).status_code == 302
@@ -261,7 +261,7 @@ def test_the_campaign_table_sorts_and_filters(campaign, spec, consultants):
     # Given: A completes (low score), then B (higher score), then someone starts and stops.
     answered_through(Client(), campaign, spec, EXAMPLE_A)
     answered_through(Client(), campaign, spec, EXAMPLE_B)
-    assert Client().post(f"/c/{campaign.token}/start/").status_code == 302
+    assert Client().post(f"/c/{campaign.token}/start/", CONSENT).status_code == 302
     client = Client()
     client.force_login(consultants["a"])
 

@@ -23,7 +23,7 @@ from responses.models import Campaign, Erasure, Invitation, MailOptOut, Response
 from survey.services import response_complete
 from tests.consultants.test_campaigns import campaign, consultants  # noqa: F401
 from tests.examples import EXAMPLE_A
-from tests.survey.answering import stored_form
+from tests.survey.answering import CONSENT, stored_form
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +111,7 @@ def test_no_reminder_for_a_finisher_an_unsubscriber_or_a_closed_campaign(campaig
     ana, bo, cy = invite(campaign, "ana@acme.example", "bo@acme.example", "cy@acme.example")
     assert invitations_reconcile() == 3
     finisher = Client()
-    finisher.post(f"/i/{ana.token}/start/")
+    finisher.post(f"/i/{ana.token}/start/", CONSENT)
     response = Response.objects.get(invitation__pk=ana.pk)
     Response.objects.filter(pk=response.pk).update(
         answers=stored_form(spec, EXAMPLE_A | {3: "ana@acme.example"})
@@ -154,7 +154,7 @@ def test_the_personal_link_starts_with_the_address_and_comes_back_to_it(campaign
 
     landing = person.get(f"/i/{ana.token}/").content.decode()
     assert f'action="/i/{ana.token}/start/"' in landing
-    started = person.post(f"/i/{ana.token}/start/")
+    started = person.post(f"/i/{ana.token}/start/", CONSENT)
     response = Response.objects.get()
     assert started["Location"] == f"/survey/{response.token}/"
     assert (response.campaign_id, response.email, response.answers) == (
@@ -162,7 +162,7 @@ def test_the_personal_link_starts_with_the_address_and_comes_back_to_it(campaign
         "ana@acme.example",
         {"3": "ana@acme.example"},
     )
-    assert Client().post(f"/i/{ana.token}/start/")["Location"] == started["Location"]
+    assert Client().post(f"/i/{ana.token}/start/", CONSENT)["Location"] == started["Location"]
     assert Client().get(f"/i/{ana.token}/")["Location"] == f"/survey/{response.token}/"
     counts = signed_in(consultants).get(f"/workspace/campaigns/{campaign.token}/")
     assert "Invited 1 · started 1 · finished 0." in counts.content.decode()
@@ -205,7 +205,7 @@ def test_a_closed_campaign_invites_nobody_and_keeps_the_list(campaign, consultan
 
 def test_erasing_the_response_erases_the_invitation_that_led_to_it(campaign):  # noqa: F811
     (ana,) = invite(campaign, "ana@acme.example")
-    Client().post(f"/i/{ana.token}/start/")
+    Client().post(f"/i/{ana.token}/start/", CONSENT)
 
     responses_erase(responses=Response.objects.all(), reason=Erasure.Reason.RESPONDENT)
 

@@ -16,7 +16,7 @@ from responses.task_queue import task_send
 from survey.services import response_complete
 from tests.consultants.test_campaigns import campaign, consultants  # noqa: F401
 from tests.examples import EXAMPLE_A
-from tests.survey.answering import stored_form
+from tests.survey.answering import CONSENT, stored_form
 from tests.worker import queue_purge, running_worker, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -43,7 +43,7 @@ def test_a_worker_invites_then_reminds_only_who_has_not_finished(
         assert wait_for(lambda: state("bo@acme.example") == (True, 0)), worker.log_tail()
 
         ana = Invitation.objects.get(email="ana@acme.example")
-        Client().post(f"/i/{ana.token}/start/")
+        Client().post(f"/i/{ana.token}/start/", CONSENT)
         response = Response.objects.get(invitation__pk=ana.pk)
         Response.objects.filter(pk=response.pk).update(
             answers=stored_form(spec, EXAMPLE_A | {3: "ana@acme.example"})

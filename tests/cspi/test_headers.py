@@ -6,12 +6,13 @@ import pytest
 from django.test import Client
 
 from responses.models import QuestionBank, Response
+from tests.survey.answering import CONSENT
 
 
 @pytest.mark.django_db
 def test_pages_and_api_answers_are_never_kept_by_a_shared_cache(bank: QuestionBank) -> None:
     client = Client()
-    client.post("/start/")
+    client.post("/start/", CONSENT)
     token = Response.objects.get().token
     for path in ("/", f"/survey/{token}/page/1/", "/api/v1/banks/current", "/accounts/login/"):
         reply = client.get(path)

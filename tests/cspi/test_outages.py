@@ -11,7 +11,7 @@ from django.test import Client
 from responses.models import QuestionBank
 from responses.selectors import bank_spec_for
 from responses.services import response_start
-from tests.survey.answering import EXAMPLE_A, form_data
+from tests.survey.answering import CONSENT, EXAMPLE_A, form_data
 
 
 def database_restarts(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -36,7 +36,7 @@ def test_survey_pages_say_to_come_back_in_a_minute(
     for reply in (
         client.get(f"/survey/{response.token}/page/1/"),
         client.post(f"/survey/{response.token}/page/1/", answers),
-        client.post("/start/"),
+        client.post("/start/", CONSENT),
     ):
         assert reply.status_code == 503
         assert reply["Retry-After"] == "30"
@@ -69,5 +69,5 @@ def test_other_failures_still_answer_500(
     monkeypatch.setattr(CursorWrapper, "execute", broken)
     client = Client(raise_request_exception=False)
     assert client.get("/api/v1/banks/current").status_code == 500
-    page = client.post("/start/")
+    page = client.post("/start/", CONSENT)
     assert page.status_code == 500 and "Something went wrong" in page.content.decode()

@@ -16,7 +16,7 @@ from cspi.request_ids import RequestIdFilter
 from reports.models import Report
 from responses.models import QuestionBank, Response
 from scoring.bank import BankSpec
-from tests.survey.answering import EXAMPLE_A, answer_all_pages
+from tests.survey.answering import CONSENT, EXAMPLE_A, answer_all_pages
 from tests.worker import queue_purge, running_worker, wait_for
 
 
@@ -70,7 +70,7 @@ def test_the_report_a_request_queued_logs_under_its_id_in_the_worker(
     request_id = "probe-0123456789"
     client = Client(headers={"X-Request-ID": request_id})
     with running_worker(tmp_path, LOG_FORMAT="json") as worker:
-        client.post("/start/")
+        client.post("/start/", CONSENT)
         response = Response.objects.get()
         answer_all_pages(client, response.token, spec, EXAMPLE_A)
         report = Report.objects.get(response=response)

@@ -8,6 +8,7 @@ from django.test import Client
 
 from responses.models import Campaign, Response
 from tests.privacy.test_erasure import campaign, completed  # noqa: F401 - a fixture
+from tests.survey.answering import CONSENT
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_a_campaigns_pages_name_the_consultant_who_sees_the_answers(
     )
     assert said in privacy_line(Client().get(f"/c/{campaign.token}/"))
     browser = Client()
-    started = browser.post(f"/c/{campaign.token}/start/", follow=True)
+    started = browser.post(f"/c/{campaign.token}/start/", CONSENT, follow=True)
     assert said in privacy_line(started)
     ana = completed(spec, "ana@gmail.com", campaign)
     assert said in privacy_line(Client().get(f"/survey/{ana.token}/results/"))

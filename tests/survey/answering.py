@@ -10,6 +10,9 @@ from scoring.bank import BankSpec, Kind
 from survey.pages import survey_pages
 from tests.examples import EXAMPLE_A, EXAMPLE_B, Answers  # noqa: F401 (re-exported for tests)
 
+# What a start form sends once the respondent ticked the privacy notice's box.
+CONSENT = {"consent": "yes"}
+
 
 def option_code(spec: BankSpec, number: int, text: str) -> str:
     question = spec.question(number)

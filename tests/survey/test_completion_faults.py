@@ -22,7 +22,7 @@ from scoring.bank import BankSpec
 from survey import services as survey_services
 from survey import tasks as survey_tasks
 from survey.services import response_complete
-from tests.survey.answering import EXAMPLE_A, answer_all_pages, form_data, stored_form
+from tests.survey.answering import CONSENT, EXAMPLE_A, answer_all_pages, form_data, stored_form
 
 
 class ProcessKilled(BaseException):
@@ -85,7 +85,7 @@ def test_with_the_mail_server_down_a_page_is_saved_and_the_resume_link_sent_late
 ) -> None:
     # Given a respondent on the first page, and no mail server
     client = Client()
-    client.post("/start/")
+    client.post("/start/", CONSENT)
     response = Response.objects.get()
     for name, value in SMTP_DOWN.items():
         setattr(settings, name, value)
@@ -136,7 +136,7 @@ def test_with_the_broker_down_a_respondent_saves_finishes_and_sees_results(
     # Given a respondent, and a broker that refuses every task
     monkeypatch.setattr(Task, "apply_async", broker_down)
     client = Client()
-    client.post("/start/")
+    client.post("/start/", CONSENT)
     response = Response.objects.get()
 
     # When they answer every page (their e-mail address on the first) and submit

@@ -17,7 +17,7 @@ from responses.history import assessment_history
 from responses.models import Response, ResponseScore
 from roadmaps.models import Milestone
 from tests.reports.test_pdf_document import completed
-from tests.survey.answering import EXAMPLE_A, EXAMPLE_B, answer_all_pages, stored_form
+from tests.survey.answering import CONSENT, EXAMPLE_A, EXAMPLE_B, answer_all_pages, stored_form
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def _rows(markup: str, table_id: str) -> dict[str, list[str]]:
 
 
 def _complete(client: Client, spec, answers) -> Response:
-    assert client.post("/start/", {"fresh": "1"}).status_code == 302
+    assert client.post("/start/", {"fresh": "1", **CONSENT}).status_code == 302
     response = Response.objects.order_by("-created_at", "-pk").first()
     assert response is not None
     answer_all_pages(client, response.token, spec, answers)

@@ -35,7 +35,7 @@ def start(
     data: dict[str, str] | None = None,
     **extra: Any,
 ):
-    return (client or Client()).post(path, data or {}, **extra)
+    return (client or Client()).post(path, {"consent": "yes", **(data or {})}, **extra)
 
 
 def test_over_the_limit_a_new_respondent_is_asked_to_wait(bank):

@@ -14,7 +14,7 @@ from django.test import Client
 from responses.models import PillarScore, Response, ResponseScore
 from scoring.bank import Kind
 from tests.conftest import DEFAULT_BANK_FILE
-from tests.survey.answering import EXAMPLE_A, EXAMPLE_B, Answers, answer_all_pages
+from tests.survey.answering import CONSENT, EXAMPLE_A, EXAMPLE_B, Answers, answer_all_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
 
 def complete(answers: Answers, spec) -> Response:
     client = Client()
-    client.post("/start/")
+    client.post("/start/", CONSENT)
     response = Response.objects.order_by("-pk").first()
     assert response is not None
     last = answer_all_pages(client, response.token, spec, answers)

@@ -9,13 +9,20 @@ from django.utils import timezone
 
 from responses.models import Response
 from survey.pages import survey_pages
-from tests.survey.answering import EXAMPLE_A, answer_all_pages, form_data, option_code, stored_form
+from tests.survey.answering import (
+    CONSENT,
+    EXAMPLE_A,
+    answer_all_pages,
+    form_data,
+    option_code,
+    stored_form,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def start_survey(client: Client) -> Response:
-    reply = client.post("/start/")
+    reply = client.post("/start/", CONSENT)
     assert reply.status_code == 302
     return Response.objects.get()
 
@@ -48,8 +55,8 @@ def test_the_results_page_names_the_bucket_each_step_reaches(client, spec):
 
 
 def test_start_twice_in_one_browser_continues_the_same_draft(client, bank):
-    client.post("/start/")
-    client.post("/start/")
+    client.post("/start/", CONSENT)
+    client.post("/start/", CONSENT)
     assert Response.objects.count() == 1
 
 
@@ -243,7 +250,7 @@ def test_a_tampered_navigation_value_is_rejected(client, spec):
 def test_a_post_without_csrf_token_is_refused_with_a_friendly_page(spec):
     browser = Client(enforce_csrf_checks=True)
     browser.get("/")
-    reply = browser.post("/start/")
+    reply = browser.post("/start/", CONSENT)
     assert reply.status_code == 403
     assert b"Please reload the page and try again" in reply.content
     assert Response.objects.count() == 0

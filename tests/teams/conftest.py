@@ -51,7 +51,7 @@ def joined_through_link(
     name: str = "",
 ) -> Response:
     """A colleague opens the team link, starts, and completes the survey."""
-    data = {"shows_name": "1"} if shows_name else {}
+    data = {"consent": "yes", **({"shows_name": "1"} if shows_name else {})}
     reply = client.post(f"/t/{team_token}/start/", data)
     assert reply.status_code == 302, reply.content
     token = reply["Location"].rstrip("/").split("/")[-1]

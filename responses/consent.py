@@ -1,0 +1,13 @@
+"""The consent step: a survey is started only once the respondent ticked the box that links the
+privacy notice (on the start page, a campaign's, an invitation's and a team's). One home for
+what the box is called and what is said when it was left empty."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+CONSENT_MISSING = "Tick the box to agree to the privacy notice before you start."
+
+
+def consent_given(request: HttpRequest) -> bool:
+    return request.POST.get("consent") == "yes"
