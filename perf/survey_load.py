@@ -304,8 +304,8 @@ def page_answers(html: str, page: int) -> tuple[list[tuple[str, str]], str]:
         elif kind in {"radio", "checkbox"}:
             body.append((name, value))  # one option: always valid, also for exclusive ones
             answered.add(name)
-        elif kind == "number":
-            body.append((name, item.get("min") or "1"))
+        elif kind == "number" or item.get("inputmode") in {"numeric", "decimal"}:
+            body.append((name, item.get("min") or "1"))  # number answers are text inputs
             answered.add(name)
         elif kind == "email":
             body.append((name, "perf@example.com"))
