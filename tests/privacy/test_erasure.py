@@ -4,7 +4,6 @@ files removed later; the record of an erasure keeps no personal data."""
 
 from __future__ import annotations
 
-import random
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -20,28 +19,16 @@ from reports.services import report_render
 from reports.storage import file_store_atomically
 from responses.erasure import erased_files_remove, responses_erase, retention_erase
 from responses.models import Campaign, Erasure, FileToErase, QuestionBank, Response
-from responses.services import response_start
 from scoring.bank import BankSpec
-from survey.services import response_complete
 from teams.models import Team, TeamMember, TeamReport
-from tests.examples import EXAMPLE_A, EXAMPLE_B
-from tests.survey.answering import stored_form
+from tests.teams.conftest import answered
 
 pytestmark = pytest.mark.django_db
 
 
 def completed(spec: BankSpec, email: str, campaign: Campaign | None = None) -> Response:
-    rng = random.Random(email)
-    answers: dict[int, Any] = {
-        number: (EXAMPLE_A if rng.random() < 0.5 else EXAMPLE_B)[number] for number in EXAMPLE_A
-    }
-    answers[3] = email
-    bank = QuestionBank.objects.get(key=spec.key, version=spec.version)
-    response = response_start(bank=bank, campaign=campaign)
-    Response.objects.filter(pk=response.pk).update(answers=stored_form(spec, answers), email=email)
-    assert response_complete(response=response).completed_now
-    response.refresh_from_db()
-    return response
+    """A response completed through the survey's own service (a mix of examples A and B)."""
+    return answered(spec, email, campaign=campaign)
 
 
 def pdf_stored(response: Response) -> str:
