@@ -97,57 +97,71 @@ def _queue(invitation_id: int) -> None:
     task_send(send_invitation, invitation_id, what=f"invitation {invitation_id}")
 
 
-def invitations_due(now: datetime | None = None) -> QuerySet[Invitation]:
-    """Invitations owed a mail now: never sent, or a reminder whose day has come, for people who
-    have not finished, of open campaigns, not unsubscribed, not being sent by another worker."""
-    now = now or timezone.now()
-    live = Invitation.objects.filter(
-        unsubscribed_at__isnull=True,
-        campaign__closed_at__isnull=True,
-        campaign__archived_at__isnull=True,
-    ).filter(Q(campaign__closes_on__isnull=True) | Q(campaign__closes_on__gte=timezone.localdate()))
-    live = live.filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+def _owed(now: datetime) -> QuerySet[Invitation]:
+    """Invitations that may be owed a mail: never sent, or due a reminder by count (whether its
+    day came is `_day_came`), for people who have not finished, of open campaigns, not
+    unsubscribed."""
     unfinished = Q(response__isnull=True) | ~Q(response__status=Response.Status.COMPLETED)
-    never_sent = Q(sent_at__isnull=True)
-    reminder_due = (
+    reminder_left = (
         Q(sent_at__isnull=False)
         & Q(campaign__reminder_days__gt=0)
         & Q(reminders_sent__lt=F("campaign__reminder_limit"))
         & unfinished
     )
-    candidates = live.filter(never_sent | reminder_due).select_related("campaign")
-    return candidates.filter(
-        pk__in=[
-            invitation.pk
-            for invitation in candidates
-            if invitation.sent_at is None or _reminder_day_came(invitation, now)
-        ]
+    return (
+        Invitation.objects.filter(
+            unsubscribed_at__isnull=True,
+            campaign__closed_at__isnull=True,
+            campaign__archived_at__isnull=True,
+        )
+        .filter(
+            Q(campaign__closes_on__isnull=True)
+            | Q(campaign__closes_on__gte=timezone.localdate(now))
+        )
+        .filter(Q(sent_at__isnull=True) | reminder_left)
     )
 
 
-def _reminder_day_came(invitation: Invitation, now: datetime) -> bool:
+def _unclaimed(now: datetime) -> Q:
+    return Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+
+
+def _day_came(invitation: Invitation, now: datetime) -> bool:
+    """Never sent, or the last mail went out at least the campaign's reminder days ago."""
     last = invitation.reminded_at or invitation.sent_at
-    assert last is not None
-    return last <= now - timedelta(days=invitation.campaign.reminder_days)
+    return last is None or last <= now - timedelta(days=invitation.campaign.reminder_days)
+
+
+def invitations_due(now: datetime | None = None) -> list[int]:
+    """The ids of invitations owed a mail now and not being sent by another worker, oldest
+    first."""
+    now = now or timezone.now()
+    candidates = _owed(now).filter(_unclaimed(now)).select_related("campaign").order_by("pk")
+    return [invitation.pk for invitation in candidates if _day_came(invitation, now)]
 
 
 def invitation_send(*, invitation_id: int, request_base_url: str = "") -> bool:
     """Send the invitation, or the reminder it is owed; False when nothing is owed (sent by
     another worker, finished, unsubscribed, campaign closed). MailNotSent when the server
-    refused: the refusal is kept and the reconciler tries again."""
+    refused: the refusal is kept and the reconciler tries again.
+
+    The invitation is claimed first and only then read: a worker that finished sending it
+    meanwhile has marked it sent before letting go of its claim, so it is not sent twice."""
     now = timezone.now()
-    if not invitations_due(now).filter(pk=invitation_id).exists():
-        return False
-    claimed = (
-        Invitation.objects.filter(pk=invitation_id)
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+    claimed = Invitation.objects.filter(_unclaimed(now), pk=invitation_id).update(
+        claimed_until=now + timedelta(seconds=CLAIM_SECONDS)
     )
     if not claimed:
         return False
-    invitation = Invitation.objects.select_related("campaign__owner", "campaign__bank").get(
-        pk=invitation_id
+    invitation = (
+        _owed(now)
+        .select_related("campaign__owner", "campaign__bank")
+        .filter(pk=invitation_id)
+        .first()
     )
+    if invitation is None or not _day_came(invitation, now):
+        Invitation.objects.filter(pk=invitation_id).update(claimed_until=None)
+        return False
     reminder = invitation.sent_at is not None
     subject, body = _mail(invitation, reminder=reminder, base=link_base(request_base_url))
     try:
@@ -190,9 +204,7 @@ def invitations_reconcile() -> int:
     """Send what is owed: invitations a lost queue or a mail outage left, and reminders whose
     day came. Returns how many went out."""
     sent = 0
-    for invitation_id in (
-        invitations_due().order_by("pk").values_list("pk", flat=True)[:MAX_PER_RECONCILE]
-    ):
+    for invitation_id in invitations_due()[:MAX_PER_RECONCILE]:
         try:
             sent += invitation_send(invitation_id=invitation_id)
         except MailNotSent:
@@ -207,7 +219,6 @@ class InvitationCounts:
     started: int
     finished: int
     unsubscribed: int
-    failing: int
 
 
 def invitation_counts(*, campaign: Campaign) -> InvitationCounts:
@@ -217,5 +228,4 @@ def invitation_counts(*, campaign: Campaign) -> InvitationCounts:
         started=sum(1 for i in invitations if i.response_id is not None),
         finished=sum(1 for i in invitations if i.response and i.response.is_completed),
         unsubscribed=sum(1 for i in invitations if i.unsubscribed_at),
-        failing=sum(1 for i in invitations if i.last_error),
     )

@@ -210,3 +210,16 @@ def test_erasing_the_response_erases_the_invitation_that_led_to_it(campaign):  #
     responses_erase(responses=Response.objects.all(), reason=Erasure.Reason.RESPONDENT)
 
     assert not Invitation.objects.exists()
+
+
+def test_a_mail_another_worker_holds_or_just_sent_is_not_sent_again(campaign):  # noqa: F811
+    (ana,) = invite(campaign, "ana@acme.example")
+    held = timezone.now() + timedelta(seconds=60)
+    Invitation.objects.filter(pk=ana.pk).update(claimed_until=held)
+
+    assert not invitation_send(invitation_id=ana.pk)  # another worker is sending it
+
+    Invitation.objects.filter(pk=ana.pk).update(claimed_until=None, sent_at=timezone.now())
+    assert not invitation_send(invitation_id=ana.pk)  # it went out: nothing owed yet
+    ana.refresh_from_db()
+    assert ana.claimed_until is None and mail.outbox == []
