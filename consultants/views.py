@@ -205,14 +205,6 @@ def invitations_new(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(f"{reverse('workspace:campaign', args=[campaign.token])}#invitations")
 
 
-CAMPAIGN_CHANGES = {
-    "close": "closed",
-    "reopen": "reopened",
-    "archive": "archived",
-    "unarchive": "unarchived",
-}
-
-
 @login_required
 @require_POST
 def campaign_state(request: HttpRequest, token: str) -> HttpResponse:

@@ -42,6 +42,7 @@ from reports.sections import (
     standing_for,
     tracking_build,
 )
+from responses.branding import brand_shown_for
 from responses.models import ConsultantBrand, Response
 from responses.selectors import PillarResult, Results, response_results
 from scoring.bank import BankSpec, BucketSpec, Kind, QuestionSpec
@@ -179,7 +180,7 @@ def prepared_by_for(*, response: Response) -> PreparedBy | None:
     if campaign is None:
         return None
     owner = campaign.owner
-    brand = ConsultantBrand.objects.filter(owner=owner).first()
+    brand = brand_shown_for(owner)
     consultant = (brand.display_name if brand else "") or owner.get_full_name() or owner.email
     return PreparedBy(
         consultant=consultant,

@@ -79,7 +79,7 @@ def responses_erase(
         )
         erasure = Erasure.objects.create(
             reason=reason,
-            actor_text=getattr(actor, "get_username", lambda: "")() if actor else "",
+            actor_text=actor.get_username() if actor is not None else "",
             responses=len(response_ids),
             files=len(files),
         )

@@ -16,13 +16,14 @@ from responses.invitations import (
     invitation_response_start,
     invitation_unsubscribe,
 )
+from survey.privacy_views import nothing_here
 from survey.views import SESSION_DRAFT_KEY, landing_page
 
 
 def invitation_landing(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitation_by_token(token=token)
     if invitation is None:
-        return _not_found(request)
+        return nothing_here(request)
     response = invitation.response
     if response is not None:
         if response.is_completed:
@@ -39,7 +40,7 @@ def invitation_landing(request: HttpRequest, token: str) -> HttpResponse:
 def invitation_start(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitation_by_token(token=token)
     if invitation is None:
-        return _not_found(request)
+        return nothing_here(request)
     if invitation.response_id is None and not invitation.campaign.is_open():
         context = {"campaign": invitation.campaign}
         return render(request, "survey/campaign_closed.html", context, status=410)
@@ -60,12 +61,8 @@ def invitation_start(request: HttpRequest, token: str) -> HttpResponse:
 def invitation_unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitation_by_token(token=token)
     if invitation is None:
-        return _not_found(request)
+        return nothing_here(request)
     if request.method == "POST":
         invitation_unsubscribe(invitation=invitation)
         invitation.refresh_from_db()
     return render(request, "survey/unsubscribe.html", {"invitation": invitation})
-
-
-def _not_found(request: HttpRequest) -> HttpResponse:
-    return render(request, "survey/erased.html", {"erased_now": False}, status=404)

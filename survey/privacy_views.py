@@ -5,7 +5,6 @@ download of all of it (JSON, `survey.data_export`), and erasing it after a confi
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from benchmarks.selectors import benchmark_k, benchmark_window_months
+from responses.branding import consultant_shown
 from responses.erasure import responses_erase, retention_months
 from responses.models import Erasure, Response
 from responses.selectors import response_by_token
@@ -28,7 +28,7 @@ from survey.views import SESSION_DRAFT_KEY
 def your_data(request: HttpRequest, token: str) -> HttpResponse:
     response = response_by_token(token=token)
     if response is None:
-        return _nothing_here(request)
+        return nothing_here(request)
     return render(request, "survey/your_data.html", _context(response))
 
 
@@ -37,7 +37,7 @@ def your_data(request: HttpRequest, token: str) -> HttpResponse:
 def your_data_download(request: HttpRequest, token: str) -> HttpResponse:
     response = response_by_token(token=token)
     if response is None:
-        return _nothing_here(request)
+        return nothing_here(request)
     body = json.dumps(response_data_export(response=response), ensure_ascii=False, indent=2)
     download = HttpResponse(body, content_type="application/json; charset=utf-8")
     filename = f"cspi-benchmark-my-data-{timezone.localdate():%Y-%m-%d}.json"
@@ -50,7 +50,7 @@ def your_data_download(request: HttpRequest, token: str) -> HttpResponse:
 def your_data_erase(request: HttpRequest, token: str) -> HttpResponse:
     response = response_by_token(token=token)
     if response is None:  # erased already (a second click, the page sent again) or mistyped
-        return _nothing_here(request)
+        return nothing_here(request)
     if request.POST.get("confirm") != "yes":
         context = _context(response) | {
             "confirm_error": "Tick the box to confirm that you want everything erased."
@@ -81,7 +81,8 @@ def erased(request: HttpRequest) -> HttpResponse:
     return render(request, "survey/erased.html", {"erased_now": True})
 
 
-def _nothing_here(request: HttpRequest) -> HttpResponse:
+def nothing_here(request: HttpRequest) -> HttpResponse:
+    """A private link with no assessment behind it (erased, or mistyped): 404, said plainly."""
     return render(request, "survey/erased.html", {"erased_now": False}, status=404)
 
 
@@ -90,13 +91,9 @@ def _context(response: Response) -> dict[str, object]:
     return {
         "response": response,
         "campaign": campaign,
-        "consultant": _who(campaign.owner) if campaign else "",
+        "consultant": consultant_shown(campaign.owner) if campaign else "",
         "k": benchmark_k(),
         "back_url": reverse(
             "survey:done" if response.is_completed else "survey:resume", args=[response.token]
         ),
     }
-
-
-def _who(user: Any) -> str:
-    return str(user.get_full_name() or user.email or user.get_username())
