@@ -121,10 +121,15 @@ def pool_entries_forget(*, entry_ids: list[int], organisation_keys: Iterable[str
         return 0
     with transaction.atomic():
         state = _state_locked()
-        deleted, _ = PoolEntry.objects.filter(pk__in=entry_ids).delete()
+        entries = PoolEntry.objects.filter(pk__in=entry_ids)
+        # Still active (a colleague's response had the very same values, so the sync before
+        # kept it): its organisation needs an entry again once it is gone.
+        active_gone = entries.filter(removed_seq__isnull=True).exists()
+        deleted, _ = entries.delete()
         if not deleted:
             return 0
-        peer_pool_sync(organisation_keys=organisation_keys)  # an active one may have gone
+        if active_gone:
+            peer_pool_sync(organisation_keys=organisation_keys)
         state.refresh_from_db()
         state.rebuilt_seq = state.seq
         state.save(update_fields=["rebuilt_seq", "updated_at"])

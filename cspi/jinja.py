@@ -58,9 +58,9 @@ def lazy_text_resolved(value: Any) -> Any:
 
 
 def _page_campaign(context: Any) -> Any:
-    """The consultant's campaign this page belongs to: the page's `privacy_campaign`, its
-    `campaign`, or its response's campaign; None on the public survey's pages."""
-    campaign = context.get("privacy_campaign") or context.get("campaign")
+    """The consultant's campaign this page belongs to: the page's `campaign`, or its response's
+    campaign; None on the public survey's pages."""
+    campaign = context.get("campaign")
     response = context.get("response")
     if not campaign and getattr(response, "campaign_id", None):
         campaign = response.campaign
