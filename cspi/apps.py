@@ -7,6 +7,9 @@ class CspiConfig(AppConfig):
     verbose_name = "CSPI Benchmark"
 
     def ready(self) -> None:
+        from responses.languages import translations_install
         from cspi.request_ids import request_id_forget
+
+        translations_install()
 
         request_finished.connect(request_id_forget, dispatch_uid="cspi.request_id_forget")

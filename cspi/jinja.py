@@ -7,6 +7,7 @@ the survey page renders several times faster this way, measured in perf/survey_l
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -14,13 +15,14 @@ from django.contrib.messages import get_messages
 from django.template.defaultfilters import floatformat, pluralize
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.functional import Promise
 from jinja2 import Environment, pass_context
 
 from benchmarks.outcomes import OUTCOME_KPIS
 from benchmarks.selectors import benchmark_k
 from responses.branding import brand_shown_for, consultant_shown
+from responses.languages import language_active, language_choices
 from responses.models import ConsultantBrand
 from scoring.kpis import BENCHMARKED_KPIS, KPIS
 
@@ -41,13 +43,41 @@ def _url_without_arguments(name: str) -> str:
     return reverse(name)
 
 
+# The date patterns templates ask for, as each language writes them (Django's own catalogues
+# give the month names): "4 December 2026", "4. Dezember 2026", "4 décembre 2026",
+# "4 de diciembre de 2026".
+DATE_PATTERNS: dict[str, dict[str, str]] = {
+    "j F Y": {"de": "j. F Y", "es": r"j \d\e F \d\e Y"},
+    "j F Y, H:i": {"de": "j. F Y, H:i", "es": r"j \d\e F \d\e Y, H:i"},
+    "j F Y, H:i e": {"de": "j. F Y, H:i e", "es": r"j \d\e F \d\e Y, H:i e"},
+    "j M Y": {"de": "j. M Y"},
+    "j M Y H:i": {"de": "j. M Y, H:i", "fr": "j M Y, H:i", "es": "j M Y, H:i"},
+    "j M": {"de": "j. M"},
+}
+
+
 def date(value: Any, format_string: str) -> str:
-    """A datetime in the local time zone, or a plain date as it is."""
+    """A datetime in the local time zone, or a plain date as it is, written the way the page's
+    language writes dates."""
     if not value:
         return ""
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value)
-    return dateformat.format(value, format_string)
+    pattern = DATE_PATTERNS.get(format_string, {}).get(language_active(), format_string)
+    return dateformat.format(value, pattern)
+
+
+class KpiHeadings(Mapping[str, str]):
+    """KPI headings by key, read in the page's language each time (scoring.words)."""
+
+    def __getitem__(self, key: str) -> str:
+        return KPIS[key].heading
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(kpi.key for kpi in BENCHMARKED_KPIS)
+
+    def __len__(self) -> int:
+        return len(BENCHMARKED_KPIS)
 
 
 def lazy_text_resolved(value: Any) -> Any:
@@ -90,12 +120,24 @@ def privacy_asker(context: Any) -> dict[str, str] | None:
 
 
 def environment(**options: Any) -> Environment:
-    env = Environment(**options, finalize=lazy_text_resolved)
+    env = Environment(**options, extensions=["jinja2.ext.i18n"], finalize=lazy_text_resolved)
+    # Texts: {{ _("Save") }}, {{ _("Question %(n)s", n=number) }}, {% trans %}…{% endtrans %};
+    # values put into a text are escaped, the catalogues' own texts are ours (docs/languages.md).
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=translation.gettext,
+        ngettext=translation.ngettext,
+        pgettext=translation.pgettext,
+        npgettext=translation.npgettext,
+        newstyle=True,
+    )
+    env.globals["language_active"] = language_active
+    env.globals["language_choices"] = language_choices
     env.globals.update({"asset": asset, "url": url, "get_messages": get_messages})
     env.globals.update({"privacy_asker": privacy_asker, "peer_k": benchmark_k})
     env.globals.update({"campaign_brand": campaign_brand, "consultant_shown": consultant_shown})
     # Every page names KPIs by the registry's words.
-    env.globals["kpi_headings"] = {kpi.key: kpi.heading for kpi in BENCHMARKED_KPIS}
+    env.globals["kpi_headings"] = KpiHeadings()
     env.globals["kpi_registry"] = KPIS
     env.globals["outcome_kpis"] = OUTCOME_KPIS
     env.filters.update({"date": date, "floatformat": floatformat, "pluralize": pluralize})

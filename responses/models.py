@@ -174,6 +174,26 @@ class BankEvent(models.Model):
         return f"{self.get_action_display()} by {self.actor_text or 'unknown'}: {self.summary}"
 
 
+class BankTranslation(models.Model):
+    """A bank version's texts in one language (scoring.bank_translation says what it holds and
+    how it is checked): edited in admin beside the English, or imported as a file. Texts only:
+    what is scored never changes with it, so a published bank may still be translated."""
+
+    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+    texts = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "language"], name="banktranslation_one_per_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bank} ({self.get_language_display()})"
+
+
 def new_campaign_token() -> str:
     """192 random bits: the shareable survey link of a campaign."""
     return secrets.token_urlsafe(24)
@@ -203,6 +223,13 @@ class Campaign(models.Model):
     )
     reminder_limit = models.PositiveSmallIntegerField(
         default=2, help_text="At most this many reminders to each."
+    )
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text="Invitations are written in it and its start page opens in it; each "
+        "respondent may still choose another.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -271,6 +298,13 @@ class Response(models.Model):
         default=0, help_text="Counts saves; a save applies only on the revision it read."
     )
     resume_link_sent_to = models.EmailField(blank=True)
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text="The language it was answered in; its pages, e-mails and PDF speak it. "
+        "Scores never depend on it.",
+    )
     # A worker holds the resume-link e-mail until then while it sends it; past it, a worker
     # that died mid-send has let go and the reconciler sends the link again.
     resume_link_claimed_until = models.DateTimeField(null=True, blank=True)

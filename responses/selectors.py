@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import connections, router
 from django.utils import timezone
 
+from responses.languages import language_activate
 from responses.models import Option, Question, QuestionBank, Response, ResponseScore
 from responses.rows import RowReader
 from scoring.bank import BankSpec, BucketSpec, Kind, OptionSpec, PillarSpec, QuestionSpec, Scoring
@@ -83,6 +84,8 @@ RESPONSE_BY_TOKEN_SQL = "SELECT {} FROM {} WHERE {} = %s".format(
 
 
 def response_by_token(*, token: str) -> Response | None:
+    """The response behind a private link. The respondent's pages speak its language, so
+    finding it makes the rest of the request speak it too (responses.languages)."""
     connection = connections[router.db_for_read(Response)]
     with connection.cursor() as cursor:
         cursor.execute(RESPONSE_BY_TOKEN_SQL, [token])
@@ -91,6 +94,7 @@ def response_by_token(*, token: str) -> Response | None:
         return None
     response = _RESPONSE_ROWS.read(connection, row)
     response.bank = bank_by_id(bank_id=response.bank_id)
+    language_activate(response.language)
     return response
 
 

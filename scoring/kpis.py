@@ -21,6 +21,7 @@ from fractions import Fraction
 from scoring.bank import BankSpec
 from scoring.errors import ScoringError
 from scoring.rounding import round_half_up
+from scoring.words import number_text
 
 # A no-break space: it looks like the space people type, and a line never breaks before the "%".
 PERCENT_SPACE = "\u00a0"
@@ -30,7 +31,7 @@ def percent_text(value: Decimal | int, *, places: int = 0) -> str:
     """The one way a percentage reads, on pages and in the PDF: "52 %", "96.50 %" (places=2),
     "-3 %": rounded half up, thousands separated, then a no-break space and "%"."""
     number = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return f"{number:,f}{PERCENT_SPACE}%"
+    return f"{number_text(number)}{PERCENT_SPACE}%"
 
 
 class Direction(StrEnum):
@@ -118,7 +119,7 @@ class Kpi:
         whole = value == value.to_integral_value()
         if self.unit == "%":
             return percent_text(value, places=0 if whole else 2)
-        text = f"{value.normalize():,f}" if whole else f"{value:,.2f}"
+        text = number_text(value.normalize() if whole else value.quantize(Decimal("0.01")))
         return f"{text} {self.unit}" if self.unit else text
 
 

@@ -1,0 +1,81 @@
+"""The languages the product speaks, and the one home of which language a page is made in.
+
+- A visitor's pages speak the language they chose on the landing page (a cookie), else their
+  browser's first known preference, else English (Django's LocaleMiddleware reads both).
+- A response keeps the language it was started in (`Response.language`). Every page, e-mail and
+  PDF about it speaks that language: reading a response by its private link activates it
+  (`responses.selectors.response_by_token`), the worker renders under it (`language_override`).
+- A campaign has a default language, which its invitations are written in and its start page
+  offers first.
+- An unknown code (a hand-made link, an old cookie, `Accept-Language: xx`) is never an error:
+  it falls back to English.
+
+Scores never depend on the language: answers are stored as option codes and profile answers in
+the bank's own (English) words, whatever language they were given in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.formats import number_format
+
+DEFAULT_LANGUAGE = "en"
+
+
+def language_codes() -> tuple[str, ...]:
+    return tuple(code for code, _name in settings.LANGUAGES)
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """(code, name in its own language) for pickers: "Deutsch", never "German"."""
+    return list(settings.LANGUAGES)
+
+
+def language_known(code: str | None) -> str:
+    """The code if we speak it ("de-AT" and "DE" read as "de"), else English."""
+    if not code:
+        return DEFAULT_LANGUAGE
+    base = code.strip().lower().replace("_", "-").split("-")[0]
+    return base if base in language_codes() else DEFAULT_LANGUAGE
+
+
+def language_active() -> str:
+    return language_known(translation.get_language())
+
+
+def language_activate(code: str | None) -> str:
+    """Makes the rest of this request (or task) speak the language; returns the code used."""
+    known = language_known(code)
+    translation.activate(known)
+    return known
+
+
+@contextmanager
+def language_override(code: str | None) -> Iterator[str]:
+    """For a worker or an e-mail: the block speaks the language, the one before is restored."""
+    known = language_known(code)
+    with translation.override(known):
+        yield known
+
+
+def number_localised(value: Decimal) -> str:
+    """A number with the active language's separators, keeping exactly its places."""
+    exponent = value.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def translations_install() -> None:
+    """Gives the pure scoring layer Django's translations and number formats (scoring.words)."""
+    from scoring import words
+
+    words.translations_install(
+        gettext_function=translation.gettext,
+        ngettext_function=translation.ngettext,
+        number_function=number_localised,
+    )
