@@ -7,8 +7,8 @@ class CspiConfig(AppConfig):
     verbose_name = "CSPI Benchmark"
 
     def ready(self) -> None:
-        from responses.languages import translations_install
         from cspi.request_ids import request_id_forget
+        from responses.languages import translations_install
 
         translations_install()
 

@@ -187,7 +187,9 @@ class BankTranslation(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["bank", "language"], name="banktranslation_one_per_language")
+            models.UniqueConstraint(
+                fields=["bank", "language"], name="banktranslation_one_per_language"
+            )
         ]
 
     def __str__(self) -> str:

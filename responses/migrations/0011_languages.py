@@ -5,34 +5,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('responses', '0010_response_consent'),
+        ("responses", "0010_response_consent"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='language',
-            field=models.CharField(choices=[('en', 'English'), ('de', 'Deutsch'), ('fr', 'Français'), ('es', 'Español')], default='en', help_text='Invitations are written in it and its start page opens in it; each respondent may still choose another.', max_length=8),
+            model_name="campaign",
+            name="language",
+            field=models.CharField(
+                choices=[
+                    ("en", "English"),
+                    ("de", "Deutsch"),
+                    ("fr", "Français"),
+                    ("es", "Español"),
+                ],
+                default="en",
+                help_text="Invitations are written in it and its start page opens in it; each respondent may still choose another.",
+                max_length=8,
+            ),
         ),
         migrations.AddField(
-            model_name='response',
-            name='language',
-            field=models.CharField(choices=[('en', 'English'), ('de', 'Deutsch'), ('fr', 'Français'), ('es', 'Español')], default='en', help_text='The language it was answered in; its pages, e-mails and PDF speak it. Scores never depend on it.', max_length=8),
+            model_name="response",
+            name="language",
+            field=models.CharField(
+                choices=[
+                    ("en", "English"),
+                    ("de", "Deutsch"),
+                    ("fr", "Français"),
+                    ("es", "Español"),
+                ],
+                default="en",
+                help_text="The language it was answered in; its pages, e-mails and PDF speak it. Scores never depend on it.",
+                max_length=8,
+            ),
         ),
         migrations.CreateModel(
-            name='BankTranslation',
+            name="BankTranslation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(choices=[('en', 'English'), ('de', 'Deutsch'), ('fr', 'Français'), ('es', 'Español')], max_length=8)),
-                ('texts', models.JSONField(blank=True, default=dict)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.CharField(blank=True, max_length=150)),
-                ('bank', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='translations', to='responses.questionbank')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("en", "English"),
+                            ("de", "Deutsch"),
+                            ("fr", "Français"),
+                            ("es", "Español"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("texts", models.JSONField(blank=True, default=dict)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("updated_by", models.CharField(blank=True, max_length=150)),
+                (
+                    "bank",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="translations",
+                        to="responses.questionbank",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('bank', 'language'), name='banktranslation_one_per_language')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("bank", "language"), name="banktranslation_one_per_language"
+                    )
+                ],
             },
         ),
     ]
