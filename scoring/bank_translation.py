@@ -5,7 +5,11 @@ A translation is a plain document of texts, keyed by what they translate:
     {"title": "...", "intro": "...",
      "pillars": {"alignment": {"name": "...", "description": "..."}},
      "buckets": {"undeveloped": {"name": "..."}},
+     "sections": {"About you": "..."},
      "questions": {"5": {"text": "...", "help": "...", "options": ["...", "..."]}}}
+
+Sections (the survey's page titles) are keyed by their English; one that is a pillar's name
+takes the pillar's translated name unless the translation gives it one of its own.
 
 A question's options are its option texts in the bank's order, one for each option. A
 translation can never change what is scored: codes, points, order and kinds stay the bank's,
@@ -22,12 +26,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from scoring.bank import BankSpec, OptionSpec, PillarSpec, QuestionSpec
-from scoring.errors import ScoringError
 
 TextDocument = dict[str, Any]
 
 
-class TranslationError(ScoringError):
+class TranslationError(ValueError):
     """The document does not fit the bank; the message names the question and field."""
 
 
@@ -42,7 +45,8 @@ def translation_checked(spec: BankSpec, document: Mapping[str, Any]) -> TextDocu
     naming the first problem. Empty texts are dropped (they are missing, not blank)."""
     if not isinstance(document, Mapping):
         raise TranslationError("A translation is a mapping of texts (title, pillars, questions…).")
-    known = {"title", "intro", "pillars", "buckets", "questions", "bank", "version", "language"}
+    known = {"title", "intro", "pillars", "buckets", "sections", "questions"}
+    known |= {"bank", "version", "language"}
     unknown = sorted(set(map(str, document)) - known)
     if unknown:
         raise TranslationError(
@@ -54,14 +58,17 @@ def translation_checked(spec: BankSpec, document: Mapping[str, Any]) -> TextDocu
         if text:
             checked[field] = text
     pillars = _section(document.get("pillars"), "pillars", {p.key for p in spec.pillars})
-    checked["pillars"] = {
-        key: _texts(value, f"Pillar {key}", ("name", "description"))
-        for key, value in pillars.items()
-    }
+    checked["pillars"] = _kept(
+        {
+            key: _texts(value, f"Pillar {key}", ("name", "description"))
+            for key, value in pillars.items()
+        }
+    )
     buckets = _section(document.get("buckets"), "buckets", {b.key for b in spec.buckets})
-    checked["buckets"] = {
-        key: _texts(value, f"Bucket {key}", ("name",)) for key, value in buckets.items()
-    }
+    checked["buckets"] = _kept(
+        {key: _texts(value, f"Bucket {key}", ("name",)) for key, value in buckets.items()}
+    )
+    checked["sections"] = _sections_checked(spec, document.get("sections"))
     questions = _section(
         document.get("questions"), "questions", {str(q.number) for q in spec.questions}
     )
@@ -77,7 +84,39 @@ def translation_checked(spec: BankSpec, document: Mapping[str, Any]) -> TextDocu
         if any(options):
             texts["options"] = options
         checked["questions"][number] = texts
+    checked["questions"] = _kept(checked["questions"])
     return checked
+
+
+def _sections_checked(spec: BankSpec, value: Any) -> dict[str, str]:
+    """Page titles by their English; two pages may not end up with the same title."""
+    given = _section(value, "sections", {q.section for q in spec.questions if q.section})
+    sections = {key: _text(text, f"Section {key}") for key, text in given.items()}
+    sections = {key: text for key, text in sections.items() if text}
+    seen: dict[str, str] = {}
+    for key, text in sections.items():
+        if text.casefold() in seen:
+            raise TranslationError(
+                f"Sections {seen[text.casefold()]!r} and {key!r} read the same ({text!r}); "
+                "each page needs a title of its own."
+            )
+        seen[text.casefold()] = key
+    return sections
+
+
+def _section_shown(section: str, spec: BankSpec, texts: Mapping[str, Any]) -> str:
+    given = texts.get("sections", {}).get(section)
+    if given:
+        return str(given)
+    for pillar in spec.pillars:
+        if pillar.name == section:
+            return texts.get("pillars", {}).get(pillar.key, {}).get("name") or section
+    return section
+
+
+def _kept(section: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Only the entries that give at least one text."""
+    return {key: texts for key, texts in section.items() if texts}
 
 
 def _text(value: Any, where: str) -> str:
@@ -180,19 +219,25 @@ def spec_translated(spec: BankSpec, texts: Mapping[str, Any]) -> BankSpec:
             for bucket in spec.buckets
         ),
         questions=tuple(
-            _question_translated(q, questions.get(str(q.number), {})) for q in spec.questions
+            _question_translated(
+                q, questions.get(str(q.number), {}), _section_shown(q.section, spec, texts)
+            )
+            for q in spec.questions
         ),
     )
 
 
-def _question_translated(question: QuestionSpec, texts: Mapping[str, Any]) -> QuestionSpec:
-    if not texts:
+def _question_translated(
+    question: QuestionSpec, texts: Mapping[str, Any], section: str
+) -> QuestionSpec:
+    if not texts and section == question.section:
         return question
     options = texts.get("options") or []
     return dataclasses.replace(
         question,
         text=texts.get("text") or question.text,
         help=texts.get("help") or question.help,
+        section=section,
         options=tuple(
             OptionSpec(
                 option.code,
@@ -223,6 +268,11 @@ def texts_missing(spec: BankSpec, texts: Mapping[str, Any]) -> list[MissingText]
     for bucket in spec.buckets:
         if not buckets.get(bucket.key, {}).get("name"):
             missing.append(MissingText(f"Bucket {bucket.name}, name", bucket.name))
+    pillar_names = {pillar.name for pillar in spec.pillars}
+    sections = dict.fromkeys(q.section for q in spec.questions if q.section)
+    for section in sections:
+        if section not in pillar_names and not texts.get("sections", {}).get(section):
+            missing.append(MissingText(f"Section {section}", section))
     for question in spec.questions:
         given = questions.get(str(question.number), {})
         where = f"Question {question.number}"
@@ -274,6 +324,11 @@ def translation_document(
         "buckets": {
             b.key: {"name": texts.get("buckets", {}).get(b.key, {}).get("name", "")}
             for b in spec.buckets
+        },
+        "sections": {
+            section: texts.get("sections", {}).get(section, "")
+            for section in dict.fromkeys(q.section for q in spec.questions if q.section)
+            if section not in {p.name for p in spec.pillars}
         },
         "questions": {str(q.number): question_entry(q) for q in spec.questions},
     }

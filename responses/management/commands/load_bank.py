@@ -5,11 +5,16 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from responses.bank_file import BankFileError, bank_file_read
 from responses.bank_history import COMMAND_LINE
+from responses.bank_texts import translations_load_beside
 from responses.services import bank_import
+from scoring.bank_translation import TranslationError
 
 
 class Command(BaseCommand):
-    help = "Check a question bank file (YAML) and store it; refuse it, changing nothing, if bad."
+    help = (
+        "Check a question bank file (YAML) and store it; refuse it, changing nothing, if bad. "
+        "Translations beside it (translations/<name>.<language>.yaml) are loaded with it."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
@@ -28,9 +33,17 @@ class Command(BaseCommand):
                 f"{path} was refused ({count} problem{'s' if count != 1 else ''}); "
                 f"nothing was changed:\n{lines}"
             ) from error
+        try:
+            languages = translations_load_beside(bank=bank, bank_file=path)
+        except TranslationError as error:
+            raise CommandError(
+                f"{bank.title} v{bank.version} was stored, but a translation beside it was "
+                f"refused: {error}"
+            ) from error
         self.stdout.write(
             self.style.SUCCESS(
                 f"{bank.title} v{bank.version}: {outcome}, {len(spec.questions)} questions, "
-                f"status {bank.status}."
+                f"status {bank.status}"
+                + (f", translated into {', '.join(languages)}." if languages else ".")
             )
         )
