@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from consultants.models import ApiToken
 from responses.models import Response
@@ -18,21 +20,31 @@ class IdempotentReply(models.Model):
     same key waits for its reply. Erasing the response erases its reply too.
     """
 
-    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=200)
-    request_hash = models.CharField(
-        max_length=64, help_text="SHA-256 of the request body as canonical JSON."
+    token = models.ForeignKey(
+        ApiToken, on_delete=models.CASCADE, related_name="+", verbose_name=_("token")
     )
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="+")
-    status = models.PositiveSmallIntegerField(null=True, blank=True)
-    body = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    key = models.CharField(_("key"), max_length=200)
+    request_hash = models.CharField(
+        _("request hash"),
+        max_length=64,
+        help_text=_("SHA-256 of the request body as canonical JSON."),
+    )
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="+", verbose_name=_("response")
+    )
+    status = models.PositiveSmallIntegerField(_("status"), null=True, blank=True)
+    body = models.JSONField(_("body"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
 
     class Meta:
+        verbose_name = _("idempotent reply")
+        verbose_name_plural = _("idempotent replies")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["token", "key"], name="api_reply_one_per_token_key")
         ]
 
     def __str__(self) -> str:
-        return f"{self.key} ({self.status or 'in progress'})"
+        if self.status:
+            return f"{self.key} ({self.status})"
+        return gettext("%(key)s (in progress)") % {"key": self.key}

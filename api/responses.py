@@ -32,8 +32,9 @@ from api.submissions import response_submit
 from reports.selectors import report_latest
 from responses.access import responses_visible_to
 from responses.answers import number_text
+from responses.bank_texts import bank_spec_shown
 from responses.models import QuestionBank, Response, ResponseScore
-from responses.selectors import bank_current, bank_spec_for
+from responses.selectors import bank_current
 from responses.url_tokens import is_token_shaped
 from scoring.bank import CHOICE_KINDS, NUMBER_KINDS, BankSpec, QuestionSpec
 from scoring.kpis import KPI_KEYS
@@ -139,7 +140,7 @@ def response_for(request: HttpRequest, public_id: str) -> Response:
 )
 def bank_current_get(request: HttpRequest) -> dict[str, Any]:
     bank = _published_bank()
-    spec = bank_spec_for(bank=bank)
+    spec = bank_spec_shown(bank=bank)  # in the language Accept-Language asks for
     return {
         "bank": spec.key,
         "version": spec.version,
@@ -239,7 +240,7 @@ def scored_response(response: Response) -> dict[str, Any]:
     """The Scored response of API.md, from the kept scores (against the bank they were scored
     on, whose version is `bank_version`)."""
     stored = ResponseScore.objects.select_related("bank").get(response=response)
-    spec = bank_spec_for(bank=stored.bank)
+    spec = bank_spec_shown(bank=stored.bank)  # bucket names in the asked language
     report = report_latest(response=response)
     return {
         "id": response.public_id,

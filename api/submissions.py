@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.formats import get_format
 
 from responses.answers import AnswerValue, answer_parse
+from responses.bank_texts import option_texts_for
 from responses.models import QuestionBank, Response
 from responses.selectors import bank_spec_for
 from responses.services import response_save_answers
@@ -42,7 +44,7 @@ def response_start(
     """The first half of `response_submit`: every answer checked and, if all are right, stored
     as a response not yet completed, in one transaction (the caller's, when it has one)."""
     spec = bank_spec_for(bank=bank)
-    stored, errors = submission_parse(spec, answers)
+    stored, errors = submission_parse(spec, answers, option_texts=option_texts_for(bank))
     if errors:
         return SubmitResult(response=None, errors=errors)
     with transaction.atomic():  # a failed save leaves no half-made response behind
@@ -70,9 +72,14 @@ def response_finish(*, response: Response) -> SubmitResult:
 
 
 def submission_parse(
-    spec: BankSpec, answers: Mapping[str, object]
+    spec: BankSpec,
+    answers: Mapping[str, object],
+    *,
+    option_texts: Mapping[int, Mapping[str, set[int]]] | None = None,
 ) -> tuple[dict[str, AnswerValue], dict[str, str]]:
-    """The stored form of API answers, through the same checks as the survey pages."""
+    """The stored form of API answers, through the same checks as the survey pages. Options
+    may be given by id, or by their text in any of the bank's languages (`option_texts`, from
+    responses.bank_texts.option_codes_by_text; the bank's own texts without it)."""
     errors: dict[str, str] = {}
     for key in answers:
         canonical = key.isascii() and key.isdigit() and key == str(int(key))  # "8", not "08"
@@ -81,7 +88,12 @@ def submission_parse(
     stored: dict[str, AnswerValue] = {}
     for question in spec.questions:
         key = str(question.number)
-        raw = _submitted_raw(question, answers[key]) if key in answers else ([], False)
+        texts = (
+            option_texts.get(question.number, {})
+            if option_texts is not None
+            else {option.text: {option.code} for option in question.options}
+        )
+        raw = _submitted_raw(question, answers[key], texts) if key in answers else ([], False)
         if isinstance(raw, str):
             errors[key] = raw
             continue
@@ -97,25 +109,33 @@ def _number_order(key: str) -> tuple[int, str]:
     return (int(key), "") if key.isascii() and key.isdigit() else (1 << 30, key)
 
 
-def _submitted_raw(question: QuestionSpec, value: object) -> tuple[list[str], bool] | str:
+def _submitted_raw(
+    question: QuestionSpec, value: object, option_texts: Mapping[str, set[int]]
+) -> tuple[list[str], bool] | str:
     """One API answer as the form values `answer_parse` reads (values, unknown ticked), or an
     error message when its type is wrong or an option text does not exist."""
     if value is None:
         return [], question.kind in NUMBER_KINDS
     if question.kind in CHOICE_KINDS:
-        return _submitted_options(question, value)
+        return _submitted_options(question, value, option_texts)
     if question.kind in NUMBER_KINDS:
         if isinstance(value, bool) or not isinstance(value, int | float | str):
             return "Give a number."
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # 120.0 and 120 are the same JSON number
+        if isinstance(value, float):
+            # A JSON number means the same in every language: written with the decimal mark
+            # the answer is read with (a string answer is read as the asker's language writes).
+            return [repr(value).replace(".", get_format("DECIMAL_SEPARATOR"))], False
         return [str(value)], False
     if not isinstance(value, str):
         return "Give the answer as text."
     return [value], False
 
 
-def _submitted_options(question: QuestionSpec, value: object) -> tuple[list[str], bool] | str:
+def _submitted_options(
+    question: QuestionSpec, value: object, option_texts: Mapping[str, set[int]]
+) -> tuple[list[str], bool] | str:
     if question.kind == Kind.MULTI:
         if not isinstance(value, list):
             return "Give a list of options, by their text or id."
@@ -125,14 +145,18 @@ def _submitted_options(question: QuestionSpec, value: object) -> tuple[list[str]
     else:
         items = [value]
     codes = []
-    by_text = {option.text: option.code for option in question.options}
     for item in items:
         if isinstance(item, float) and item.is_integer():
             item = int(item)  # 1501.0 and 1501 are the same JSON number
         if isinstance(item, int) and not isinstance(item, bool):
             codes.append(str(item))
-        elif isinstance(item, str) and item.strip() in by_text:
-            codes.append(str(by_text[item.strip()]))
+        elif isinstance(item, str) and len(option_texts.get(item.strip(), ())) > 1:
+            return (
+                f"“{item[:60]}” names different options of question {question.number} in "
+                "different languages; give that option by its id."
+            )
+        elif isinstance(item, str) and item.strip() in option_texts:
+            codes.append(str(next(iter(option_texts[item.strip()]))))
         elif isinstance(item, str):
             return f"“{item[:60]}” is not one of the options of question {question.number}."
         else:
