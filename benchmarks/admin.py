@@ -7,6 +7,8 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from benchmarks.models import PoolSnapshot, PoolState, ResponseBenchmark
 from benchmarks.selectors import POOL_STATE_ID, pool_state
@@ -32,13 +34,18 @@ class ResponseBenchmarkAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    @admin.action(description="Compare again with today's pool (keeps the earlier numbers)")
+    @admin.action(
+        description=gettext_lazy("Compare again with today's pool (keeps the earlier numbers)")
+    )
     def compute_again(self, request: HttpRequest, queryset: QuerySet[ResponseBenchmark]) -> None:
         responses = {benchmark.response for benchmark in queryset.select_related("response")}
         computed = sum(benchmark_compute(response=r) is not None for r in responses)
-        self.message_user(
-            request, f"Compared {computed} response(s) again with today's pool.", messages.SUCCESS
+        text = ngettext(
+            "Compared %(count)s response(s) again with today's pool.",
+            "Compared %(count)s response(s) again with today's pool.",
+            computed,
         )
+        self.message_user(request, text % {"count": computed}, messages.SUCCESS)
 
 
 @admin.register(PoolSnapshot)
@@ -78,8 +85,11 @@ class OrganisationJoinForm(forms.ModelForm):
             raise forms.ValidationError(str(error)) from error
         if domain in organisation_rules().public_domains:
             raise forms.ValidationError(
-                f"{domain} is a public mailbox domain: each of its addresses is an organisation "
-                "of its own, so it cannot be joined."
+                _(
+                    "%(domain)s is a public mailbox domain: each of its addresses is an "
+                    "organisation of its own, so it cannot be joined."
+                )
+                % {"domain": domain}
             )
         return domain
 
@@ -110,7 +120,7 @@ class OrganisationJoinAdmin(admin.ModelAdmin):
     list_display = ["domain", "joined_into", "responses", "note", "created_at"]
     search_fields = ["domain", "joined_into", "note"]
 
-    @admin.display(description="Completed responses from this domain")
+    @admin.display(description=gettext_lazy("Completed responses from this domain"))
     def responses(self, join: OrganisationJoin) -> int:
         return Response.objects.filter(
             mail_domain=join.domain, status=Response.Status.COMPLETED
@@ -134,7 +144,9 @@ class OrganisationJoinAdmin(admin.ModelAdmin):
         transaction.on_commit(lambda: task_send(bring_pool_in_line, what="pool rebuild"))
         self.message_user(
             request,
-            "The peer pool is being rebuilt with this change; comparisons made from now on "
-            "count the joined domains as one organisation.",
+            _(
+                "The peer pool is being rebuilt with this change; comparisons made from now on "
+                "count the joined domains as one organisation."
+            ),
             messages.INFO,
         )

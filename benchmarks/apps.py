@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BenchmarksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "benchmarks"
-    verbose_name = "Peer benchmarks"
+    verbose_name = _("Peer benchmarks")
 
     def ready(self) -> None:
         from benchmarks.erasure import pool_erasure_step

@@ -45,6 +45,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from benchmarks.percentiles import QuartileBand
+from scoring.words import gettext, gettext_noop, profile_text
 
 
 class GroupKey(StrEnum):
@@ -56,18 +57,46 @@ class GroupKey(StrEnum):
     REGION = "region"
 
 
+# A group's label is kept with a comparison, and sent by the API, in English (`group_label`);
+# pages and the PDF read it in their language (`group_label_shown`, `GroupComparison.label`).
+ALL_LABEL = gettext_noop("All respondents")
+# Translators: the value of a peer group's dimension the respondent did not give.
+NOT_GIVEN = gettext_noop("not given")
 _LABEL_PREFIX = {
     GroupKey.INDUSTRY: "Industry",
     GroupKey.ARR_BAND: "ARR",
     GroupKey.REGION: "Region",
 }
+_LABEL_SHOWN = {
+    # Translators: a peer group; %(value)s is an industry such as "Software and SaaS".
+    GroupKey.INDUSTRY: gettext_noop("Industry: %(value)s"),
+    # Translators: a peer group; %(value)s is a band of annual recurring revenue, "$1M – $5M".
+    GroupKey.ARR_BAND: gettext_noop("ARR: %(value)s"),
+    # Translators: a peer group; %(value)s is a region such as "Europe".
+    GroupKey.REGION: gettext_noop("Region: %(value)s"),
+}
 
 
 def group_label(key: GroupKey, value: str | None) -> str:
-    """ "All respondents", "Industry: Software and SaaS", "ARR: $1M – $5M", "Region: Europe"."""
+    """ "All respondents", "Industry: Software and SaaS", "ARR: $1M – $5M", "Region: Europe":
+    the label as kept and sent by the API, in English."""
     if key is GroupKey.ALL:
-        return "All respondents"
-    return f"{_LABEL_PREFIX[key]}: {value if value is not None else 'not given'}"
+        return ALL_LABEL
+    return f"{_LABEL_PREFIX[key]}: {value if value is not None else NOT_GIVEN}"
+
+
+def group_label_shown(key: GroupKey, kept: str) -> str:
+    """A kept label (`group_label`) in the reader's language; the value (an industry, a band, a
+    region) as the bank's translation words it (`scoring.words.profile_text`). A label not made
+    by `group_label` stays as it is."""
+    if key is GroupKey.ALL:
+        return gettext(ALL_LABEL) if kept == ALL_LABEL else kept
+    prefix = f"{_LABEL_PREFIX[key]}: "
+    if not kept.startswith(prefix):
+        return kept
+    value = kept.removeprefix(prefix)
+    value = gettext(NOT_GIVEN) if value == NOT_GIVEN else profile_text(key.value, value)
+    return gettext(_LABEL_SHOWN[key]) % {"value": value}
 
 
 class InPeerGroups:
@@ -121,23 +150,66 @@ class MetricStats:
     band: QuartileBand | None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, init=False)
 class GroupComparison:
     """One peer group; when withheld (`enough_peers` False) it holds nothing but key and label.
 
     `fallback` names the wider group the report compares with instead of a withheld one
     ("all" when that one is shown); it is for the report's wording and never in the API.
     `kpis` maps a KPI to None when fewer than K peers of the group know it.
+
+    It is made with `label=`, the label as kept and sent by the API, in English (`group_label`);
+    that one stays `label_kept`, and `label` reads it in the reader's language.
     """
 
     key: GroupKey
-    label: str
+    label_kept: str
     enough_peers: bool
     n: int | None
     overall: MetricStats | None = None
     pillars: Mapping[str, MetricStats] | None = None
     kpis: Mapping[str, MetricStats | None] | None = None
     fallback: GroupKey | None = None
+
+    def __init__(
+        self,
+        *,
+        key: GroupKey,
+        label: str,
+        enough_peers: bool,
+        n: int | None,
+        overall: MetricStats | None = None,
+        pillars: Mapping[str, MetricStats] | None = None,
+        kpis: Mapping[str, MetricStats | None] | None = None,
+        fallback: GroupKey | None = None,
+    ) -> None:
+        set_field = object.__setattr__  # frozen: the dataclass's own way in
+        set_field(self, "key", key)
+        set_field(self, "label_kept", label)
+        set_field(self, "enough_peers", enough_peers)
+        set_field(self, "n", n)
+        set_field(self, "overall", overall)
+        set_field(self, "pillars", pillars)
+        set_field(self, "kpis", kpis)
+        set_field(self, "fallback", fallback)
+
+    @property
+    def label(self) -> str:
+        """ "All respondents", "Industry: Software and SaaS", in the reader's language."""
+        return group_label_shown(self.key, self.label_kept)
+
+    def falling_back_to(self, fallback: GroupKey) -> GroupComparison:
+        """The same group, with the wider one the report reads instead of it."""
+        return GroupComparison(
+            key=self.key,
+            label=self.label_kept,
+            enough_peers=self.enough_peers,
+            n=self.n,
+            overall=self.overall,
+            pillars=self.pillars,
+            kpis=self.kpis,
+            fallback=fallback,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from benchmarks.impact_stats import Buckets, PoolScores, impact_summary
 from benchmarks.models import BankImpact, PoolEntry, PoolState
@@ -267,14 +268,17 @@ def bank_publish_confirmed(*, bank_id: int, impact_id: int, actor: Any = None) -
     """
     bank = QuestionBank.objects.select_for_update().get(pk=bank_id)
     if not bank.is_editable:
-        raise PublishRefused(f"{bank} was published or archived meanwhile (by another admin?).")
+        # Translators: %(bank)s names a question bank version: "CSPI Benchmark v3 (draft)".
+        refused = _("%(bank)s was published or archived meanwhile (by another admin?).")
+        raise PublishRefused(refused % {"bank": bank})
     impact = BankImpact.objects.filter(pk=impact_id, bank=bank).first()
     if impact is None or impact.status != BankImpact.Status.DONE:
-        raise PublishRefused("The impact of this draft is not computed yet.")
+        raise PublishRefused(_("The impact of this draft is not computed yet."))
     if impact.fingerprint != bank_fingerprint(bank=bank):
-        raise PublishRefused(
-            f"{bank} was changed after its impact was computed: read the new impact and confirm "
-            "again. Nothing was published."
+        refused = _(
+            "%(bank)s was changed after its impact was computed: read the new impact and "
+            "confirm again. Nothing was published."
         )
+        raise PublishRefused(refused % {"bank": bank})
     bank_publish(bank=bank, actor=actor)
     return bank

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from benchmarks.outcomes import OVERALL_LABEL
 from benchmarks.percentiles import MEDIAN, P25, P75, CountedSample, ValueCounts, shown
 
 Ints = npt.NDArray[np.int64]
@@ -61,7 +62,7 @@ def impact_summary(
     """
     overall = {
         "key": "overall",
-        "name": "Overall",
+        "name": OVERALL_LABEL,  # kept in English: the page reads it with gettext
         **_moves(old.overall, new.overall, old_buckets, new_buckets),
         "old": _quartiles(old.overall),
         "new": _quartiles(new.overall),

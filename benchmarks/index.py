@@ -12,7 +12,7 @@ so the index follows new completions without being rebuilt.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol, Self
 
 import numpy as np
@@ -153,7 +153,7 @@ class PeerIndex:
             raise ValueError("k must be at least 1")
         groups = [self._group(key, respondent, own, k) for key in GroupKey]
         if groups[0].enough_peers:
-            groups = [g if g.enough_peers else replace(g, fallback=GroupKey.ALL) for g in groups]
+            groups = [g if g.enough_peers else g.falling_back_to(GroupKey.ALL) for g in groups]
         return Comparison(k=k, groups=tuple(groups))
 
     def peer_count(self, key: GroupKey, value: str | None, own: Peer | None) -> int:

@@ -39,10 +39,26 @@ import numpy.typing as npt
 
 from benchmarks.percentiles import MEDIAN, P75, CountedSample, Int64Array, ValueCounts, shown
 from scoring.bank import BankSpec, BucketSpec, QuestionSpec
+from scoring.words import gettext, gettext_noop
 
 OUTCOME_KPIS = ("nrr", "retention", "nps")
 OVERALL = "overall"
 TOP, REST = "top", "rest"
+# Our own labels, kept with a snapshot in English and read in the reader's language (`label`);
+# a bucket's or a pillar's name is the bank's and stays as it is.
+# Translators: the overall score, beside the pillars' scores.
+OVERALL_LABEL = gettext_noop("Overall")
+# Translators: the organisations at or above the pool's 75th percentile of a score.
+TOP_LABEL = gettext_noop("Top quartile")
+# Translators: the organisations below the pool's 75th percentile of a score.
+REST_LABEL = gettext_noop("The rest")
+
+
+def _label_shown(kept: str, own: str | None) -> str:
+    """A kept label in the reader's language when it is `own`, one of ours."""
+    return gettext(kept) if kept == own else kept
+
+
 Float64Array = npt.NDArray[np.float64]
 OptionKey = tuple[int, int]  # (question number, option code)
 
@@ -63,9 +79,14 @@ class OutcomeCell:
     """One bucket (or top/rest) of one metric; withheld: `n` None and no KPIs."""
 
     key: str  # a bucket key, or "top" / "rest"
-    label: str
+    label_kept: str  # as kept: the bucket's name, or TOP_LABEL / REST_LABEL in English
     n: int | None
     kpis: tuple[KpiMedian, ...]
+
+    @property
+    def label(self) -> str:
+        own = {TOP: TOP_LABEL, REST: REST_LABEL}.get(self.key)
+        return _label_shown(self.label_kept, own)
 
     @property
     def enough_peers(self) -> bool:
@@ -75,11 +96,15 @@ class OutcomeCell:
 @dataclass(frozen=True, slots=True)
 class MetricLens:
     key: str  # "overall" or a pillar key
-    label: str
+    label_kept: str  # as kept: the pillar's name, or OVERALL_LABEL in English
     buckets: tuple[OutcomeCell, ...]  # lowest bucket first
     top_threshold: Decimal | None  # the pool's 75th percentile of this score; None under K
     top: OutcomeCell  # organisations at or above the threshold
     rest: OutcomeCell  # those below it
+
+    @property
+    def label(self) -> str:
+        return _label_shown(self.label_kept, OVERALL_LABEL if self.key == OVERALL else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,14 +169,14 @@ def _metric_lens(
     labels = [bucket.name for bucket in buckets]
     return MetricLens(
         key=key,
-        label=label,
+        label_kept=label,
         buckets=tuple(
             _cell(bucket.key, name, *cell)
             for bucket, name, cell in zip(buckets, labels, bucket_cells, strict=True)
         ),
         top_threshold=None if threshold is None else shown(threshold),
-        top=_cell(TOP, "Top quartile", *halves[0]),
-        rest=_cell(REST, "The rest", *halves[1]),
+        top=_cell(TOP, TOP_LABEL, *halves[0]),
+        rest=_cell(REST, REST_LABEL, *halves[1]),
     )
 
 
@@ -211,10 +236,10 @@ def _cell(
     key: str, label: str, counted: _Counted, is_shown: bool, kpis: tuple[bool, ...]
 ) -> OutcomeCell:
     if not is_shown:
-        return OutcomeCell(key=key, label=label, n=None, kpis=())
+        return OutcomeCell(key=key, label_kept=label, n=None, kpis=())
     return OutcomeCell(
         key=key,
-        label=label,
+        label_kept=label,
         n=counted.size,
         kpis=tuple(
             KpiMedian(kpi, n, shown(median))
@@ -242,7 +267,7 @@ def lens_to_json(lens: OutcomeLens) -> dict[str, Any]:
         "metrics": [
             {
                 "key": metric.key,
-                "label": metric.label,
+                "label": metric.label_kept,
                 "top_threshold": _text(metric.top_threshold),
                 "buckets": [_cell_to_json(cell) for cell in metric.buckets],
                 "top": _cell_to_json(metric.top),
@@ -261,7 +286,7 @@ def lens_from_json(data: Mapping[str, Any]) -> OutcomeLens:
         metrics=tuple(
             MetricLens(
                 key=metric["key"],
-                label=metric["label"],
+                label_kept=metric["label"],
                 top_threshold=_decimal(metric["top_threshold"]),
                 buckets=tuple(_cell_from_json(cell) for cell in metric["buckets"]),
                 top=_cell_from_json(metric["top"]),
@@ -275,7 +300,7 @@ def lens_from_json(data: Mapping[str, Any]) -> OutcomeLens:
 def _cell_to_json(cell: OutcomeCell) -> dict[str, Any]:
     return {
         "key": cell.key,
-        "label": cell.label,
+        "label": cell.label_kept,
         "n": cell.n,
         "kpis": [{"key": k.key, "n": k.n, "median": _text(k.median)} for k in cell.kpis],
     }
@@ -284,7 +309,7 @@ def _cell_to_json(cell: OutcomeCell) -> dict[str, Any]:
 def _cell_from_json(data: Mapping[str, Any]) -> OutcomeCell:
     return OutcomeCell(
         key=data["key"],
-        label=data["label"],
+        label_kept=data["label"],
         n=data["n"],
         kpis=tuple(KpiMedian(k["key"], k["n"], _decimal(k["median"])) for k in data["kpis"]),
     )

@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from scoring.rounding import round_half_up
+from scoring.words import gettext, gettext_noop
 
 Int64Array = npt.NDArray[np.int64]
 
@@ -43,7 +44,20 @@ class QuartileBand(StrEnum):
 
     @property
     def label(self) -> str:
-        return f"{self.value} quartile"
+        """ "top quartile", in the reader's language."""
+        return gettext(_BAND_LABELS[self])
+
+
+_BAND_LABELS = {
+    # Translators: where a respondent sits among their peers, after their rank.
+    QuartileBand.BOTTOM: gettext_noop("bottom quartile"),
+    # Translators: where a respondent sits among their peers, after their rank.
+    QuartileBand.SECOND: gettext_noop("second quartile"),
+    # Translators: where a respondent sits among their peers, after their rank.
+    QuartileBand.THIRD: gettext_noop("third quartile"),
+    # Translators: where a respondent sits among their peers, after their rank.
+    QuartileBand.TOP: gettext_noop("top quartile"),
+}
 
 
 def quartile_band(percentile_rank: Decimal) -> QuartileBand:

@@ -28,6 +28,7 @@ from benchmarks.models import PoolEntry, PoolSnapshot, ResponseBenchmark
 from benchmarks.outcomes import (
     OUTCOME_KPIS,
     OVERALL,
+    OVERALL_LABEL,
     Adoption,
     AdoptionCounter,
     OptionKey,
@@ -93,7 +94,7 @@ def pool_snapshot_refresh() -> PoolSnapshot | None:
     lens = outcome_lens(
         scores=scores,
         kpis=kpis,
-        metrics=[(OVERALL, "Overall"), *_pillar_labels(spec, layout)],
+        metrics=[(OVERALL, OVERALL_LABEL), *_pillar_labels(spec, layout)],
         buckets=spec.buckets,
         k=benchmark_k(),
         as_of=computed_at,

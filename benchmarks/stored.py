@@ -24,7 +24,7 @@ def comparison_from_json(data: dict[str, Any]) -> Comparison:
 def _group_to_json(group: GroupComparison) -> dict[str, Any]:
     return {
         "key": group.key.value,
-        "label": group.label,
+        "label": group.label_kept,  # English, as the API sends it
         "enough_peers": group.enough_peers,
         "n": group.n,
         "fallback": group.fallback.value if group.fallback else None,

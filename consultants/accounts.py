@@ -33,6 +33,7 @@ from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy
 
 from responses.page_limits import limit_wait
 
@@ -41,7 +42,7 @@ logger = logging.getLogger(__name__)
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
-        label="E-mail address",
+        label=gettext_lazy("E-mail address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 

@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from consultants.models import ApiToken
 
@@ -38,12 +40,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
         obj.created_at = token.created_at
         self.message_user(
             request,
-            f"The secret of token “{token.name}” is {secret} — copy it now: it is not kept "
-            "and cannot be shown again.",
+            _(
+                "The secret of token “%(name)s” is %(secret)s — copy it now: it is not kept "
+                "and cannot be shown again."
+            )
+            % {"name": token.name, "secret": secret},
             messages.WARNING,
         )
 
-    @admin.action(description="Revoke the selected tokens")
+    @admin.action(description=gettext_lazy("Revoke the selected tokens"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         revoked = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        self.message_user(request, f"Revoked {revoked} token(s).", messages.SUCCESS)
+        text = ngettext("Revoked %(count)s token(s).", "Revoked %(count)s token(s).", revoked)
+        self.message_user(request, text % {"count": revoked}, messages.SUCCESS)

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ConsultantsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "consultants"
-    verbose_name = "Consultants"
+    verbose_name = _("Consultants")

@@ -17,8 +17,11 @@ import pandas as pd
 from django.contrib.auth.models import User as Account
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from benchmarks.selectors import benchmark_k, pool_medians
+from responses.bank_texts import bank_spec_shown
+from responses.languages import DEFAULT_LANGUAGE, language_known
 from responses.models import Campaign, QuestionBank, Response, ResponseScore
 from responses.selectors import bank_spec_for
 from scoring.bank import BankSpec, Kind
@@ -35,6 +38,7 @@ def campaign_create(
     closes_on: date | None,
     reminder_days: int = 0,
     reminder_limit: int = 2,
+    language: str = DEFAULT_LANGUAGE,
 ) -> Campaign:
     return Campaign.objects.create(
         owner=owner,
@@ -44,6 +48,7 @@ def campaign_create(
         closes_on=closes_on,
         reminder_days=reminder_days,
         reminder_limit=reminder_limit,
+        language=language_known(language),
     )
 
 
@@ -60,19 +65,26 @@ def campaign_update(
     closes_on: date | None,
     reminder_days: int = 0,
     reminder_limit: int = 2,
+    language: str | None = None,
 ) -> Campaign:
-    """New details; the question bank changes only while nobody has answered through the link
-    (answers belong to the bank they were given on)."""
+    """New details (the language stays as it is when none is given); the question bank changes
+    only while nobody has answered through the link (answers belong to the bank they were given
+    on)."""
     if bank.pk != campaign.bank_id and campaign.responses.exists():
         raise CampaignChangeRefused(
-            "The question bank cannot change: people have already answered on "
-            f"{campaign.bank.title} v{campaign.bank.version}. Start a new campaign for "
-            "another version."
+            _(
+                "The question bank cannot change: people have already answered on "
+                "%(bank)s v%(version)s. Start a new campaign for another version."
+            )
+            % {"bank": campaign.bank.title, "version": campaign.bank.version}
         )
     campaign.client_name, campaign.note = client_name.strip(), note.strip()
     campaign.bank, campaign.closes_on = bank, closes_on
     campaign.reminder_days, campaign.reminder_limit = reminder_days, reminder_limit
     fields = ["client_name", "note", "bank", "closes_on", "reminder_days", "reminder_limit"]
+    if language is not None:
+        campaign.language = language_known(language)
+        fields.append("language")
     campaign.save(update_fields=fields)
     return campaign
 
@@ -87,10 +99,13 @@ def campaign_close(*, campaign: Campaign) -> None:
 def campaign_reopen(*, campaign: Campaign) -> str:
     """The link takes answers again (out of the archive too). A closing day already past is
     dropped, or the campaign would stay closed. Returns what the consultant is told."""
-    told = "The link takes answers again."
+    told = _("The link takes answers again.")
     if campaign.closes_on is not None and campaign.closes_on < timezone.localdate():
         campaign.closes_on = None
-        told += " Its closing date had passed, so it now has none: set one with Edit."
+        told = _(
+            "The link takes answers again. Its closing date had passed, so it now has none: set "
+            "one with Edit."
+        )
     campaign.closed_at = campaign.archived_at = None
     campaign.save(update_fields=["closed_at", "archived_at", "closes_on"])
     return told
@@ -115,8 +130,10 @@ def campaign_delete(*, campaign: Campaign) -> None:
     so that no response is lost by a click."""
     if campaign.responses.exists():
         raise CampaignChangeRefused(
-            "This campaign has responses, so it cannot be deleted: archive it instead. Its "
-            "respondents can erase their own data through their private links."
+            _(
+                "This campaign has responses, so it cannot be deleted: archive it instead. Its "
+                "respondents can erase their own data through their private links."
+            )
         )
     campaign.delete()
 
@@ -243,14 +260,14 @@ def campaign_summary(*, campaign: Campaign) -> CampaignSummary | None:
     )
     if not completed:
         return None
-    spec = bank_spec_for(bank=campaign.bank)
+    spec = bank_spec_shown(bank=campaign.bank)
     pool = pool_medians()
     by_response = [
         {row.pillar_key: row.score for row in response.score.pillars.all()}
         for response in completed
     ]
     overall_median = pool.overall if pool else None
-    rows = [_summary_row("Overall", [r.score.overall for r in completed], overall_median)]
+    rows = [_summary_row(_("Overall"), [r.score.overall for r in completed], overall_median)]
     for pillar in spec.pillars:
         scores = [scores.get(pillar.key, Decimal(0)) for scores in by_response]
         pool_median = pool.pillars.get(pillar.key) if pool else None
@@ -267,7 +284,7 @@ def _respondent_label(spec: BankSpec, response: Response, number: int) -> str:
     """The name they gave (a consultant knows their client's people by name), else the address."""
     asked = spec.question_for_role("name")
     name = response.answers.get(str(asked.number)) if asked else None
-    return str(name or response.email or f"Respondent {number}")
+    return str(name or response.email or _("Respondent %(number)s") % {"number": number})
 
 
 def _summary_row(name: str, scores: list[Decimal], pool_median: Decimal | None) -> SummaryRow:

@@ -24,8 +24,11 @@ from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from responses.bank_texts import bank_spec_shown
 from responses.branding import consultant_shown
+from responses.languages import language_override
 from responses.links import link_base
 from responses.models import Campaign, Invitation, MailOptOut, Response
 from responses.task_queue import task_send
@@ -181,23 +184,29 @@ def invitation_send(*, invitation_id: int, request_base_url: str = "") -> bool:
 
 
 def _mail(invitation: Invitation, *, reminder: bool, base: str) -> tuple[str, str]:
+    """The subject and body, in the campaign's language (each respondent may still choose
+    another on the survey's pages)."""
     campaign = invitation.campaign
-    who = consultant_shown(campaign.owner)
-    context = {
-        "who": who,
-        "client": campaign.client_name,
-        "title": campaign.bank.title,
-        "reminder": reminder,
-        "url": base + reverse("survey:invitation", args=[invitation.token]),
-        "unsubscribe_url": base + reverse("survey:invitation-unsubscribe", args=[invitation.token]),
-        "closes_on": campaign.closes_on,
-    }
-    subject = (
-        f"Reminder: {who} asks you to take the {campaign.bank.title}"
-        if reminder
-        else f"{who} asks you to take the {campaign.bank.title}"
-    )
-    return subject, render_to_string("workspace/email/invitation.txt", context)
+    with language_override(campaign.language):
+        who = consultant_shown(campaign.owner)
+        title = bank_spec_shown(bank=campaign.bank).title
+        context = {
+            "who": who,
+            "client": campaign.client_name,
+            "title": title,
+            "reminder": reminder,
+            "url": base + reverse("survey:invitation", args=[invitation.token]),
+            "unsubscribe_url": base
+            + reverse("survey:invitation-unsubscribe", args=[invitation.token]),
+            "closes_on": campaign.closes_on,
+        }
+        named = {"who": who, "title": title}
+        subject = (
+            _("Reminder: %(who)s asks you to take the %(title)s") % named
+            if reminder
+            else _("%(who)s asks you to take the %(title)s") % named
+        )
+        return subject, render_to_string("workspace/email/invitation.txt", context)
 
 
 def invitations_reconcile() -> int:

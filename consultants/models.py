@@ -15,6 +15,7 @@ from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from responses.rows import RowReader
 
@@ -30,21 +31,30 @@ def api_token_hash(secret: str) -> str:
 
 class ApiToken(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
     )
-    name = models.CharField(max_length=100, help_text="What it is for, e.g. “CRM import”.")
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("What it is for, e.g. “CRM import”.")
+    )
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
     prefix = models.CharField(
-        max_length=VISIBLE_PREFIX_LENGTH, editable=False, help_text="The secret's first characters."
+        _("prefix"),
+        max_length=VISIBLE_PREFIX_LENGTH,
+        editable=False,
+        help_text=_("The secret's first characters."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
 
     class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
         db_table = "cspi_apitoken"
         ordering = ["-created_at", "-pk"]
-        verbose_name = "API token"
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -16,6 +16,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from responses.branding import BrandingRefused, accent_checked, logo_checked
@@ -26,23 +28,27 @@ logger = logging.getLogger(__name__)
 
 class BrandForm(forms.Form):
     display_name = forms.CharField(
-        label="Your name, as respondents see it", max_length=120, required=False
+        label=gettext_lazy("Your name, as respondents see it"), max_length=120, required=False
     )
-    firm_name = forms.CharField(label="Firm", max_length=120, required=False)
+    firm_name = forms.CharField(label=gettext_lazy("Firm"), max_length=120, required=False)
     logo = forms.FileField(
-        label="Logo",
+        label=gettext_lazy("Logo"),
         required=False,
-        help_text="A PNG, JPEG or SVG of at most 256 KiB, shown on your campaigns' pages and "
-        "on the cover of their PDFs.",
+        help_text=gettext_lazy(
+            "A PNG, JPEG or SVG of at most 256 KiB, shown on your campaigns' pages and on the "
+            "cover of their PDFs."
+        ),
     )
-    remove_logo = forms.BooleanField(label="Remove the current logo", required=False)
+    remove_logo = forms.BooleanField(label=gettext_lazy("Remove the current logo"), required=False)
     accent = forms.CharField(
-        label="Accent colour",
+        label=gettext_lazy("Accent colour"),
         max_length=20,
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "#1F6FEB", "autocomplete": "off"}),
-        help_text="As #RRGGBB, for the buttons on your campaigns' pages and the PDF cover; white "
-        "text must be readable on it. Empty: ours.",
+        help_text=gettext_lazy(
+            "As #RRGGBB, for the buttons on your campaigns' pages and the PDF cover; white text "
+            "must be readable on it. Empty: ours."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -61,7 +67,8 @@ class BrandForm(forms.Form):
             return logo_checked(upload.read(MAX_READ))
         except BrandingRefused as refused:
             raise forms.ValidationError(
-                f"{refused} Choose the file again once it is fixed."
+                # Translators: %(problem)s is what is wrong with the file, a whole sentence.
+                _("%(problem)s Choose the file again once it is fixed.") % {"problem": refused}
             ) from refused
 
     def clean_accent(self) -> str:
@@ -88,7 +95,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     form = BrandForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         brand_save(owner=user, **form.cleaned_data)
-        messages.success(request, "Your profile and branding are saved.")
+        messages.success(request, _("Your profile and branding are saved."))
         return redirect("workspace:profile")
     return render(request, "workspace/profile.html", {"form": form, "brand": brand})
 

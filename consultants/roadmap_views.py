@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reports.selectors import report_latest
@@ -57,7 +58,7 @@ def pdf(request: HttpRequest, token: str, public_id: str) -> HttpResponse:
     response = _response_or_404(request, token, public_id)
     report = report_request(response=response, unless_latest=WAITING)
     if report.status in WAITING:
-        messages.success(request, "A new PDF is being made; reload this page in a moment.")
+        messages.success(request, _("A new PDF is being made; reload this page in a moment."))
     return redirect(reverse("workspace:roadmap", args=[token, public_id]) + "#report")
 
 
@@ -77,9 +78,11 @@ def _place(
         namespace="workspace",
         args=(token, public_id),
         base_template="workspace/layout.html",
-        heading=f"Roadmap of {response.email or 'a respondent'}",
+        heading=_("Roadmap of %(email)s") % {"email": response.email}
+        if response.email
+        else _("Roadmap of a respondent"),
         back_url=reverse("workspace:campaign", args=[token]),
-        back_text="The campaign",
+        back_text=_("The campaign"),
         context={
             "report": report,
             "report_download_url": reverse("workspace:report", args=[report.token])

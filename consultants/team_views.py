@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from responses.access import campaigns_visible_to
@@ -27,7 +28,9 @@ def campaign_team_open(request: HttpRequest, token: str) -> HttpResponse:
     organisation_key = request.POST.get("organisation", "")
     answered = campaign.responses.filter(status="completed", organisation_key=organisation_key)
     if not organisation_key or not answered.exists():
-        messages.error(request, "Nobody of that organisation has completed this campaign's survey.")
+        messages.error(
+            request, _("Nobody of that organisation has completed this campaign's survey.")
+        )
         return redirect("workspace:campaign", token=token)
     team = campaign_team_for(campaign=campaign, organisation_key=organisation_key)
     return redirect("workspace:team", public_id=team.public_id)

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consultants.models import ApiToken
@@ -15,9 +16,12 @@ from consultants.models import ApiToken
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        label="What the token is for",
+        label=gettext_lazy("What the token is for"),
         max_length=100,
-        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "CRM import"}),
+        widget=forms.TextInput(
+            # Translators: an example of what a token is for, in the empty box.
+            attrs={"class": "form-control", "placeholder": gettext_lazy("CRM import")}
+        ),
     )
 
 

@@ -16,10 +16,11 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import F, OrderBy, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -43,8 +44,14 @@ from reports.archives import archive_reports, archive_request
 from reports.downloads import attachment, report_pdf_download
 from reports.models import CampaignArchive, Report
 from responses.access import campaigns_visible_to, responses_visible_to
+from responses.bank_texts import bank_spec_shown
+from responses.languages import (
+    DEFAULT_LANGUAGE,
+    language_active,
+    language_choices,
+    language_known,
+)
 from responses.models import Campaign, QuestionBank
-from responses.selectors import bank_spec_for
 from teams.selectors import campaign_organisations
 
 Ready = TypeVar("Ready", Report, CampaignArchive)
@@ -58,35 +65,51 @@ SORTS: dict[str, tuple[str | OrderBy, ...]] = {
 
 
 class CampaignForm(forms.Form):
-    client_name = forms.CharField(label="Client name", max_length=200)
+    client_name = forms.CharField(label=gettext_lazy("Client name"), max_length=200)
     note = forms.CharField(
-        label="Note (only you see it)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Note (only you see it)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     bank = forms.ModelChoiceField(
-        label="Question bank version", queryset=QuestionBank.objects.none(), empty_label=None
+        label=gettext_lazy("Question bank version"),
+        queryset=QuestionBank.objects.none(),
+        empty_label=None,
+    )
+    # The languages by their own names ("Deutsch"), as settings.LANGUAGES writes them.
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        choices=language_choices,
+        required=False,
+        help_text=gettext_lazy(
+            "Invitations are written in it, and its survey opens in it; each respondent may "
+            "still choose another."
+        ),
     )
     closes_on = forms.DateField(
-        label="Closing date (optional)",
+        label=gettext_lazy("Closing date (optional)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The link takes no new answers after this day.",
+        help_text=gettext_lazy("The link takes no new answers after this day."),
     )
 
     reminder_days = forms.IntegerField(
-        label="Remind invited people who have not finished every … days",
+        # Translators: the number of days is typed in the field below this label.
+        label=gettext_lazy("Remind invited people who have not finished every … days"),
         min_value=0,
         max_value=60,
         initial=0,
         required=False,
-        help_text="0 or empty: no reminders.",
+        help_text=gettext_lazy("0 or empty: no reminders."),
     )
     reminder_limit = forms.IntegerField(
-        label="At most … reminders to each",
+        # Translators: the number of reminders is typed in the field below this label.
+        label=gettext_lazy("At most … reminders to each"),
         min_value=0,
         max_value=10,
         initial=2,
         required=False,
-        help_text="Empty: 2.",
+        help_text=gettext_lazy("Empty: 2."),
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -98,9 +121,15 @@ class CampaignForm(forms.Form):
         published = banks.filter(status=QuestionBank.Status.PUBLISHED).first()
         if published is not None:
             field.initial = published.pk
+        # A new campaign speaks the consultant's language unless they pick another.
+        self.fields["language"].initial = language_active()
         for name, bound in self.fields.items():
-            css = "form-select" if name == "bank" else "form-control"
+            css = "form-select" if name in {"bank", "language"} else "form-control"
             bound.widget.attrs.setdefault("class", css)
+
+    def clean_language(self) -> str:
+        """A form sent without it (an older page, a script) keeps English."""
+        return language_known(self.cleaned_data.get("language") or DEFAULT_LANGUAGE)
 
     def clean_reminder_days(self) -> int:
         return self.cleaned_data.get("reminder_days") or 0
@@ -112,7 +141,7 @@ class CampaignForm(forms.Form):
     def clean_closes_on(self) -> date | None:
         closes_on: date | None = self.cleaned_data.get("closes_on")
         if closes_on is not None and closes_on < timezone.localdate():
-            raise forms.ValidationError("The closing date is in the past; pick today or later.")
+            raise forms.ValidationError(_("The closing date is in the past; pick today or later."))
         return closes_on
 
 
@@ -122,6 +151,11 @@ class CampaignEditForm(CampaignForm):
     def __init__(self, *args: object, campaign: Campaign, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.stored_closes_on = campaign.closes_on
+        self.stored_language = campaign.language
+
+    def clean_language(self) -> str:
+        """A form sent without it keeps the campaign's language as it is."""
+        return language_known(self.cleaned_data.get("language") or self.stored_language)
 
     def clean_closes_on(self) -> date | None:
         closes_on: date | None = self.cleaned_data.get("closes_on")
@@ -156,6 +190,7 @@ def campaign_edit(request: HttpRequest, token: str) -> HttpResponse:
         "note": campaign.note,
         "bank": campaign.bank_id,
         "closes_on": campaign.closes_on,
+        "language": campaign.language,
         "reminder_days": campaign.reminder_days,
         "reminder_limit": campaign.reminder_limit,
     }
@@ -166,7 +201,7 @@ def campaign_edit(request: HttpRequest, token: str) -> HttpResponse:
         except CampaignChangeRefused as refused:
             form.add_error("bank", str(refused))
         else:
-            messages.success(request, "The campaign's details are saved.")
+            messages.success(request, _("The campaign's details are saved."))
             return redirect("workspace:campaign", token=campaign.token)
     return render(request, "workspace/campaign_edit.html", {"form": form, "campaign": campaign})
 
@@ -180,7 +215,7 @@ def invitations_new(request: HttpRequest, token: str) -> HttpResponse:
     """Invite the pasted addresses; each one not invited is named, and put back in the box."""
     campaign = _campaign_or_404(request, token)
     if not campaign.is_open():
-        messages.error(request, "The campaign is closed: reopen it to invite anyone.")
+        messages.error(request, _("The campaign is closed: reopen it to invite anyone."))
         request.session[INVITE_LEFTOVER] = request.POST.get("addresses", "")[:20_000]
         return redirect("workspace:campaign", token=campaign.token)
     outcome = invitations_add(campaign=campaign, pasted=request.POST.get("addresses", ""))
@@ -188,19 +223,25 @@ def invitations_new(request: HttpRequest, token: str) -> HttpResponse:
         count = len(outcome.invited)
         messages.success(
             request,
-            f"Invited {count} address{'es' if count != 1 else ''}: the e-mails are on their way.",
+            ngettext(
+                "Invited %(count)d address: the e-mails are on their way.",
+                "Invited %(count)d addresses: the e-mails are on their way.",
+                count,
+            )
+            % {"count": count},
         )
     named = [
-        ("Not e-mail addresses", outcome.malformed),
-        ("In the list twice (invited once)", outcome.repeated),
-        ("Invited already", outcome.already),
-        ("Asked you for no more e-mails, so not invited", outcome.opted_out),
+        # Translators: %(addresses)s: the addresses, separated by commas.
+        (_("Not e-mail addresses: %(addresses)s."), outcome.malformed),
+        (_("In the list twice (invited once): %(addresses)s."), outcome.repeated),
+        (_("Invited already: %(addresses)s."), outcome.already),
+        (_("Asked you for no more e-mails, so not invited: %(addresses)s."), outcome.opted_out),
     ]
-    for heading, addresses in named:
+    for said, addresses in named:
         if addresses:
-            messages.warning(request, f"{heading}: {', '.join(addresses)}.")
-    if not any(addresses for _, addresses in named) and not outcome.invited:
-        messages.error(request, "Paste one or more e-mail addresses to invite.")
+            messages.warning(request, said % {"addresses": ", ".join(addresses)})
+    if not any(addresses for _said, addresses in named) and not outcome.invited:
+        messages.error(request, _("Paste one or more e-mail addresses to invite."))
     request.session[INVITE_LEFTOVER] = "\n".join(outcome.malformed)
     return redirect(f"{reverse('workspace:campaign', args=[campaign.token])}#invitations")
 
@@ -213,23 +254,25 @@ def campaign_state(request: HttpRequest, token: str) -> HttpResponse:
     change = request.POST.get("change", "")
     if change == "close":
         campaign_close(campaign=campaign)
-        messages.success(request, "Closed: the link takes no new answers. Answers given stay.")
+        messages.success(request, _("Closed: the link takes no new answers. Answers given stay."))
     elif change == "reopen":
         messages.success(request, campaign_reopen(campaign=campaign))
     elif change == "archive":
         campaign_archive(campaign=campaign)
         messages.success(
             request,
-            "Archived: the link is closed and the campaign is listed under Archived, with all "
-            "its responses.",
+            _(
+                "Archived: the link is closed and the campaign is listed under Archived, with all "
+                "its responses."
+            ),
         )
     elif change == "unarchive":
         campaign_unarchive(campaign=campaign)
         messages.success(
-            request, "Back among your campaigns; the link stays closed until reopened."
+            request, _("Back among your campaigns; the link stays closed until reopened.")
         )
     else:
-        messages.error(request, "That change is not one a campaign knows; nothing changed.")
+        messages.error(request, _("That change is not one a campaign knows; nothing changed."))
     return redirect("workspace:campaign", token=campaign.token)
 
 
@@ -244,7 +287,9 @@ def campaign_delete_view(request: HttpRequest, token: str) -> HttpResponse:
         except CampaignChangeRefused as refused:
             messages.error(request, str(refused))
             return redirect("workspace:campaign", token=campaign.token)
-        messages.success(request, f"Deleted the campaign for {campaign.client_name}.")
+        messages.success(
+            request, _("Deleted the campaign for %(client)s.") % {"client": campaign.client_name}
+        )
         return redirect("workspace:campaigns")
     return render(
         request,
@@ -283,7 +328,7 @@ def campaign_detail(request: HttpRequest, token: str) -> HttpResponse:
             "status": status,
             "sort": sort,
             "is_open": campaign.is_open(),
-            "bucket_name": bank_spec_for(bank=campaign.bank).bucket_name,
+            "bucket_name": bank_spec_shown(bank=campaign.bank).bucket_name,
             "summary": campaign_summary(campaign=campaign),
             "archive": (archive := campaign.archives.first()),
             "archive_text": archive_progress_text(archive),
@@ -340,7 +385,7 @@ def archive_new(request: HttpRequest, token: str) -> HttpResponse:
     campaign = _campaign_or_404(request, token)
     page = reverse("workspace:campaign", args=[token])
     if not archive_reports(campaign=campaign):
-        messages.info(request, "No PDF of this campaign is ready yet: there is nothing to zip.")
+        messages.info(request, _("No PDF of this campaign is ready yet: there is nothing to zip."))
         return redirect(page)  # the top of the page, where the message is
     archive_request(campaign=campaign)
     return redirect(page + "#archive")
@@ -382,9 +427,16 @@ def archive_progress_text(archive: CampaignArchive | None) -> str:
     if archive is None:
         return ""
     if archive.status == CampaignArchive.Status.READY:
-        return f"The ZIP of {archive.total} PDF{pluralize(archive.total)} is ready."
+        return ngettext(
+            "The ZIP of %(count)d PDF is ready.",
+            "The ZIP of %(count)d PDFs is ready.",
+            archive.total,
+        ) % {"count": archive.total}
     if archive.status == CampaignArchive.Status.FAILED:
-        return "The ZIP could not be built. Try again; our team has been told."
+        return _("The ZIP could not be built. Try again; our team has been told.")
     if archive.status == CampaignArchive.Status.BUILDING and archive.total:
-        return f"Adding PDFs: {archive.done} of {archive.total}."
-    return "The ZIP is queued."
+        return _("Adding PDFs: %(done)s of %(total)s.") % {
+            "done": archive.done,
+            "total": archive.total,
+        }
+    return _("The ZIP is queued.")

@@ -6,7 +6,6 @@ the survey page renders several times faster this way, measured in perf/survey_l
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
@@ -15,14 +14,14 @@ from django.contrib.messages import get_messages
 from django.template.defaultfilters import floatformat, pluralize
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import dateformat, timezone, translation
+from django.utils import translation
 from django.utils.functional import Promise
 from jinja2 import Environment, pass_context
 
 from benchmarks.outcomes import OUTCOME_KPIS
 from benchmarks.selectors import benchmark_k
 from responses.branding import brand_shown_for, consultant_shown
-from responses.languages import language_active, language_choices
+from responses.languages import date_text, language_active, language_choices
 from responses.models import ConsultantBrand
 from scoring.kpis import BENCHMARKED_KPIS, KPIS
 
@@ -43,28 +42,9 @@ def _url_without_arguments(name: str) -> str:
     return reverse(name)
 
 
-# The date patterns templates ask for, as each language writes them (Django's own catalogues
-# give the month names): "4 December 2026", "4. Dezember 2026", "4 décembre 2026",
-# "4 de diciembre de 2026".
-DATE_PATTERNS: dict[str, dict[str, str]] = {
-    "j F Y": {"de": "j. F Y", "es": r"j \d\e F \d\e Y"},
-    "j F Y, H:i": {"de": "j. F Y, H:i", "es": r"j \d\e F \d\e Y, H:i"},
-    "j F Y, H:i e": {"de": "j. F Y, H:i e", "es": r"j \d\e F \d\e Y, H:i e"},
-    "j M Y": {"de": "j. M Y"},
-    "j M Y H:i": {"de": "j. M Y, H:i", "fr": "j M Y, H:i", "es": "j M Y, H:i"},
-    "j M": {"de": "j. M"},
-}
-
-
 def date(value: Any, format_string: str) -> str:
-    """A datetime in the local time zone, or a plain date as it is, written the way the page's
-    language writes dates."""
-    if not value:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value)
-    pattern = DATE_PATTERNS.get(format_string, {}).get(language_active(), format_string)
-    return dateformat.format(value, pattern)
+    """A date as the page's language writes it (responses.languages.date_text)."""
+    return date_text(value, format_string)
 
 
 class KpiHeadings(Mapping[str, str]):

@@ -1,4 +1,6 @@
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkerHeartbeat(models.Model):
@@ -10,11 +12,17 @@ class WorkerHeartbeat(models.Model):
 
     SINGLE_ROW_ID = 1
 
-    beat_at = models.DateTimeField()
-    worker = models.CharField(max_length=255, help_text="The node name of the worker.")
+    beat_at = models.DateTimeField(_("beat at"))
+    worker = models.CharField(
+        _("worker"), max_length=255, help_text=_("The node name of the worker.")
+    )
 
     class Meta:
-        verbose_name = "worker heartbeat"
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
 
     def __str__(self) -> str:
-        return f"{self.worker} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
+        return gettext("%(worker)s at %(at)s") % {
+            "worker": self.worker,
+            "at": f"{self.beat_at:%Y-%m-%d %H:%M:%S}",
+        }

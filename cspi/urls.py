@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from api.root import api
 
@@ -21,6 +22,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("admin-tools/banks/", include("survey.bank_publish_views")),
     path("api/v1/", api.urls),
+    # The language picker posts here (Django's set_language: CSRF-checked, keeps it in a cookie).
+    path("language/", set_language, name="set_language"),
     path("accounts/", include("consultants.accounts")),
     path("workspace/", include("consultants.urls")),
     path("", include("survey.urls")),

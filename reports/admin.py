@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from reports.models import Report
 from reports.services import report_requeue
@@ -45,17 +47,20 @@ class ReportAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.display(description="Error")
+    @admin.display(description=gettext_lazy("Error"))
     def short_error(self, report: Report) -> str:
         return report.error[:120]
 
-    @admin.action(description="Queue the selected failed reports again")
+    @admin.action(description=gettext_lazy("Queue the selected failed reports again"))
     def requeue_failed(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
         requeued = sum(report_requeue(report_id=pk) for pk in queryset.values_list("pk", flat=True))
         skipped = queryset.count() - requeued
-        self.message_user(
-            request,
-            f"Queued {requeued} report(s) again"
-            + (f"; {skipped} were not failed and were left alone." if skipped else "."),
-            messages.SUCCESS,
-        )
+        if skipped:
+            text = _(
+                "Queued %(count)s report(s) again; %(skipped)s were not failed and were left alone."
+            )
+        else:
+            text = ngettext(
+                "Queued %(count)s report(s) again.", "Queued %(count)s report(s) again.", requeued
+            )
+        self.message_user(request, text % {"count": requeued, "skipped": skipped}, messages.SUCCESS)

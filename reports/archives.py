@@ -14,9 +14,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from reports.models import CampaignArchive, Report
 from reports.storage import file_store_from_path
+from responses.languages import language_override
 from responses.models import Campaign
 from responses.task_queue import task_send
 
@@ -55,13 +57,20 @@ def archive_reports(*, campaign: Campaign) -> list[Report]:
 
 
 def archive_build(*, archive_id: int) -> bool:
-    """Build the ZIP if it is still waiting (one worker only), counting PDFs as they go in."""
+    """Build the ZIP if it is still waiting (one worker only), counting PDFs as they go in; what
+    it names in words, in the campaign's language."""
     claimed = CampaignArchive.objects.filter(
         pk=archive_id, status=CampaignArchive.Status.PENDING
     ).update(status=CampaignArchive.Status.BUILDING, progress_at=timezone.now())
     if not claimed:
         return False
     archive = CampaignArchive.objects.select_related("campaign").get(pk=archive_id)
+    with language_override(archive.campaign.language):
+        return _archive_fill(archive)
+
+
+def _archive_fill(archive: CampaignArchive) -> bool:
+    archive_id = archive.pk
     reports = archive_reports(campaign=archive.campaign)
     CampaignArchive.objects.filter(pk=archive_id).update(total=len(reports), done=0)
     with tempfile.TemporaryDirectory() as folder:
@@ -129,5 +138,6 @@ EXPIRED_PER_RUN = 500  # the rest go in the next run, a minute later
 
 def _member_name(number: int, report: Report) -> str:
     # PDFs are stored already compressed; names come from the respondent's address, made safe.
-    who = slugify(report.response.email.split("@")[0]) or "respondent"
+    # Translators: in a PDF's file name inside a campaign's ZIP, when the address gives no name.
+    who = slugify(report.response.email.split("@")[0]) or slugify(gettext("respondent"))
     return f"{number:03d}-{who}-{report.finished_at:%Y-%m-%d}.pdf"

@@ -1,6 +1,7 @@
 """Charts as SVG text, drawn in Python: crisp on screen and in print, no JavaScript needed.
 
 Every piece of text is escaped here, since pillar and bucket names come from an editable bank.
+The charts' own words and numbers are written in the active language (docs/languages.md).
 """
 
 from __future__ import annotations
@@ -8,9 +9,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from html import escape
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from markupsafe import Markup
 
 BUCKET_COLOURS = {
@@ -25,6 +28,19 @@ BAR_WIDTH = 420
 ROW_HEIGHT = 34
 TOP = 34
 RIGHT_MARGIN = 56
+
+
+def score_text(value: Decimal | float, *, places: int = 2) -> str:
+    """A score or median as people read it, with the active language's decimal mark: "96.50",
+    "96,50" in German. Rounded exactly as `f"{value:.2f}"` rounds, never grouped."""
+    quantum = Decimal(1).scaleb(-places)
+    number = Decimal(value).quantize(quantum, rounding=ROUND_HALF_EVEN)
+    return number_format(number, decimal_pos=places, use_l10n=True)
+
+
+def _text_width(text: str, size: float = 12) -> float:
+    """About how wide a text of `size` units is in DejaVu Sans: room for a translated legend."""
+    return len(text) * WIDE_CHAR * size / 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +104,7 @@ def _bar(row: int, bar: Bar) -> list[str]:
         f'<rect x="{LABEL_WIDTH}" y="{top + 5}" width="{BAR_WIDTH}" height="18" fill="#eef1ef"/>',
         f'<rect x="{LABEL_WIDTH}" y="{top + 5}" width="{length:.1f}" height="18" fill="{colour}"/>',
         f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{top + 18}" fill="#1f2a2e" '
-        f'font-weight="bold">{bar.score:.2f}</text>',
+        f'font-weight="bold">{escape(score_text(bar.score))}</text>',
     ]
 
 
@@ -146,8 +162,10 @@ def _diamond(x: float, y: float, radius: float, css_class: str) -> str:
     )
 
 
-def _legend_text(x: int, y: int, text: str) -> str:
-    return f'<text x="{x}" y="{y + 4}" fill="{PEER_MUTED}" font-size="12">{escape(text)}</text>'
+def _legend_text(x: int, y: int, text: str, size: float = 12) -> str:
+    return (
+        f'<text x="{x}" y="{y + 4}" fill="{PEER_MUTED}" font-size="{size:g}">{escape(text)}</text>'
+    )
 
 
 # The report's A4-wide chart: names beside the rows, bucket bands behind the peers' quartiles,
@@ -177,7 +195,7 @@ def pillar_peers_svg(
     labels = [_wrapped(row.label, int((label_width - 12) / WIDE_CHAR)) for row in rows]
     heights = [max(WIDE_ROW, WIDE_LINE * len(lines) + 8) for lines in labels]
     height = WIDE_TOP + sum(heights) + WIDE_AXIS
-    description = (
+    description = _(
         "Each row's box spans the peers' 25th to 75th percentile, the dark tick is their median "
         "and the diamond is your score; the figures at the right are your score and the median."
     )
@@ -205,17 +223,35 @@ def _wide_x(value: Decimal, plot: tuple[int, int]) -> float:
 def _wide_legend(plot: tuple[int, int]) -> list[str]:
     y = 10
     left = plot[0]
+    quartiles, median, you = _("Peers' 25th–75th percentile"), _("Peer median"), _("You")
+    # Translators: the key of the figures at the right of a chart's rows: "62.50 / 55.00".
+    figures = _("You / median")
+    room = WIDE_WIDTH - 4 - _text_width(figures, 11) - 12  # the figures' key starts there
+
+    def keys_at(size: float) -> tuple[int, int, float]:
+        # Each key after the one before it: at its place for the English words, further right
+        # when a language's words are longer.
+        median_x = max(left + 226, round(left + 26 + _text_width(quartiles, size) + 4))
+        you_x = max(left + 335, round(median_x + 7 + _text_width(median, size) + 14))
+        return median_x, you_x, you_x + 10 + _text_width(you, size)
+
+    # Words too long for one line at 12 units are set smaller, never over the figures' key.
+    size = 12.0
+    median_x, you_x, end = keys_at(size)
+    while end > room and size > 8:
+        size -= 0.5
+        median_x, you_x, end = keys_at(size)
     return [
         f'<rect x="{left}" y="{y - 5}" width="20" height="10" fill="{PEER_BOX}" '
         f'stroke="{PEER_BOX_EDGE}"/>',
-        _legend_text(left + 26, y, "Peers' 25th–75th percentile"),
-        f'<line x1="{left + 226}" y1="{y - 7}" x2="{left + 226}" y2="{y + 7}" '
+        _legend_text(left + 26, y, quartiles, size),
+        f'<line x1="{median_x}" y1="{y - 7}" x2="{median_x}" y2="{y + 7}" '
         f'stroke="{PEER_INK}" stroke-width="2.5"/>',
-        _legend_text(left + 233, y, "Peer median"),
-        _diamond(left + 335, y, 6, "legend-you"),
-        _legend_text(left + 345, y, "You"),
+        _legend_text(median_x + 7, y, median, size),
+        _diamond(you_x, y, 6, "legend-you"),
+        _legend_text(you_x + 10, y, you, size),
         f'<text x="{WIDE_WIDTH - 4}" y="{y + 4}" text-anchor="end" fill="{PEER_MUTED}" '
-        'font-size="11">You / median</text>',
+        f'font-size="11">{escape(figures)}</text>',
     ]
 
 
@@ -269,8 +305,8 @@ def _wide_row(
         f'stroke="{PEER_INK}" stroke-width="2.5"/>',
         _diamond(you, middle, 7, "you"),
         f'<text x="{WIDE_WIDTH - 4}" y="{middle + 4:.1f}" text-anchor="end" fill="{PEER_MUTED}">'
-        f'<tspan fill="{PEER_YOU}" font-weight="bold">{row.yours:.2f}</tspan> / '
-        f"{row.median:.2f}</text>",
+        f'<tspan fill="{PEER_YOU}" font-weight="bold">{escape(score_text(row.yours))}</tspan> / '
+        f"{escape(score_text(row.median))}</text>",
     ]
     if row.emphasis and rule:
         bottom = top + row_height
@@ -303,12 +339,15 @@ def pillar_radar_svg(
     the rim, with a ring at every bucket's lower bound; the respondent's scores as a filled
     polygon, the peer median (when given) as a dashed one and the targets (when given; None
     where a pillar has none) as squares, joined when every pillar has one."""
-    description = (
-        "Each spoke is a pillar from 0 at the centre to 100 at the rim; the rings are the "
-        "maturity buckets' lower bounds. The filled shape is your score"
-        + ("; the dashed shape is the peer median" if peer_median is not None else "")
-        + ("; the squares are your targets" if target is not None else "")
-        + ". The table beside it gives every number."
+    description = " ".join(
+        (
+            _(
+                "Each spoke is a pillar from 0 at the centre to 100 at the rim; the rings are the "
+                "maturity buckets' lower bounds."
+            ),
+            _radar_shapes(with_median=peer_median is not None, with_target=target is not None),
+            _("The table beside it gives every number."),
+        )
     )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {RADAR_WIDTH} {RADAR_HEIGHT}" '
@@ -340,6 +379,19 @@ def pillar_radar_svg(
     parts += _radar_legend(peer_median is not None, target is not None)
     parts.append("</svg>")
     return Markup("".join(parts))  # every text above went through escape()
+
+
+def _radar_shapes(*, with_median: bool, with_target: bool) -> str:
+    if with_median and with_target:
+        return _(
+            "The filled shape is your score; the dashed shape is the peer median; the squares "
+            "are your targets."
+        )
+    if with_median:
+        return _("The filled shape is your score; the dashed shape is the peer median.")
+    if with_target:
+        return _("The filled shape is your score; the squares are your targets.")
+    return _("The filled shape is your score.")
 
 
 def _radar_point(index: int, value: Decimal | float, count: int) -> tuple[float, float]:
@@ -388,7 +440,11 @@ def _radar_labels(axes: Sequence[str]) -> list[str]:
         x = RADAR_CENTRE[0] + (RADAR_RADIUS + 12) * cos
         y = RADAR_CENTRE[1] + (RADAR_RADIUS + 12) * sin
         anchor = "start" if cos > 0.3 else "end" if cos < -0.3 else "middle"
-        lines = _wrapped(name, RADAR_LABEL_CHARS)
+        # A word too long for a line (German compounds) is set smaller rather than split.
+        longest = max((len(word) for word in name.split()), default=0)
+        size = 12 if longest <= RADAR_LABEL_CHARS else 10
+        lines = _wrapped(name, RADAR_LABEL_CHARS * 12 // size)
+        smaller = "" if size == 12 else f' font-size="{size}"'
         # Above the top spoke the lines grow upwards, below the bottom one downwards.
         first = (
             y
@@ -398,7 +454,7 @@ def _radar_labels(axes: Sequence[str]) -> list[str]:
         first += 8 if sin > 0.3 else -4 if sin < -0.3 else 0
         parts += [
             f'<text x="{x:.1f}" y="{first + RADAR_LINE * line_number:.1f}" '
-            f'text-anchor="{anchor}" fill="{PEER_INK}">{escape(line)}</text>'
+            f'text-anchor="{anchor}" fill="{PEER_INK}"{smaller}>{escape(line)}</text>'
             for line_number, line in enumerate(lines)
         ]
     return parts
@@ -433,19 +489,21 @@ def _square(x: float, y: float) -> str:
 def _radar_legend(with_median: bool, with_target: bool) -> list[str]:
     y = RADAR_HEIGHT - 14
     x = 130
+    you, median = _("You"), _("Peer median")
     parts = [
         f'<rect x="{x}" y="{y - 6}" width="22" height="12" fill="#b24a17" fill-opacity="0.16" '
         'stroke="#b24a17" stroke-width="2"/>',
-        _legend_text(x + 28, y, "You"),
+        _legend_text(x + 28, y, you),
     ]
-    x += 80
+    # Each key after the one before it: further right when a language's words are longer.
+    x += max(80, round(28 + _text_width(you) + 20))
     if with_median:
         parts += [
             f'<line x1="{x}" y1="{y}" x2="{x + 24}" y2="{y}" stroke="{PEER_INK}" '
             'stroke-width="1.6" stroke-dasharray="5 4"/>',
-            _legend_text(x + 30, y, "Peer median"),
+            _legend_text(x + 30, y, median),
         ]
-        x += 130
+        x += max(130, round(30 + _text_width(median) + 20))
     if with_target:
-        parts += [_square(x + 8, y), _legend_text(x + 20, y, "Your target")]
+        parts += [_square(x + 8, y), _legend_text(x + 20, y, _("Your target"))]
     return parts

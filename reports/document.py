@@ -6,7 +6,8 @@ Python: the cover's profile, the summary's prose, the charts (the radar among th
 lines of every pillar and KPI, the revenue at stake and the KPIs to start tracking (the last
 three built by reports/sections.py, which the results page shares). The template only lays it
 out. Every text in here is plain (never markup) and is escaped when rendered; the charts are SVG
-as `data:` URIs, whose texts reports/charts.py escapes.
+as `data:` URIs, whose texts reports/charts.py escapes. Texts, numbers and dates are written in
+the active language (reports/pdf.py renders under the response's).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from benchmarks.groups import Comparison, GroupComparison, MetricStats
 from benchmarks.models import ResponseBenchmark
@@ -32,6 +35,7 @@ from reports.charts import (
     QuartileRow,
     pillar_bars_svg,
     pillar_peers_svg,
+    score_text,
 )
 from reports.sections import (
     Radar,
@@ -43,6 +47,10 @@ from reports.sections import (
     tracking_build,
 )
 from responses.branding import brand_shown_for
+from responses.languages import (
+    date_text,  # a date as the page's language writes it
+    language_active,
+)
 from responses.models import ConsultantBrand, Response
 from responses.selectors import PillarResult, Results, response_results
 from scoring.bank import BankSpec, BucketSpec, Kind, QuestionSpec
@@ -51,22 +59,23 @@ from scoring.kpis import BENCHMARKED_KPIS, Direction, Kpi
 from scoring.priorities import pillar_extremes
 from scoring.scores import chosen_options
 from scoring.standing import standing_text
+from scoring.words import number_text
 
 logger = logging.getLogger(__name__)
 
-REPORT_TITLE = "Customer Success Performance Index — benchmark report"
+REPORT_TITLE = gettext_lazy("Customer Success Performance Index — benchmark report")
 
 # The cover's organisation profile, by question role, in this order; other profile questions
 # without a role of their own (an admin may add one) follow under their question text.
 PROFILE_LABELS = {
-    "region": "Region",
-    "industry": "Industry",
-    "arr_band": "Annual recurring revenue",
-    "business_model": "Business model",
-    "customers": "Customers",
-    "csms": "Customer Success Managers",
-    "cs_platform": "Customer Success platform",
-    "crm": "CRM platform",
+    "region": gettext_lazy("Region"),
+    "industry": gettext_lazy("Industry"),
+    "arr_band": gettext_lazy("Annual recurring revenue"),
+    "business_model": gettext_lazy("Business model"),
+    "customers": gettext_lazy("Customers"),
+    "csms": gettext_lazy("Customer Success Managers"),
+    "cs_platform": gettext_lazy("Customer Success platform"),
+    "crm": gettext_lazy("CRM platform"),
 }
 # Printed elsewhere (the KPI page) or not at all (the e-mail address stays out of a document
 # meant to be forwarded).
@@ -111,7 +120,8 @@ class KpiLine:
 
     @property
     def display(self) -> str:
-        return self.kpi.shown(self.value) or "unknown"
+        # Translators: a figure the respondent did not know, in the report's KPI tables.
+        return self.kpi.shown(self.value) or _("unknown")
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,8 +257,8 @@ def report_document_build(
     strongest, weakest = pillar_extremes(results.pillars)
     radar = radar_build(pillars=results.pillars, buckets=spec.buckets, group=lead, targets=targets)
     return ReportDocument(
-        title=REPORT_TITLE,
-        lang="en",
+        title=str(REPORT_TITLE),
+        lang=language_active(),
         prepared_for=_answer_text(answers, spec.question_for_role("name")),
         respondent_title=_answer_text(answers, spec.question_for_role("title")),
         profile=_profile(spec, answers),
@@ -306,7 +316,7 @@ def _answer_text(answers: Mapping[str, object], question: QuestionSpec | None) -
         except ScoringError:
             return ""
     if question.kind == Kind.INTEGER and isinstance(value, int):
-        return f"{value:,}"
+        return number_text(Decimal(value))
     return str(value)
 
 
@@ -314,7 +324,7 @@ def _profile(spec: BankSpec, answers: Mapping[str, object]) -> tuple[ProfileItem
     profile = [q for q in spec.questions if not q.is_scored]
     by_role = {q.role: q for q in profile if q.role}
     items = [
-        ProfileItem(label, _answer_text(answers, by_role[role]))
+        ProfileItem(str(label), _answer_text(answers, by_role[role]))
         for role, label in PROFILE_LABELS.items()
         if role in by_role
     ]
@@ -327,8 +337,15 @@ def _profile(spec: BankSpec, answers: Mapping[str, object]) -> tuple[ProfileItem
 
 
 def _names(pillars: Sequence[PillarResult]) -> str:
-    names = [pillar.name for pillar in pillars]
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return names_joined([pillar.name for pillar in pillars])
+
+
+def names_joined(names: Sequence[str]) -> str:
+    """Names as a sentence lists them: "A", "A and B", "A, B and C"."""
+    if len(names) == 1:
+        return names[0]
+    # Translators: the end of a list of names, e.g. "Team, Process and ROI".
+    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def _summary(
@@ -338,44 +355,84 @@ def _summary(
     weakest: Sequence[PillarResult],
 ) -> tuple[str, ...]:
     count = len(results.pillars)
-    own = (
-        f"Your overall CSPI score is {results.overall:.2f} out of 100, in the "
-        f"{results.overall_bucket.name} bucket: the mean of your {_count_words(count).lower()} "
-        "pillar scores. "
-    )
+    own = ngettext(
+        "Your overall CSPI score is %(score)s out of 100, in the %(bucket)s bucket: the mean of "
+        "your %(count)s pillar score.",
+        "Your overall CSPI score is %(score)s out of 100, in the %(bucket)s bucket: the mean of "
+        "your %(count)s pillar scores.",
+        count,
+    ) % {
+        "score": score_text(results.overall),
+        "bucket": results.overall_bucket.name,
+        "count": _count_words(count).lower(),
+    }
+    own += " "
     if strongest and weakest and strongest != weakest:
-        own += (
-            f"Your strongest pillar is {_names(strongest)} ({strongest[0].score:.2f}, "
-            f"{strongest[0].bucket.name}); your weakest is {_names(weakest)} "
-            f"({weakest[0].score:.2f}, {weakest[0].bucket.name})."
-        )
+        own += _(
+            "Your strongest pillar is %(strongest)s (%(strongest_score)s, %(strongest_bucket)s); "
+            "your weakest is %(weakest)s (%(weakest_score)s, %(weakest_bucket)s)."
+        ) % {
+            "strongest": _names(strongest),
+            "strongest_score": score_text(strongest[0].score),
+            "strongest_bucket": strongest[0].bucket.name,
+            "weakest": _names(weakest),
+            "weakest_score": score_text(weakest[0].score),
+            "weakest_bucket": weakest[0].bucket.name,
+        }
     return (own, _peer_prose(results, snapshot))
 
 
 def _peer_prose(results: Results, snapshot: PeerSnapshot | None) -> str:
     if snapshot is None:
-        return (
+        return _(
             "No peer comparison was available when this report was made, so it shows your own "
             "scores only, without peer statistics."
         )
     lead = snapshot.lead
     if lead is None or lead.overall is None or lead.pillars is None:
-        return (
-            f"On {day_text(snapshot.computed_at)} the peer pool held fewer than {snapshot.k} "
-            "organisations: too few for any peer statistic, so this report shows your own scores "
-            "only. "
-            f"Groups of fewer than {snapshot.k} organisations are never shown."
-        )
+        return ngettext(
+            "On %(day)s the peer pool held fewer than %(num)d organisation: too few for any peer "
+            "statistic, so this report shows your own scores only. Groups of fewer than %(num)d "
+            "organisation are never shown.",
+            "On %(day)s the peer pool held fewer than %(num)d organisations: too few for any peer "
+            "statistic, so this report shows your own scores only. Groups of fewer than %(num)d "
+            "organisations are never shown.",
+            snapshot.k,
+        ) % {"day": day_text(snapshot.computed_at), "num": snapshot.k}
     overall = lead.overall
     rank = standing_text(
         percentile_rank=overall.percentile_rank, direction=Direction.HIGHER_IS_BETTER
     )
-    band = f", in the {overall.band.label}" if overall.band else ""
-    text = (
-        f"Against {lead.n} peers ({lead.label}) on {day_text(snapshot.computed_at)}, your overall "
-        f"score is {rank}{band}; the peers' median is {overall.median:.2f}, and their middle "
-        f"half runs from {overall.p25:.2f} to {overall.p75:.2f}."
-    )
+    values = {
+        "num": lead.n,
+        "group": lead.label,
+        "day": day_text(snapshot.computed_at),
+        "rank": rank,
+        "median": score_text(overall.median),
+        "p25": score_text(overall.p25),
+        "p75": score_text(overall.p75),
+    }
+    if overall.band:
+        # Translators: %(rank)s is e.g. "higher than 75 % of peers", %(band)s e.g. "top quartile".
+        text = ngettext(
+            "Against %(num)s peer (%(group)s) on %(day)s, your overall score is %(rank)s, in the "
+            "%(band)s; the peer's median is %(median)s, and their middle half runs from %(p25)s "
+            "to %(p75)s.",
+            "Against %(num)s peers (%(group)s) on %(day)s, your overall score is %(rank)s, in the "
+            "%(band)s; the peers' median is %(median)s, and their middle half runs from %(p25)s "
+            "to %(p75)s.",
+            lead.n or 0,
+        ) % {**values, "band": overall.band.label}
+    else:
+        # Translators: %(rank)s is e.g. "higher than 75 % of peers".
+        text = ngettext(
+            "Against %(num)s peer (%(group)s) on %(day)s, your overall score is %(rank)s; the "
+            "peer's median is %(median)s, and their middle half runs from %(p25)s to %(p75)s.",
+            "Against %(num)s peers (%(group)s) on %(day)s, your overall score is %(rank)s; the "
+            "peers' median is %(median)s, and their middle half runs from %(p25)s to %(p75)s.",
+            lead.n or 0,
+        )
+        text %= values
     return (
         text + _pillar_gaps_prose(results.pillars, lead.pillars) + _withheld_prose(snapshot, lead)
     )
@@ -390,54 +447,91 @@ def _pillar_gaps_prose(
         return ""
     gap = {pillar.key: pillar.score - medians_of[pillar.key].median for pillar in compared}
     above = sum(1 for pillar in compared if gap[pillar.key] >= 0)
-    verb = "is" if above == 1 else "are"
-    text = (
-        f" {_count_words(above)} of your {_count_words(len(compared)).lower()} pillars {verb} at "
-        "or above the peer median."
-    )
+    # Translators: %(above)s and %(total)s are numbers in words: "Three of your eight pillars…".
+    text = " " + ngettext(
+        "%(above)s of your %(total)s pillars is at or above the peer median.",
+        "%(above)s of your %(total)s pillars are at or above the peer median.",
+        above,
+    ) % {"above": _count_words(above), "total": _count_words(len(compared)).lower()}
     if len(compared) < 2:
         return text
     best = max(compared, key=lambda pillar: gap[pillar.key])
     worst = min(compared, key=lambda pillar: gap[pillar.key])
-    best_median, worst_median = medians_of[best.key].median, medians_of[worst.key].median
-    return text + (
-        f" {'Furthest ahead' if gap[best.key] >= 0 else 'Closest to the peers'}: {best.name} "
-        f"({best.score:.2f} against a median of {best_median:.2f}). "
-        f"{'Furthest behind' if gap[worst.key] < 0 else 'Smallest lead'}: {worst.name} "
-        f"({worst.score:.2f} against {worst_median:.2f})."
-    )
+    ahead = {
+        "pillar": best.name,
+        "score": score_text(best.score),
+        "median": score_text(medians_of[best.key].median),
+    }
+    behind = {
+        "pillar": worst.name,
+        "score": score_text(worst.score),
+        "median": score_text(medians_of[worst.key].median),
+    }
+    if gap[best.key] >= 0:
+        ahead_text = _("Furthest ahead: %(pillar)s (%(score)s against a median of %(median)s).")
+    else:
+        ahead_text = _(
+            "Closest to the peers: %(pillar)s (%(score)s against a median of %(median)s)."
+        )
+    text += " " + ahead_text % ahead
+    if gap[worst.key] < 0:
+        text += " " + _("Furthest behind: %(pillar)s (%(score)s against %(median)s).") % behind
+    else:
+        text += " " + _("Smallest lead: %(pillar)s (%(score)s against %(median)s).") % behind
+    return text
 
 
 def _withheld_prose(snapshot: PeerSnapshot, lead: GroupComparison) -> str:
     if not snapshot.withheld:
-        return " Every peer group had enough peers to be shown."
-    labels = _join([group.label for group in snapshot.withheld])
+        return " " + _("Every peer group had enough peers to be shown.")
+    values = {
+        "groups": names_joined([group.label for group in snapshot.withheld]),
+        "num": snapshot.k,
+        "lead": lead.label,
+    }
     if len(snapshot.withheld) == 1:
-        return (
-            f" The group {labels} has fewer than {snapshot.k} organisations and is not shown; "
-            f"{lead.label} stands in for it."
+        text = ngettext(
+            "The group %(groups)s has fewer than %(num)d organisation and is not shown; %(lead)s "
+            "stands in for it.",
+            "The group %(groups)s has fewer than %(num)d organisations and is not shown; %(lead)s "
+            "stands in for it.",
+            snapshot.k,
         )
-    return (
-        f" The groups {labels} have fewer than {snapshot.k} organisations each and are not shown; "
-        f"{lead.label} stands in for them."
-    )
+    else:
+        text = ngettext(
+            "The groups %(groups)s have fewer than %(num)d organisation each and are not shown; "
+            "%(lead)s stands in for them.",
+            "The groups %(groups)s have fewer than %(num)d organisations each and are not shown; "
+            "%(lead)s stands in for them.",
+            snapshot.k,
+        )
+    return " " + text % values
 
 
-def _join(texts: Sequence[str]) -> str:
-    return texts[0] if len(texts) == 1 else f"{', '.join(texts[:-1])} and {texts[-1]}"
-
-
-COUNT_WORDS = ("None", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
+# Counts in words, as a sentence starts with them ("Three of your eight pillars…"); lower-cased
+# inside a sentence.
+COUNT_WORDS = (
+    pgettext_lazy("a count in words, starting a sentence", "None"),
+    pgettext_lazy("a count in words, starting a sentence", "One"),
+    pgettext_lazy("a count in words, starting a sentence", "Two"),
+    pgettext_lazy("a count in words, starting a sentence", "Three"),
+    pgettext_lazy("a count in words, starting a sentence", "Four"),
+    pgettext_lazy("a count in words, starting a sentence", "Five"),
+    pgettext_lazy("a count in words, starting a sentence", "Six"),
+    pgettext_lazy("a count in words, starting a sentence", "Seven"),
+    pgettext_lazy("a count in words, starting a sentence", "Eight"),
+    pgettext_lazy("a count in words, starting a sentence", "Nine"),
+)
 
 
 def _count_words(count: int) -> str:
-    return COUNT_WORDS[count] if count < len(COUNT_WORDS) else str(count)
+    return str(COUNT_WORDS[count]) if count < len(COUNT_WORDS) else str(count)
 
 
 def day_text(moment: datetime) -> str:
-    """A day as the report and the pages write it in prose: "4 December 2026" (local time)."""
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%B %Y}"
+    """A day as the report and the pages write it in prose, in the active language: "4 December
+    2026", "4. Dezember 2026" (local time)."""
+    return date_text(moment, "j F Y")
 
 
 def _bands(buckets: Sequence[BucketSpec]) -> list[BucketBand]:
@@ -455,14 +549,19 @@ def _overview_chart(results: Results, lead: GroupComparison | None) -> str:
         svg = pillar_bars_svg(
             bars=[Bar(p.name, p.score, p.bucket.key) for p in results.pillars],
             bands=bands,
-            title="Your score on each pillar, from 0 to 100",
+            title=_("Your score on each pillar, from 0 to 100"),
         )
         return svg_data_uri(svg)
-    rows = [_row("Overall", results.overall, lead.overall, emphasis=True)]
+    # Translators: the overall score's row in a chart of the pillar scores.
+    rows = [_row(_("Overall"), results.overall, lead.overall, emphasis=True)]
     rows += [
         _row(p.name, p.score, lead.pillars[p.key]) for p in results.pillars if p.key in lead.pillars
     ]
-    title = f"Your scores against {lead.n} peers: {lead.label}"
+    title = ngettext(
+        "Your scores against %(num)s peer: %(group)s",
+        "Your scores against %(num)s peers: %(group)s",
+        lead.n or 0,
+    ) % {"num": lead.n, "group": lead.label}
     return svg_data_uri(pillar_peers_svg(rows=rows, bands=bands, title=title))
 
 
@@ -478,7 +577,11 @@ def _row(label: str, yours: Decimal, stats: MetricStats, *, emphasis: bool = Fal
 
 
 def _group_note(group: GroupComparison, k: int) -> str:
-    return "" if group.enough_peers else f"fewer than {k} organisations"
+    if group.enough_peers:
+        return ""
+    return ngettext("fewer than %(num)d organisation", "fewer than %(num)d organisations", k) % {
+        "num": k
+    }
 
 
 def _pillar_section(
@@ -488,14 +591,14 @@ def _pillar_section(
     rows: list[QuartileRow] = []
     for group in snapshot.comparison.groups if snapshot else ():
         stats = group.pillars.get(pillar.key) if group.pillars else None
-        note = _group_note(group, k) or ("" if stats else "not compared")
+        note = _group_note(group, k) or ("" if stats else _("not compared"))
         standing = standing_for(stats) if stats else ""
         peers.append(PeerLine(group.key.value, group.label, stats, note, standing))
         if stats is not None:
             rows.append(_row(group.label, pillar.score, stats))
     chart = None
     if rows:
-        title = f"{pillar.name}: your score against each peer group"
+        title = _("%(pillar)s: your score against each peer group") % {"pillar": pillar.name}
         chart = svg_data_uri(
             pillar_peers_svg(rows=rows, bands=bands, title=title, label_width=GROUP_LABEL_WIDTH)
         )
@@ -507,7 +610,14 @@ def _kpi_line(kpi: Kpi, results: Results, snapshot: PeerSnapshot | None, k: int)
     for group in snapshot.comparison.groups if snapshot else ():
         stats = group.kpis.get(kpi.key) if group.kpis else None
         note = _group_note(group, k) or (
-            "" if stats else f"fewer than {k} organisations gave this figure"
+            ""
+            if stats
+            else ngettext(
+                "fewer than %(num)d organisation gave this figure",
+                "fewer than %(num)d organisations gave this figure",
+                k,
+            )
+            % {"num": k}
         )
         standing = standing_for(stats, kpi_key=kpi.key) if stats else ""
         peers.append(PeerLine(group.key.value, group.label, stats, note, standing))

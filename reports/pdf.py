@@ -25,6 +25,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from benchmarks.models import ResponseBenchmark
 from reports.document import ReportDocument, report_document_for
 from reports.progress import ProgressSection, progress_section_for
+from responses.languages import language_override
 from responses.models import Response
 from roadmaps.selectors import RoadmapDocument, roadmap_document, targets_for
 
@@ -39,14 +40,16 @@ class FetchRefused(ValueError):
 
 
 def report_pdf(*, response: Response, benchmark: ResponseBenchmark | None) -> bytes:
-    """The benchmark report of a completed response. `benchmark` is the stored comparison to
-    print, as it stood when computed; None prints that no comparison was available."""
-    roadmap = roadmap_document(response=response)
-    document = report_document_for(
-        response=response, benchmark=benchmark, targets=targets_for(response=response)
-    )
-    progress = progress_section_for(response=response)
-    return pdf_from_html(report_html(document=document, roadmap=roadmap, progress=progress))
+    """The benchmark report of a completed response, in the language it was answered in.
+    `benchmark` is the stored comparison to print, as it stood when computed; None prints that
+    no comparison was available."""
+    with language_override(response.language):
+        roadmap = roadmap_document(response=response)
+        document = report_document_for(
+            response=response, benchmark=benchmark, targets=targets_for(response=response)
+        )
+        progress = progress_section_for(response=response)
+        return pdf_from_html(report_html(document=document, roadmap=roadmap, progress=progress))
 
 
 def report_html(
@@ -56,7 +59,8 @@ def report_html(
     progress: ProgressSection | None = None,
 ) -> str:
     """`roadmap`: the respondent's targets and milestones ("Your roadmap"); None prints none.
-    `progress`: "Since your assessment of …" (reports/progress.py); None prints none."""
+    `progress`: "Since your assessment of …" (reports/progress.py); None prints none. In the
+    active language, which `document` was built in too."""
     context = {"doc": document, "roadmap": roadmap, "progress": progress}
     return get_template(TEMPLATE, using="jinja2").render(context)
 

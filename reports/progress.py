@@ -5,7 +5,8 @@ The assessments come from `responses.history` (the chain of assessments taken ag
 their private links, never matched by a typed e-mail address), the arithmetic from
 `scoring.progress`; here they become prose, a table of the trend, the earlier assessment's
 milestones with their status, and the trend chart as SVG, drawn in Python like the radar
-(reports/charts.py): every text in it is escaped where it is drawn.
+(reports/charts.py): every text in it is escaped where it is drawn. Words, numbers and dates
+are written in the active language.
 """
 
 from __future__ import annotations
@@ -14,14 +15,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from html import escape
+from typing import Literal
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from markupsafe import Markup
 
-from reports.charts import BUCKET_COLOURS, FALLBACK_COLOUR, PEER_INK, PEER_MUTED
-from reports.document import day_text, svg_data_uri
+from reports.charts import BUCKET_COLOURS, FALLBACK_COLOUR, PEER_INK, PEER_MUTED, score_text
+from reports.document import day_text, names_joined, svg_data_uri
 from responses.history import AssessmentHistory, assessment_history, organisation_history
+from responses.languages import date_text  # a date as the page's language writes it
 from responses.models import Response
 from roadmaps.models import Milestone
 from scoring.bank import BucketSpec
@@ -30,6 +35,8 @@ from scoring.progress import Change, Direction, Progress, TrendPoint, progress_o
 ARROWS = {Direction.UP: "▲", Direction.DOWN: "▼", Direction.SAME: "="}
 # Milestones whose due date has passed while they were still to do.
 OPEN_STATUSES = frozenset({Milestone.Status.PLANNED, Milestone.Status.IN_PROGRESS})
+# Whose assessments these are: the respondent's own ("your") or a consultant's client's ("their").
+Whose = Literal["your", "their"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +106,7 @@ def organisation_progress_section_for(
     return _section(organisation_history(response=response, readable=readable), whose="their")
 
 
-def _section(history: AssessmentHistory, *, whose: str) -> ProgressSection | None:
+def _section(history: AssessmentHistory, *, whose: Whose) -> ProgressSection | None:
     progress = progress_over(history.assessments)
     if progress is None:
         return None
@@ -118,21 +125,36 @@ def progress_section_build(
     buckets: tuple[BucketSpec, ...],
     milestones: list[Milestone],
     today: date,
-    whose: str = "your",
+    whose: Whose = "your",
 ) -> ProgressSection:
     """`buckets`: the bands the chart draws (the latest assessment's bank's); `whose`: "your"
     for the respondent, "their" for a consultant reading about a client."""
     since = day_text(progress.previous.completed_at)
     names = {pillar.key: pillar.name for pillar in progress.previous.pillars}
-    title = (
-        f"{whose.capitalize()} overall score at each of {whose} {progress.count} assessments, "
-        "from 0 to 100"
-    )
+    count = {"num": progress.count}
+    day = {"day": since}
+    if whose == "their":
+        title = ngettext(
+            "Their overall score at each of their %(num)d assessment, from 0 to 100",
+            "Their overall score at each of their %(num)d assessments, from 0 to 100",
+            progress.count,
+        )
+        heading = _("Since their assessment of %(day)s") % day
+        milestones_heading = _("Milestones set for their assessment of %(day)s") % day
+    else:
+        title = ngettext(
+            "Your overall score at each of your %(num)d assessment, from 0 to 100",
+            "Your overall score at each of your %(num)d assessments, from 0 to 100",
+            progress.count,
+        )
+        heading = _("Since your assessment of %(day)s") % day
+        milestones_heading = _("Milestones set for your assessment of %(day)s") % day
+    title %= count
     return ProgressSection(
         since=since,
-        heading=f"Since {whose} assessment of {since}",
+        heading=heading,
         summary=_summary(progress.overall, since, whose),
-        milestones_heading=f"Milestones set for {whose} assessment of {since}",
+        milestones_heading=milestones_heading,
         changes=(
             _line(progress.overall, emphasis=True),
             *(_line(change) for change in progress.pillars),
@@ -150,27 +172,69 @@ def _milestones(history: AssessmentHistory) -> list[Milestone]:
     return list(Milestone.objects.filter(response_id=previous)) if previous else []
 
 
-def _summary(overall: Change, since: str, whose: str) -> str:
-    then = f"{overall.before:.2f} ({overall.before_bucket.name})"
-    if overall.direction is Direction.SAME:
-        return f"{whose.capitalize()} overall score is {then}, the same as on {since}."
+def _summary(overall: Change, since: str, whose: Whose) -> str:
+    values = {
+        "before": score_text(overall.before),
+        "before_bucket": overall.before_bucket.name,
+        "after": score_text(overall.after),
+        "after_bucket": overall.after_bucket.name,
+        "day": since,
+        "change": overall.words,
+    }
     crossing = overall.crossing
-    bucket = f", and {crossing.words}" if crossing else f"; it is still {overall.after_bucket.name}"
-    return (
-        f"{whose.capitalize()} overall score went {overall.words} since {since}, "
-        f"from {overall.before:.2f} to {overall.after:.2f}{bucket}."
-    )
+    their = whose == "their"
+    if overall.direction is Direction.SAME:
+        if their:
+            text = _(
+                "Their overall score is %(before)s (%(before_bucket)s), the same as on %(day)s."
+            )
+        else:
+            text = _(
+                "Your overall score is %(before)s (%(before_bucket)s), the same as on %(day)s."
+            )
+    elif crossing:
+        values["crossing"] = crossing.words
+        if their:
+            # Translators: %(change)s is e.g. "up 46.85 points", %(crossing)s e.g. "rose from
+            # Undeveloped to Expanding".
+            text = _(
+                "Their overall score went %(change)s since %(day)s, from %(before)s to %(after)s, "
+                "and %(crossing)s."
+            )
+        else:
+            # Translators: %(change)s is e.g. "up 46.85 points", %(crossing)s e.g. "rose from
+            # Undeveloped to Expanding".
+            text = _(
+                "Your overall score went %(change)s since %(day)s, from %(before)s to %(after)s, "
+                "and %(crossing)s."
+            )
+    elif their:
+        # Translators: %(change)s is e.g. "up 46.85 points".
+        text = _(
+            "Their overall score went %(change)s since %(day)s, from %(before)s to %(after)s; it "
+            "is still %(after_bucket)s."
+        )
+    else:
+        # Translators: %(change)s is e.g. "up 46.85 points".
+        text = _(
+            "Your overall score went %(change)s since %(day)s, from %(before)s to %(after)s; it "
+            "is still %(after_bucket)s."
+        )
+    return text % values
 
 
 def _crossings(progress: Progress) -> tuple[str, ...]:
     """The scores that crossed a bucket boundary, named, up and down (the change table says
     from which bucket to which)."""
     lines = []
-    for direction, words in ((Direction.UP, "higher"), (Direction.DOWN, "lower")):
+    for direction in (Direction.UP, Direction.DOWN):
         names = [c.name for c, crossing in progress.crossings if crossing.direction is direction]
         if names:
-            listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-            lines.append(f"Into a {words} bucket: {listed}.")
+            listed = {"names": names_joined(names)}
+            if direction is Direction.UP:
+                lines.append(_("Into a higher bucket: %(names)s.") % listed)
+            else:
+                lines.append(_("Into a lower bucket: %(names)s.") % listed)
     return tuple(lines)
 
 
@@ -184,9 +248,14 @@ def _line(change: Change, *, emphasis: bool = False) -> ChangeLine:
         signed=change.signed,
         words=change.words,
         direction=change.direction.value,
-        buckets=crossing.words if crossing else f"still {change.after_bucket.name}",
+        buckets=crossing.words if crossing else _still(change.after_bucket),
         emphasis=emphasis,
     )
+
+
+def _still(bucket: BucketSpec) -> str:
+    # Translators: a score that stayed in its bucket: "still Emerging".
+    return _("still %(bucket)s") % {"bucket": bucket.name}
 
 
 def _trend_rows(points: tuple[TrendPoint, ...]) -> tuple[TrendRow, ...]:
@@ -207,7 +276,7 @@ def _milestone(milestone: Milestone, pillar_names: dict[str, str], today: date) 
         title=milestone.title,
         owner=milestone.owner,
         pillar=pillar_names.get(milestone.pillar_key, milestone.pillar_key),
-        due=f"{due.day} {due:%B %Y}" if due else "",
+        due=date_text(due, "j F Y") if due else "",
         status=milestone.get_status_display(),
         overdue=due is not None and due < today and milestone.status in OPEN_STATUSES,
     )
@@ -228,7 +297,7 @@ def trend_svg(
 ) -> Markup:
     """The overall score of every assessment (oldest left) joined by a line, each point labelled
     with its score, over shaded bands for the buckets with their names; dates below."""
-    description = (
+    description = _(
         "A line through your overall score at each assessment, oldest on the left; the shaded "
         "bands are the maturity buckets. The table below gives every number."
     )
@@ -252,7 +321,7 @@ def trend_svg(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}" stroke="#ffffff" '
             'stroke-width="1.5"/>',
             f'<text x="{x:.1f}" y="{label_y:.1f}" text-anchor="middle" fill="{PEER_INK}" '
-            f'font-weight="bold">{point.overall:.2f}</text>',
+            f'font-weight="bold">{escape(score_text(point.overall))}</text>',
             *_trend_date(x, point.completed_at),
         ]
     parts.append("</svg>")
@@ -302,7 +371,7 @@ def _trend_date(x: float, moment: datetime) -> list[str]:
     y = TREND_HEIGHT - TREND_BOTTOM + 18
     return [
         f'<text x="{x:.1f}" y="{y}" text-anchor="middle" fill="{PEER_INK}" font-size="12">'
-        f"{local.day} {local:%b}</text>",
+        f"{escape(date_text(local, 'j M'))}</text>",
         f'<text x="{x:.1f}" y="{y + 14}" text-anchor="middle" fill="{PEER_MUTED}" '
         f'font-size="12">{local.year}</text>',
     ]

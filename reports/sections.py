@@ -4,17 +4,19 @@ comparison, for the PDF (reports/document.py) and the page (the `*_context` func
 results view merges into its context for templates/survey/includes/radar.html,
 kpis_to_track.html and revenue_at_stake.html).
 
-Every text is plain and escaped where it is rendered; the radar is SVG markup whose texts
-reports/charts.py escapes.
+Every text is plain and escaped where it is rendered, written in the active language; the radar
+is SVG markup whose texts reports/charts.py escapes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from markupsafe import Markup
 
 from benchmarks.groups import Comparison, GroupComparison, MetricStats
@@ -80,9 +82,40 @@ class Radar:
 
     @property
     def caption(self) -> str:
-        against = f", the median of {self.group.n} peers ({self.group.label})" if self.group else ""
-        target = " and your targets" if self.has_target else ""
-        return f"Your pillar scores from 0 to 100{against}{target}"
+        if self.group is None:
+            if self.has_target:
+                return _("Your pillar scores from 0 to 100 and your targets")
+            return _("Your pillar scores from 0 to 100")
+        values = {"num": self.group.n, "group": self.group.label}
+        if self.has_target:
+            return (
+                ngettext(
+                    "Your pillar scores from 0 to 100, the median of %(num)s peer (%(group)s) "
+                    "and your targets",
+                    "Your pillar scores from 0 to 100, the median of %(num)s peers (%(group)s) "
+                    "and your targets",
+                    self.group.n or 0,
+                )
+                % values
+            )
+        return (
+            ngettext(
+                "Your pillar scores from 0 to 100, the median of %(num)s peer (%(group)s)",
+                "Your pillar scores from 0 to 100, the median of %(num)s peers (%(group)s)",
+                self.group.n or 0,
+            )
+            % values
+        )
+
+
+def _radar_title(*, with_median: bool, has_target: bool) -> str:
+    if with_median and has_target:
+        return _("Your pillar scores against the peer median and your targets")
+    if with_median:
+        return _("Your pillar scores against the peer median")
+    if has_target:
+        return _("Your pillar scores and your targets")
+    return _("Your pillar scores")
 
 
 def radar_build(
@@ -108,12 +141,11 @@ def radar_build(
     )
     with_median = bool(rows) and all(row.median is not None for row in rows)
     has_target = any(row.target is not None for row in rows)
-    title = "Your pillar scores" + (" against the peer median" if with_median else "")
     svg = pillar_radar_svg(
         axes=[row.pillar for row in rows],
         respondent=[row.yours for row in rows],
         bands=[BucketBand(bucket.name, bucket.lower_bound) for bucket in buckets],
-        title=title + (" and your targets" if has_target else ""),
+        title=_radar_title(with_median=with_median, has_target=has_target),
         peer_median=[row.median for row in rows if row.median is not None] if with_median else None,
         target=[row.target.lower_bound if row.target else None for row in rows]
         if has_target
@@ -184,13 +216,14 @@ def kpis_to_track_context(*, results: Results) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class RevenueSection:
-    """The illustration, or why there is none (`withheld`, a sentence)."""
+    """The illustration, or why there is none (`withheld`, a sentence); its label and formula
+    in the language it is built in (scoring.revenue marks them for the catalogues)."""
 
     stake: RevenueAtStake | None
     withheld: str
     group: GroupComparison | None
-    label: str = ILLUSTRATION
-    formula: str = REVENUE_FORMULA
+    label: str = field(default_factory=lambda: _(ILLUSTRATION))
+    formula: str = field(default_factory=lambda: _(REVENUE_FORMULA))
 
     @property
     def figure_text(self) -> str:
@@ -229,21 +262,30 @@ def revenue_build(
     band = arr_band_parsed(band_label) if band_label else None
     if band is None:
         return RevenueSection(
-            None, "Without your ARR band there is no revenue to illustrate.", None
+            None, _("Without your ARR band there is no revenue to illustrate."), None
         )
     if k is None:
-        return RevenueSection(None, "No peer comparison is available yet.", None)
+        return RevenueSection(None, _("No peer comparison is available yet."), None)
     if group is None or group.kpis is None:
-        return RevenueSection(None, f"No peer group has {k} peers or more yet.", None)
+        reason = ngettext(
+            "No peer group has %(num)d peer or more yet.",
+            "No peer group has %(num)d peers or more yet.",
+            k,
+        ) % {"num": k}
+        return RevenueSection(None, reason, None)
     for key in RATE_KPIS:
         yours, stats = results.kpi_values.get(key), group.kpis.get(key)
         if yours is not None and stats is not None:
             stake = revenue_at_stake(band=band, kpi_key=key, yours=yours, median=stats.median)
             return RevenueSection(stake, "", group)
     if all(results.kpi_values.get(key) is None for key in RATE_KPIS):
-        reason = "You gave neither net revenue retention nor customer retention."
+        reason = _("You gave neither net revenue retention nor customer retention.")
     else:
-        reason = f"Fewer than {k} peers of {group.label} gave the same figure as you."
+        reason = ngettext(
+            "Fewer than %(num)d peer of %(group)s gave the same figure as you.",
+            "Fewer than %(num)d peers of %(group)s gave the same figure as you.",
+            k,
+        ) % {"num": k, "group": group.label}
     return RevenueSection(None, reason, group)
 
 

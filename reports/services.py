@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from benchmarks.models import ResponseBenchmark
 from benchmarks.selectors import benchmark_kept_latest
@@ -25,6 +26,7 @@ from benchmarks.services import benchmark_compute
 from reports.models import Report
 from reports.selectors import report_latest
 from reports.storage import file_store_atomically
+from responses.languages import language_override
 from responses.links import link_base
 from responses.models import Response
 from responses.task_queue import task_send
@@ -227,9 +229,9 @@ def report_download_path(report: Report) -> str:
 
 
 def report_ready_email(*, report_id: int, request_base_url: str = "") -> bool:
-    """Tell the respondent their report is ready, once. Marked sent before sending, so two
-    workers never both send it; a failed send takes the mark back, and the reconciler tries
-    again."""
+    """Tell the respondent their report is ready, once, in the language they answered in. Marked
+    sent before sending, so two workers never both send it; a failed send takes the mark back,
+    and the reconciler tries again."""
     report = Report.objects.select_related("response").get(pk=report_id)
     response = report.response
     if not response.email:
@@ -239,15 +241,17 @@ def report_ready_email(*, report_id: int, request_base_url: str = "") -> bool:
     ):
         return False
     base = link_base(request_base_url)
-    body = render_to_string(
-        "reports/email/ready.txt",
-        {
-            "download_url": base + report_download_path(report),
-            "results_url": base + reverse("survey:done", args=[response.token]),
-        },
-    )
+    with language_override(response.language):
+        subject = _("Your CSPI benchmark report is ready")
+        body = render_to_string(
+            "reports/email/ready.txt",
+            {
+                "download_url": base + report_download_path(report),
+                "results_url": base + reverse("survey:done", args=[response.token]),
+            },
+        )
     try:
-        send_mail("Your CSPI benchmark report is ready", body, None, [response.email])
+        send_mail(subject, body, None, [response.email])
     except (OSError, smtplib.SMTPException):
         Report.objects.filter(pk=report_id).update(emailed_at=None)
         logger.warning("Report %s ready, e-mail not sent yet", report_id, exc_info=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,7 +15,7 @@ from reports.selectors import report_for_download, report_latest
 from reports.services import WAITING, report_download_path, report_request
 from responses.selectors import response_by_token
 
-NO_REPORT_TEXT = "No PDF report has been asked for."
+NO_REPORT_TEXT = gettext_lazy("No PDF report has been asked for.")
 
 
 @require_GET
@@ -25,7 +26,7 @@ def status(request: HttpRequest, token: str) -> JsonResponse:
         raise Http404("This survey link is not valid.")
     report = report_latest(response=response)
     if report is None:
-        return JsonResponse({"status": "none", "text": NO_REPORT_TEXT})
+        return JsonResponse({"status": "none", "text": str(NO_REPORT_TEXT)})
     return JsonResponse(
         {
             "status": report.status,

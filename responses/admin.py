@@ -10,7 +10,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from responses.admin_forms import (
     BankForm,
@@ -24,6 +27,7 @@ from responses.admin_forms import (
 from responses.bank_admin_views import BankFilesAdminMixin
 from responses.bank_history import bank_edit_record, bank_event_record, bank_history_shown
 from responses.bank_options_admin import BankOptionsAdminMixin
+from responses.bank_translation_admin import BankTranslationsAdminMixin
 from responses.models import BankEvent, Bucket, Erasure, Option, Pillar, Question, QuestionBank
 from responses.selectors import bank_spec_for
 from responses.services import bank_new_version
@@ -96,14 +100,20 @@ class QuestionInline(DraftOnlyMixin, admin.TabularInline):
         # links there with the bank chosen).
         return False
 
-    @admin.display(description="Question")
+    @admin.display(description=gettext_lazy("Question"))
     def short_text(self, question: Question) -> str:
         return _shortened(question.text, 80)
 
     @admin.display(description="")
     def edit_link(self, question: Question) -> str:
         url = reverse("admin:responses_question_change", args=[question.pk])
-        return format_html('<a href="{}" title="Texts, limits and options">Edit</a>', url)
+        return format_html(
+            '<a href="{}" title="{}">{}</a>',
+            url,
+            _("Texts, limits and options"),
+            # Translators: a link to a question's own page, where it is edited.
+            _("Edit"),
+        )
 
 
 def _shortened(text: str, length: int) -> str:
@@ -133,7 +143,11 @@ def _edit_record(request: HttpRequest, bank: QuestionBank) -> None:
 
 @admin.register(QuestionBank)
 class QuestionBankAdmin(
-    BankFilesAdminMixin, BankOptionsAdminMixin, DraftOnlyMixin, admin.ModelAdmin
+    BankFilesAdminMixin,
+    BankOptionsAdminMixin,
+    BankTranslationsAdminMixin,
+    DraftOnlyMixin,
+    admin.ModelAdmin,
 ):
     form = BankForm
     list_display = ["title", "key", "version", "status", "question_count", "published_on"]
@@ -150,26 +164,31 @@ class QuestionBankAdmin(
     def get_queryset(self, request: HttpRequest) -> QuerySet[QuestionBank]:
         return super().get_queryset(request).prefetch_related("questions")
 
-    @admin.display(description="Questions")
+    @admin.display(description=gettext_lazy("Questions"))
     def question_count(self, bank: QuestionBank) -> int:
         return len(bank.questions.all())
 
-    @admin.display(description="Published", ordering="published_at")
+    @admin.display(description=gettext_lazy("Published"), ordering="published_at")
     def published_on(self, bank: QuestionBank) -> str:
         """The day only ("4 Dec 2026"), so the list fits beside its filters at 1,280 px."""
-        return f"{bank.published_at:%-d %b %Y}" if bank.published_at else "–"
+        return date_format(bank.published_at, "j M Y") if bank.published_at else "–"
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> Any:
         bank = self.get_object(request, object_id)
         if bank is not None and not bank.is_editable and request.method == "GET":
-            self.message_user(
-                request,
-                f"This bank is {bank.status} and cannot change: answers were given on it. Use the "
-                "action “Copy as a new draft version” to edit a copy, then publish that.",
-                messages.INFO,
-            )
+            if bank.status == QuestionBank.Status.ARCHIVED:
+                text = _(
+                    "This bank is archived and cannot change: answers were given on it. Use the "
+                    "action “Copy as a new draft version” to edit a copy, then publish that."
+                )
+            else:
+                text = _(
+                    "This bank is published and cannot change: answers were given on it. Use the "
+                    "action “Copy as a new draft version” to edit a copy, then publish that."
+                )
+            self.message_user(request, text, messages.INFO)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
@@ -198,7 +217,7 @@ class QuestionBankAdmin(
         bank_event_record(
             bank=bank,
             action=BankEvent.Action.CREATED,
-            headline=f"Created v{bank.version} in admin",
+            headline=_("Created v%(version)s in admin") % {"version": bank.version},
             actor=request.user,
         )
         setattr(request, _EVENT_LOGGED, True)
@@ -213,7 +232,9 @@ class QuestionBankAdmin(
             return None
         return super().log_addition(request, obj, message)
 
-    @admin.action(description="Publish the selected draft (archives the current version)")
+    @admin.action(
+        description=gettext_lazy("Publish the selected draft (archives the current version)")
+    )
     def publish_selected(
         self, request: HttpRequest, queryset: QuerySet[QuestionBank]
     ) -> HttpResponse | None:
@@ -221,18 +242,24 @@ class QuestionBankAdmin(
         # pool (survey/bank_publish_views.py, above this app: reached by URL name only).
         banks = list(queryset[:2])
         if len(banks) != 1:
-            self.message_user(request, "Choose one draft to publish.", messages.WARNING)
+            self.message_user(request, _("Choose one draft to publish."), messages.WARNING)
             return None
         if not banks[0].is_editable:
-            self.message_user(request, f"{banks[0]} is not a draft.", messages.WARNING)
+            self.message_user(
+                request, _("%(bank)s is not a draft.") % {"bank": banks[0]}, messages.WARNING
+            )
             return None
         return redirect(reverse("bank-publish", args=[banks[0].pk]))
 
-    @admin.action(description="Copy as a new draft version")
+    @admin.action(description=gettext_lazy("Copy as a new draft version"))
     def new_draft_version(self, request: HttpRequest, queryset: QuerySet[QuestionBank]) -> None:
         for bank in queryset:
             draft = bank_new_version(bank=bank, actor=request.user)
-            self.message_user(request, f"Created {draft}; edit it, then publish.", messages.SUCCESS)
+            self.message_user(
+                request,
+                _("Created %(bank)s; edit it, then publish.") % {"bank": draft},
+                messages.SUCCESS,
+            )
 
 
 class OptionInline(DraftOnlyMixin, admin.TabularInline):
@@ -245,7 +272,7 @@ class OptionInline(DraftOnlyMixin, admin.TabularInline):
 
 
 class PillarFilter(admin.SimpleListFilter):
-    title = "pillar"
+    title = gettext_lazy("pillar")
     parameter_name = "pillar"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
@@ -267,9 +294,12 @@ class QuestionAdmin(DraftOnlyMixin, admin.ModelAdmin):
     form = QuestionForm
     fieldsets = [
         (None, {"fields": ["bank", ("number", "kind", "required"), "section", "text", "help"]}),
-        ("Scoring", {"fields": [("pillar", "scoring", "weight")]}),
-        ("Answer", {"fields": [("min_value", "max_value"), ("max_length", "unknown_allowed")]}),
-        ("Profile", {"fields": ["role"]}),
+        (gettext_lazy("Scoring"), {"fields": [("pillar", "scoring", "weight")]}),
+        (
+            gettext_lazy("Answer"),
+            {"fields": [("min_value", "max_value"), ("max_length", "unknown_allowed")]},
+        ),
+        (gettext_lazy("Profile"), {"fields": ["role"]}),
     ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
@@ -311,18 +341,19 @@ class QuestionAdmin(DraftOnlyMixin, admin.ModelAdmin):
             return redirect("admin:responses_questionbank_change", obj.bank_id)
         return default
 
-    @admin.display(description="Bank")
+    @admin.display(description=gettext_lazy("Bank"))
     def bank_link(self, question: Question) -> str:
         url = reverse("admin:responses_questionbank_change", args=[question.bank_id])
         return format_html('<a href="{}">{}</a>', url, question.bank)
 
-    @admin.display(description="Question", ordering="text")
+    @admin.display(description=gettext_lazy("Question"), ordering="text")
     def short_text(self, question: Question) -> str:
         return question.text[:90]
 
-    @admin.display(description="Bank", ordering="bank__version")
+    @admin.display(description=gettext_lazy("Bank"), ordering="bank__version")
     def bank_version(self, question: Question) -> str:
-        return f"{question.bank.key} v{question.bank.version} ({question.bank.status})"
+        bank = question.bank
+        return f"{bank.key} v{bank.version} ({bank.get_status_display().lower()})"
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "bank":

@@ -12,7 +12,6 @@ up over several saves.
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -20,19 +19,21 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet, construct_instance
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from responses.bank_file import KNOWN_ROLES, bank_spec_problems
+from responses.bank_file import KNOWN_ROLES, Problem, bank_spec_problems
 from responses.models import Bucket, Option, Pillar, Question, QuestionBank
 from scoring.bank import BankSpec, BucketSpec, Kind, OptionSpec, PillarSpec, QuestionSpec, Scoring
 
 # A problem names where and which field ("Question 12, option 'Yes', points: ..."): these fields
 # hold values a save can get wrong on its own, so they are refused on save.
-_VALUE_FIELDS = re.compile(r", (?:points|min/max|weight): ")
+_VALUE_FIELDS = frozenset({"points", "min/max", "weight"})
 
 ONE_LINE = {"class": "vTextField"}
 # The admin's own narrow number class: the pages' Content-Security-Policy refuses style attributes.
 SHORT_NUMBER = {"class": "vIntegerField"}
-ROLE_CHOICES = [("", "— none —"), *((role, role) for role in sorted(KNOWN_ROLES))]
+ROLE_CHOICES = [("", gettext_lazy("— none —")), *((role, role) for role in sorted(KNOWN_ROLES))]
 
 
 def _spec_of(
@@ -49,7 +50,7 @@ def _spec_of(
     )
 
 
-def question_value_problems(question: Question, options: Iterable[Option]) -> list[str]:
+def question_value_problems(question: Question, options: Iterable[Option]) -> list[Problem]:
     """The publishing rules' complaints about the values of one question and its options."""
     spec = QuestionSpec(
         number=question.number or 0,
@@ -68,17 +69,17 @@ def question_value_problems(question: Question, options: Iterable[Option]) -> li
     problems = bank_spec_problems(
         _spec_of(question.bank, questions=[spec]), questions_complete=False
     )
-    return [p for p in problems if p.startswith("Question ") and _VALUE_FIELDS.search(p)]
+    return [p for p in problems if p.about == "question" and p.field in _VALUE_FIELDS]
 
 
-def bucket_problems(bank: QuestionBank, buckets: Iterable[Bucket]) -> list[str]:
+def bucket_problems(bank: QuestionBank, buckets: Iterable[Bucket]) -> list[Problem]:
     """The publishing rules' complaints about a bank's buckets (from 0, increasing, up to 100)."""
     ordered = sorted(buckets, key=lambda b: b.lower_bound)
     specs = [BucketSpec(b.key, b.name, b.lower_bound) for b in ordered]
     problems = bank_spec_problems(
         _spec_of(bank, buckets=specs, questions=()), questions_complete=False
     )
-    return [p for p in problems if p.startswith(("Bucket ", "buckets:"))]
+    return [p for p in problems if p.about == "bucket"]
 
 
 class BankForm(forms.ModelForm):
@@ -133,7 +134,7 @@ class BucketFormSet(BaseInlineFormSet):
 
 class PillarChoiceField(forms.ModelChoiceField):
     default_error_messages = {
-        "invalid_choice": "Choose one of this bank's own pillars.",
+        "invalid_choice": gettext_lazy("Choose one of this bank's own pillars."),
     }
 
     def label_from_instance(self, obj: Any) -> str:
@@ -150,8 +151,10 @@ def _bank_id_of(form: forms.ModelForm) -> Any:
 class QuestionForm(forms.ModelForm):
     """A question: its pillar chosen among its bank's own, its role among the known roles."""
 
-    pillar = PillarChoiceField(queryset=Pillar.objects.none(), required=False)
-    role = forms.ChoiceField(choices=ROLE_CHOICES, required=False)
+    pillar = PillarChoiceField(
+        queryset=Pillar.objects.none(), required=False, label=gettext_lazy("pillar")
+    )
+    role = forms.ChoiceField(choices=ROLE_CHOICES, required=False, label=gettext_lazy("role"))
 
     class Meta:
         model = Question
@@ -191,7 +194,9 @@ class QuestionForm(forms.ModelForm):
                 pillars.filter(bank_id=bank_id) if str(bank_id or "").isdigit() else pillars.none()
             )
             if not bank_id:
-                pillar_field.help_text = "Choose the bank and save; then choose among its pillars."
+                pillar_field.help_text = _(
+                    "Choose the bank and save; then choose among its pillars."
+                )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -214,7 +219,10 @@ def _saved_bank(form: forms.ModelForm) -> QuestionBank | None:
 class OptionForm(forms.ModelForm):
     # Left empty on a new option, the next free code of the question is given (OptionFormSet).
     code = forms.IntegerField(
-        min_value=0, required=False, widget=forms.NumberInput(attrs=SHORT_NUMBER)
+        min_value=0,
+        required=False,
+        widget=forms.NumberInput(attrs=SHORT_NUMBER),
+        label=gettext_lazy("code"),
     )
 
     class Meta:
@@ -242,7 +250,7 @@ class OptionFormSet(BaseInlineFormSet):
         ]
         kept.sort(key=lambda option: option.position)
         _codes_give(self.instance, kept)
-        problems = [p for p in question_value_problems(self.instance, kept) if "points:" in p]
+        problems = [p for p in question_value_problems(self.instance, kept) if p.field == "points"]
         if problems:
             raise ValidationError(problems)
 

@@ -14,14 +14,16 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.formats import get_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from scoring.bank import BankSpec, Kind, QuestionSpec
 
 AnswerValue = str | int | float | list[int] | None
 EMAIL_MAX_LENGTH = 254
 TEXT_MAX_LENGTH = 2000
-GROUPED_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$")
-DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d{1,2}$")
+DECIMAL_EITHER = re.compile(r"[+-]?\d+[.,]\d{1,2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +46,7 @@ def answer_parse(question: QuestionSpec, raw: Sequence[str], unknown: bool) -> P
     elif question.kind in (Kind.INTEGER, Kind.PERCENT):
         parsed = _number(question, values[0] if values else "", unknown)
     elif len(values) > 1:
-        parsed = ParsedAnswer(error="Give one answer.")
+        parsed = ParsedAnswer(error=_("Give one answer."))
     else:
         parsed = _text(question, values[0] if values else "")
     if not parsed.given and parsed.error is None and question.required:
@@ -63,14 +65,16 @@ def answers_count(spec: BankSpec, answers: Mapping[str, AnswerValue]) -> int:
 
 def _missing_message(question: QuestionSpec) -> str:
     if question.kind == Kind.SINGLE:
-        return "Choose one option."
+        return _("Choose one option.")
     if question.kind == Kind.MULTI:
-        return "Choose at least one option."
+        return _("Choose at least one option.")
     if question.unknown_allowed:
-        return "Enter a number, or tick “Unknown / prefer not to say”."
+        # Translators: the quoted words are the label of the box next to the number
+        # (templates/survey/includes/question.html); translate them the same way.
+        return _("Enter a number, or tick “Unknown / prefer not to say”.")
     if question.kind in (Kind.INTEGER, Kind.PERCENT):
-        return "Enter a number."
-    return "This answer is required."
+        return _("Enter a number.")
+    return _("This answer is required.")
 
 
 def _choice(question: QuestionSpec, values: list[str]) -> ParsedAnswer:
@@ -82,51 +86,67 @@ def _choice(question: QuestionSpec, values: list[str]) -> ParsedAnswer:
             question.option_by_code(int(value)) if value.isascii() and value.isdigit() else None
         )
         if option is None:
-            return ParsedAnswer(error="Choose one of the options listed.")
+            return ParsedAnswer(error=_("Choose one of the options listed."))
         codes.append(option.code)
     if question.kind == Kind.SINGLE:
         if len(set(codes)) > 1:
-            return ParsedAnswer(error="Choose only one option.")
+            return ParsedAnswer(error=_("Choose only one option."))
         return ParsedAnswer(value=codes[0], given=True)
     chosen = [option for option in question.options if option.code in set(codes)]
     exclusive = next((option for option in chosen if option.exclusive), None)
     if exclusive is not None and len(chosen) > 1:
-        return ParsedAnswer(
-            error=f"“{exclusive.text}” cannot be combined with other options. "
-            "Untick it, or untick the others."
+        # Translators: %(option)s is an option's text, such as "None of these".
+        text = _(
+            "“%(option)s” cannot be combined with other options. Untick it, or untick the others."
         )
+        return ParsedAnswer(error=text % {"option": exclusive.text})
     return ParsedAnswer(value=[option.code for option in chosen], given=True)
 
 
 def _number(question: QuestionSpec, value: str, unknown: bool) -> ParsedAnswer:
     if unknown and not question.unknown_allowed:
-        return ParsedAnswer(error="This question needs a number.")
+        return ParsedAnswer(error=_("This question needs a number."))
     if unknown and value:
-        return ParsedAnswer(error="Enter a number or tick “Unknown”, not both.")
+        # Translators: “Unknown” is short for the box "Unknown / prefer not to say".
+        return ParsedAnswer(error=_("Enter a number or tick “Unknown”, not both."))
     if unknown:
         return ParsedAnswer(value=None, given=True)
     if not value:
         return NOT_GIVEN
     number = _read_number(value, allow_fraction=question.kind == Kind.PERCENT)
     if number is None:
-        expected = "a whole number" if question.kind == Kind.INTEGER else "a number"
-        return ParsedAnswer(error=f"“{value[:40]}” is not {expected}. Enter {expected}.")
+        if question.kind == Kind.INTEGER:
+            # Translators: %(typed)s is what the respondent typed.
+            text = _("“%(typed)s” is not a whole number. Enter a whole number.")
+        else:
+            # Translators: %(typed)s is what the respondent typed.
+            text = _("“%(typed)s” is not a number. Enter a number.")
+        return ParsedAnswer(error=text % {"typed": value[:40]})
     low, high = question.min_value, question.max_value
     if (low is not None and number < low) or (high is not None and number > high):
-        bounds = f"{number_text(low) or 'any'} and {number_text(high) or 'any'}"
-        return ParsedAnswer(error=f"Enter a number between {bounds}.")
+        return ParsedAnswer(error=_bounds_message(low, high))
     stored: int | float = int(number) if number == number.to_integral_value() else float(number)
     return ParsedAnswer(value=stored, given=True)
 
 
 def _read_number(value: str, allow_fraction: bool) -> Decimal | None:
-    text = value.replace(" ", "").replace("\u00a0", "").replace("_", "")
+    """A number as people write it in the page's language: "1,200" and "96.5" in English,
+    "1.200" and "96,5" in German, French and Spanish, spaces between thousands anywhere. A
+    fraction with the other mark ("96,5" on an English page) is read too: it means nothing
+    else."""
+    text = re.sub(r"[\s\u00a0\u202f_']", "", value)
     if allow_fraction:
         text = text.removesuffix("%")
-        if DECIMAL_COMMA.match(text):
-            text = text.replace(",", ".")
-    if GROUPED_THOUSANDS.match(text):
-        text = text.replace(",", "")
+    decimal = get_format("DECIMAL_SEPARATOR")
+    grouping = "." if decimal == "," else ","
+    grouped = re.fullmatch(
+        rf"([+-]?\d{{1,3}}(?:{re.escape(grouping)}\d{{3}})+)({re.escape(decimal)}\d+)?", text
+    )
+    if grouped:
+        text = grouped.group(1).replace(grouping, "") + (grouped.group(2) or "")
+    text = text.replace(decimal, ".")
+    if allow_fraction and DECIMAL_EITHER.fullmatch(text):
+        text = text.replace(",", ".")
     if not re.fullmatch(r"[+-]?\d+(\.\d{1,2})?" if allow_fraction else r"[+-]?\d+", text):
         return None
     try:
@@ -135,25 +155,55 @@ def _read_number(value: str, allow_fraction: bool) -> Decimal | None:
         return None
 
 
+def _bounds_message(low: Decimal | None, high: Decimal | None) -> str:
+    """What to enter when a number is out of the question's bounds (one of them may be open)."""
+    if low is None:
+        # Translators: the question has no lower bound: "a number of at most %(high)s".
+        text = _("Enter a number between any and %(high)s.")
+    elif high is None:
+        # Translators: the question has no upper bound: "a number of at least %(low)s".
+        text = _("Enter a number between %(low)s and any.")
+    else:
+        text = _("Enter a number between %(low)s and %(high)s.")
+    return text % {"low": number_shown(low), "high": number_shown(high)}
+
+
 def number_text(number: Decimal | None) -> str:
     """A bank's number as people write it: 300, not 300.00 or 3E+2; empty when there is none."""
     return "" if number is None else f"{number.normalize():f}"
+
+
+def number_shown(number: Decimal | None) -> str:
+    """A bank's number as a person reads it on a page, with the active language's decimal
+    mark ("96,5" in German), its places as they are; empty when there is none. (`number_text`
+    stays the machine's form, for the API.)"""
+    if number is None:
+        return ""
+    normal = number.normalize()
+    exponent = normal.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return number_format(normal, decimal_pos=places, use_l10n=True)
 
 
 def _text(question: QuestionSpec, value: str) -> ParsedAnswer:
     if not value:
         return NOT_GIVEN
     if "\x00" in value:  # no database text type can keep it
-        return ParsedAnswer(error="Remove the invisible NUL character from this answer.")
+        return ParsedAnswer(error=_("Remove the invisible NUL character from this answer."))
     if question.kind == Kind.EMAIL:
         if len(value) > EMAIL_MAX_LENGTH:
-            return ParsedAnswer(error="That e-mail address is too long.")
+            return ParsedAnswer(error=_("That e-mail address is too long."))
         try:
             validate_email(value)
         except ValidationError:
-            return ParsedAnswer(error="Enter a valid e-mail address, like name@company.com.")
+            return ParsedAnswer(error=_("Enter a valid e-mail address, like name@company.com."))
         return ParsedAnswer(value=value, given=True)
     limit = question.max_length or TEXT_MAX_LENGTH
     if len(value) > limit:
-        return ParsedAnswer(error=f"Keep this under {limit} characters (it has {len(value)}).")
+        text = ngettext(
+            "Keep this under %(limit)d character (it has %(length)d).",
+            "Keep this under %(limit)d characters (it has %(length)d).",
+            limit,
+        )
+        return ParsedAnswer(error=text % {"limit": limit, "length": len(value)})
     return ParsedAnswer(value=value, given=True)

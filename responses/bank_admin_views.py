@@ -15,9 +15,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.functional import lazy
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from responses.bank_export import MAX_BANK_FILE_BYTES, bank_export_for, bank_text_read
+from responses.bank_export import MAX_BANK_FILE_BYTES, bank_export_for, bank_text_read, kib_text
 from responses.bank_file import BankFileError
 from responses.bank_history import diff_json
 from responses.models import QuestionBank
@@ -32,37 +35,50 @@ class BankChoiceField(forms.ModelChoiceField):
 
 
 class CompareForm(forms.Form):
-    old = BankChoiceField(QuestionBank.objects.order_by("key", "version"), label="Older version")
-    new = BankChoiceField(QuestionBank.objects.order_by("key", "version"), label="Newer version")
+    old = BankChoiceField(
+        QuestionBank.objects.order_by("key", "version"), label=gettext_lazy("Older version")
+    )
+    new = BankChoiceField(
+        QuestionBank.objects.order_by("key", "version"), label=gettext_lazy("Newer version")
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         old, new = cleaned.get("old"), cleaned.get("new")
         if old is not None and new is not None and old.key != new.key:
             raise forms.ValidationError(
-                f"Pick two versions of the same bank: '{old.key}' and '{new.key}' are "
-                "different banks."
+                _(
+                    "Pick two versions of the same bank: '%(old)s' and '%(new)s' are different "
+                    "banks."
+                )
+                % {"old": old.key, "new": new.key}
             )
         return cleaned
 
 
+def _file_help() -> str:
+    return _(
+        "At most %(kib)s KiB, in the format of fixtures/cspi-v1.yaml. It becomes a draft; "
+        "nothing is published."
+    ) % {"kib": MAX_BANK_FILE_BYTES // 1024}
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="Bank file (YAML)",
-        help_text=f"At most {MAX_BANK_FILE_BYTES // 1024} KiB, in the format of "
-        "fixtures/cspi-v1.yaml. It becomes a draft; nothing is published.",
+        label=gettext_lazy("Bank file (YAML)"),
+        help_text=lazy(_file_help, str)(),
     )
     replace_draft = forms.BooleanField(
         required=False,
-        label="Replace the draft with the file's version number, if there is one",
+        label=gettext_lazy("Replace the draft with the file's version number, if there is one"),
     )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BANK_FILE_BYTES:
             raise forms.ValidationError(
-                f"The file has {upload.size / 1024:.0f} KiB; the limit is "
-                f"{MAX_BANK_FILE_BYTES // 1024} KiB. Nothing was changed."
+                _("The file has %(size)s KiB; the limit is %(limit)s KiB. Nothing was changed.")
+                % {"size": kib_text(upload.size), "limit": MAX_BANK_FILE_BYTES // 1024}
             )
         return upload
 
@@ -99,7 +115,7 @@ class BankFilesAdminMixin:
             old, new = form.cleaned_data["old"], form.cleaned_data["new"]
             diff = bank_diff(bank_spec_for(bank=old), bank_spec_for(bank=new))
         context = {
-            "title": "Compare versions",
+            "title": _("Compare versions"),
             "form": form,
             "diff": diff,
             "counts": diff.counts() if diff else {},
@@ -140,7 +156,7 @@ class BankFilesAdminMixin:
                 return self._imported_redirect(request, bank, outcome)
         imported = _imported_bank(request)
         context = {
-            "title": "Import a bank file",
+            "title": _("Import a bank file"),
             "form": form,
             "problems": problems,
             "imported": imported,
@@ -157,10 +173,18 @@ class BankFilesAdminMixin:
         if outcome == BankImportOutcome.UNCHANGED:
             messages.info(
                 request,
-                f"{bank} is already stored exactly as in this file: nothing was imported.",
+                _("%(bank)s is already stored exactly as in this file: nothing was imported.")
+                % {"bank": bank},
+            )
+        elif outcome == BankImportOutcome.REPLACED_DRAFT:
+            messages.success(
+                request,
+                _("Imported %(bank)s (replaced draft). Nothing was published.") % {"bank": bank},
             )
         else:
-            messages.success(request, f"Imported {bank} ({outcome}). Nothing was published.")
+            messages.success(
+                request, _("Imported %(bank)s (created). Nothing was published.") % {"bank": bank}
+            )
         return HttpResponseRedirect(f"{self._url('import')}?{urlencode({'imported': bank.pk})}")
 
     def _can_import(self, request: HttpRequest) -> bool:
@@ -217,9 +241,11 @@ def _import_upload(form: ImportForm, *, actor: Any) -> tuple[QuestionBank, BankI
     if existing is not None and existing.is_editable and not form.cleaned_data["replace_draft"]:
         raise BankFileError(
             [
-                f"Version {spec.version} of bank '{spec.key}' is a draft already ({existing}). "
-                "Tick “Replace the draft” to overwrite it, or give the file another version "
-                "number."
+                _(
+                    "Version %(version)s of bank '%(key)s' is a draft already (%(bank)s). Tick "
+                    "“Replace the draft” to overwrite it, or give the file another version number."
+                )
+                % {"version": spec.version, "key": spec.key, "bank": existing}
             ]
         )
     return bank_import(spec=spec, publish=False, actor=actor)

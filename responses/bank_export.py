@@ -12,8 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 import yaml
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
-from responses.bank_file import BankFileError, bank_spec_from_document
+from responses.bank_file import BankFileError, Problem, bank_spec_from_document
 from responses.models import QuestionBank
 from responses.selectors import bank_spec_for
 from scoring.bank import BankSpec, OptionSpec, QuestionSpec
@@ -62,13 +64,24 @@ def bank_spec_export(spec: BankSpec) -> str:
     )
 
 
-def export_problems(spec: BankSpec) -> list[str]:
+def export_problems(spec: BankSpec) -> list[Problem]:
     """Options whose codes the file's numbering would change (an admin edited them by hand)."""
     return [
-        f"Question {question.number}, option '{option.text}', code: {option.code} is not "
-        f"{question.number * 100 + position} (question number × 100 + position); a bank file "
-        "numbers options that way, so this bank cannot be exported without changing what its "
-        "answers mean."
+        Problem(
+            _(
+                "Question %(number)s, option '%(option)s', code: %(code)s is not %(expected)s "
+                "(question number × 100 + position); a bank file numbers options that way, so "
+                "this bank cannot be exported without changing what its answers mean."
+            )
+            % {
+                "number": question.number,
+                "option": option.text,
+                "code": option.code,
+                "expected": question.number * 100 + position,
+            },
+            "question",
+            "code",
+        )
         for question in spec.questions
         for position, option in enumerate(question.options, start=1)
         if option.code != question.number * 100 + position
@@ -80,25 +93,35 @@ def bank_text_read(data: bytes) -> BankSpec:
     if len(data) > MAX_BANK_FILE_BYTES:
         raise BankFileError(
             [
-                f"The file has {len(data) / 1024:.0f} KiB; the limit is "
-                f"{MAX_BANK_FILE_BYTES // 1024} KiB."
+                _("The file has %(size)s KiB; the limit is %(limit)s KiB.")
+                % {"size": kib_text(len(data)), "limit": MAX_BANK_FILE_BYTES // 1024}
             ]
         )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise BankFileError(
-            [f"The file is not UTF-8 text (byte {error.start}); save it as UTF-8."]
+            [
+                _("The file is not UTF-8 text (byte %(byte)s); save it as UTF-8.")
+                % {"byte": error.start}
+            ]
         ) from error
     try:
         if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, yaml.SafeLoader)):
             # An alias repeats a part of the file without its size: a small file could unfold
             # into gigabytes when read. A bank file never needs one.
-            raise BankFileError(["The file uses YAML aliases (*name); write each value out."])
+            raise BankFileError([_("The file uses YAML aliases (*name); write each value out.")])
         document = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise BankFileError([f"The file is not valid YAML: {error}"]) from error
+        raise BankFileError(
+            [_("The file is not valid YAML: %(error)s") % {"error": error}]
+        ) from error
     return bank_spec_from_document(document)
+
+
+def kib_text(size: int) -> str:
+    """A size in bytes as whole KiB, as a person reads it."""
+    return number_format(round(size / 1024), use_l10n=True)
 
 
 def _document(spec: BankSpec) -> dict[str, Any]:

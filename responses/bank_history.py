@@ -13,15 +13,19 @@ from typing import Any
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from responses.models import BankEvent, QuestionBank
 from responses.selectors import bank_spec_for
 from scoring.bank import BankSpec
 from scoring.bank_diff import BankDiff, ChangeKind, bank_diff, value_text
 
+# Kept as it is in a BankEvent (`actor_text`); the History page shows it in the reader's language.
 COMMAND_LINE = "command line"
 ITEMS_NAMED_IN_SUMMARY = 3
 OPEN_ROWS_AT_MOST = 12
+# Kept in the stored diff as they were; the pages label an item by its `kind`, in their language.
 KIND_LABELS = {ChangeKind.ADDED: "Added", ChangeKind.REMOVED: "Removed", ChangeKind.CHANGED: ""}
 
 
@@ -33,17 +37,23 @@ def bank_event_record(
     actor: Any = None,
     actor_text: str = "",
     diff: BankDiff | None = None,
-    columns: tuple[str, str] = ("Before", "After"),
+    columns: tuple[str, str] | None = None,
 ) -> BankEvent:
     """Store one change of `bank`: `headline` ("Published v2 (archived v1)") followed by what
     the diff changed, and the diff itself for the History page. `actor` is the admin user;
-    without one, `actor_text` says who ("command line")."""
+    without one, `actor_text` says who ("command line"). The texts are kept in the language
+    they were written in: the admin's, or English from the command line."""
+    if columns is None:
+        columns = (_("Before"), _("After"))
     event = BankEvent.objects.create(
         bank=bank,
         action=action,
         actor=actor,
         actor_text=_actor_name(actor) or actor_text,
-        summary=f"{headline}; {changes_phrase(diff)}" if diff is not None else headline,
+        summary=_("%(headline)s; %(changes)s")
+        % {"headline": headline, "changes": changes_phrase(diff)}
+        if diff is not None
+        else headline,
         diff=diff_json(diff, columns) if diff is not None else None,
     )
     if actor is not None:
@@ -70,7 +80,7 @@ def bank_edit_record(*, bank: QuestionBank, actor: Any, before: BankSpec) -> Ban
     return bank_event_record(
         bank=bank,
         action=BankEvent.Action.EDITED,
-        headline=f"Edited v{bank.version}",
+        headline=_("Edited v%(version)s") % {"version": bank.version},
         actor=actor,
         diff=diff,
     )
@@ -100,11 +110,18 @@ def changes_phrase(diff: BankDiff) -> str:
     items = [item for section in diff.sections for item in section.items]
     count = sum(len(item.changes) or 1 for item in items)
     if not count:
-        return "no changes"
+        return _("no changes")
     named = ", ".join(item.label for item in items[:ITEMS_NAMED_IN_SUMMARY])
     extra = len(items) - ITEMS_NAMED_IN_SUMMARY
-    more = f" and {extra} more" if extra > 0 else ""
-    return f"{count} change{'s' if count != 1 else ''} ({named}{more})"
+    if extra > 0:
+        text = ngettext(
+            "%(count)s change (%(named)s and %(extra)s more)",
+            "%(count)s changes (%(named)s and %(extra)s more)",
+            count,
+        )
+    else:
+        text = ngettext("%(count)s change (%(named)s)", "%(count)s changes (%(named)s)", count)
+    return text % {"count": count, "named": named, "extra": extra}
 
 
 def diff_json(diff: BankDiff, columns: tuple[str, str]) -> dict[str, Any]:
@@ -136,6 +153,9 @@ def diff_json(diff: BankDiff, columns: tuple[str, str]) -> dict[str, Any]:
                                 "kind": change.kind.value,
                                 "field": change.field,
                                 "option": change.option,
+                                # an option added or removed as a whole (not one of its fields)
+                                "whole_option": change.option is not None
+                                and change.kind != ChangeKind.CHANGED,
                                 "option_text": option_texts.get(change.option or 0, ""),
                                 "old": value_text(change.old),
                                 "new": value_text(change.new),

@@ -23,6 +23,8 @@ from django.forms import BaseModelFormSet, modelformset_factory
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from responses.admin_forms import SHORT_NUMBER, question_value_problems
 from responses.bank_history import bank_edit_record
@@ -53,7 +55,7 @@ class BankOptionFormSet(BaseModelFormSet):
             problems += [
                 problem
                 for problem in question_value_problems(question, options)
-                if "points:" in problem
+                if problem.field == "points"
             ]
         if problems:
             raise forms.ValidationError(problems)
@@ -72,7 +74,7 @@ def _sections(bank: QuestionBank) -> list[tuple[str, str]]:
     in one form would pass the number of fields a request may carry."""
     sections = [(pillar.key, pillar.name) for pillar in bank.pillars.order_by("position")]
     if bank.questions.filter(pillar__isnull=True, options__isnull=False).exists():
-        sections.append((NOT_SCORED, "Not scored (profile)"))
+        sections.append((NOT_SCORED, _("Not scored (profile)")))
     return sections
 
 
@@ -111,7 +113,11 @@ class BankOptionsAdminMixin:
         if request.method == "POST" and not may_change:
             raise PermissionDenied
         if request.method == "POST" and not bank.is_editable:
-            messages.error(request, f"{bank} is {bank.status}: nothing was saved.")
+            if bank.status == QuestionBank.Status.ARCHIVED:
+                text = _("%(bank)s is archived: nothing was saved.")
+            else:
+                text = _("%(bank)s is published: nothing was saved.")
+            messages.error(request, text % {"bank": bank})
             return HttpResponseRedirect(request.get_full_path())
         editable = bank.is_editable and may_change
         sections = _sections(bank)
@@ -129,22 +135,30 @@ class BankOptionsAdminMixin:
             try:
                 changed = self._options_save(request, bank, formset)
             except _NoLongerDraft:
-                messages.error(request, f"{bank} was published meanwhile: nothing was saved.")
+                messages.error(
+                    request,
+                    _("%(bank)s was published meanwhile: nothing was saved.") % {"bank": bank},
+                )
             else:
                 if changed:
-                    messages.success(request, f"Saved the options of {bank}: {changed}.")
+                    messages.success(
+                        request,
+                        _("Saved the options of %(bank)s: %(changed)s.")
+                        % {"bank": bank, "changed": changed},
+                    )
                 else:
-                    messages.info(request, "Nothing was changed.")
+                    messages.info(request, _("Nothing was changed."))
             return HttpResponseRedirect(request.get_full_path())
         if request.method == "POST":
-            messages.error(request, "Nothing was saved: correct the values marked below.")
+            messages.error(request, _("Nothing was saved: correct the values marked below."))
         for form in formset.forms:
             for field in form.fields.values():
                 field.disabled = not editable
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"Options and points of {bank.key} v{bank.version}",
+            "title": _("Options and points of %(key)s v%(version)s")
+            % {"key": bank.key, "version": bank.version},
             "bank": bank,
             "sections": sections,
             "section": section,
@@ -174,7 +188,13 @@ class BankOptionsAdminMixin:
                 form.save()
             bank_edit_record(bank=locked, actor=request.user, before=before)
         questions = {form.instance.question_id for form in changed_forms}
-        return (
-            f"{len(changed_forms)} option{'s' if len(changed_forms) != 1 else ''} of "
-            f"{len(questions)} question{'s' if len(questions) != 1 else ''}"
+        options_text = ngettext(
+            "%(count)s option of %(questions)s",
+            "%(count)s options of %(questions)s",
+            len(changed_forms),
         )
+        questions_text = ngettext("%(count)s question", "%(count)s questions", len(questions))
+        return options_text % {
+            "count": len(changed_forms),
+            "questions": questions_text % {"count": len(questions)},
+        }

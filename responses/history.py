@@ -156,6 +156,7 @@ def assessment_start_again(
         bank=bank,
         campaign=campaign,
         previous_assessment=previous,
+        language=previous.language,
         answers=answers,
         email=email if isinstance(email, str) else "",
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from responses.languages import language_active
 from responses.models import Invitation, MailOptOut, Response
 from responses.selectors import bank_spec_for
 from responses.url_tokens import is_token_shaped
@@ -39,6 +40,7 @@ def invitation_response_start(*, invitation: Invitation, consented: bool = False
             answers=answers,
             email=locked.email,
             consented_at=timezone.now() if consented else None,
+            language=language_active(),
         )
         Invitation.objects.filter(pk=locked.pk).update(response=response)
     return response

@@ -16,12 +16,15 @@ the bank's own (English) words, whatever language they were given in.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
-from django.utils import translation
+from django.http import HttpRequest
+from django.utils import dateformat, timezone, translation
 from django.utils.formats import number_format
 
 DEFAULT_LANGUAGE = "en"
@@ -55,12 +58,44 @@ def language_activate(code: str | None) -> str:
     return known
 
 
+def campaign_language_activate(request: HttpRequest, campaign: Any) -> str:
+    """A campaign's pages open in its default language, unless the visitor picked one (the
+    picker's cookie)."""
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) in language_codes():
+        return language_active()
+    return language_activate(campaign.language)
+
+
 @contextmanager
 def language_override(code: str | None) -> Iterator[str]:
     """For a worker or an e-mail: the block speaks the language, the one before is restored."""
     known = language_known(code)
     with translation.override(known):
         yield known
+
+
+# The date patterns templates ask for, as each language writes them (Django's own catalogues
+# give the month names): "4 December 2026", "4. Dezember 2026", "4 décembre 2026",
+# "4 de diciembre de 2026".
+DATE_PATTERNS: dict[str, dict[str, str]] = {
+    "j F Y": {"de": "j. F Y", "es": r"j \d\e F \d\e Y"},
+    "j F Y, H:i": {"de": "j. F Y, H:i", "es": r"j \d\e F \d\e Y, H:i"},
+    "j F Y, H:i e": {"de": "j. F Y, H:i e", "es": r"j \d\e F \d\e Y, H:i e"},
+    "j M Y": {"de": "j. M Y"},
+    "j M Y H:i": {"de": "j. M Y, H:i", "fr": "j M Y, H:i", "es": "j M Y, H:i"},
+    "j M": {"de": "j. M"},
+}
+
+
+def date_text(value: Any, format_string: str) -> str:
+    """A datetime in the local time zone, or a plain date as it is, written the way the page's
+    language writes dates."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    pattern = DATE_PATTERNS.get(format_string, {}).get(language_active(), format_string)
+    return dateformat.format(value, pattern)
 
 
 def number_localised(value: Decimal) -> str:
@@ -78,4 +113,14 @@ def translations_install() -> None:
         gettext_function=translation.gettext,
         ngettext_function=translation.ngettext,
         number_function=number_localised,
+        profile_function=profile_text_localised,
     )
+
+
+def profile_text_localised(role: str, text: str) -> str:
+    """A kept profile answer in the published bank's translation into the active language."""
+    if language_active() == DEFAULT_LANGUAGE:
+        return text
+    from responses.bank_texts import profile_texts_shown  # it reads the banks
+
+    return profile_texts_shown(role).get(text, text)

@@ -6,6 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from scoring.bank import Kind, Scoring
 
@@ -17,19 +20,23 @@ def new_response_token() -> str:
 
 class QuestionBank(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        ARCHIVED = "archived", "Archived"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
 
-    key = models.SlugField(max_length=40)
-    version = models.PositiveIntegerField()
-    title = models.CharField(max_length=200)
-    intro = models.TextField(blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    created_at = models.DateTimeField(auto_now_add=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    key = models.SlugField(_("key"), max_length=40)
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    intro = models.TextField(_("intro"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("question bank")
+        verbose_name_plural = _("question banks")
         db_table = "survey_questionbank"
         ordering = ["key", "-version"]
         constraints = [
@@ -48,13 +55,17 @@ class QuestionBank(models.Model):
 
 
 class Pillar(models.Model):
-    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="pillars")
-    key = models.SlugField(max_length=40)
-    name = models.CharField(max_length=80)
-    description = models.TextField(blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    bank = models.ForeignKey(
+        QuestionBank, on_delete=models.CASCADE, related_name="pillars", verbose_name=_("bank")
+    )
+    key = models.SlugField(_("key"), max_length=40)
+    name = models.CharField(_("name"), max_length=80)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
+        verbose_name = _("pillar")
+        verbose_name_plural = _("pillars")
         db_table = "survey_pillar"
         ordering = ["bank", "position"]
         constraints = [
@@ -66,14 +77,21 @@ class Pillar(models.Model):
 
 
 class Bucket(models.Model):
-    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="buckets")
-    key = models.SlugField(max_length=40)
-    name = models.CharField(max_length=80)
+    bank = models.ForeignKey(
+        QuestionBank, on_delete=models.CASCADE, related_name="buckets", verbose_name=_("bank")
+    )
+    key = models.SlugField(_("key"), max_length=40)
+    name = models.CharField(_("name"), max_length=80)
     lower_bound = models.DecimalField(
-        max_digits=6, decimal_places=2, help_text="Lowest pillar score in this bucket (inclusive)."
+        _("lower bound"),
+        max_digits=6,
+        decimal_places=2,
+        help_text=_("Lowest pillar score in this bucket (inclusive)."),
     )
 
     class Meta:
+        verbose_name = _("bucket")
+        verbose_name_plural = _("buckets")
         db_table = "survey_bucket"
         ordering = ["bank", "lower_bound"]
         constraints = [
@@ -81,34 +99,52 @@ class Bucket(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} (from {self.lower_bound})"
+        return gettext("%(name)s (from %(bound)s)") % {
+            "name": self.name,
+            "bound": number_format(self.lower_bound, use_l10n=True),
+        }
 
 
 class Question(models.Model):
-    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="questions")
-    number = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=10, choices=[(k.value, k.value) for k in Kind])
-    text = models.TextField()
-    help = models.TextField(blank=True)
-    required = models.BooleanField(default=True)
+    bank = models.ForeignKey(
+        QuestionBank, on_delete=models.CASCADE, related_name="questions", verbose_name=_("bank")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    kind = models.CharField(_("kind"), max_length=10, choices=[(k.value, k.value) for k in Kind])
+    text = models.TextField(_("text"))
+    # Translators: a question's help text shown below it (a field label).
+    help = models.TextField(_("help"), blank=True)
+    required = models.BooleanField(_("required"), default=True)
     section = models.CharField(
+        _("section"),
         max_length=80,
-        help_text="Page heading; consecutive questions with one section share a page.",
+        help_text=_("Page heading; consecutive questions with one section share a page."),
     )
     pillar = models.ForeignKey(
-        Pillar, null=True, blank=True, on_delete=models.PROTECT, related_name="questions"
+        Pillar,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="questions",
+        verbose_name=_("pillar"),
     )
     scoring = models.CharField(
-        max_length=10, blank=True, choices=[(s.value, s.value) for s in Scoring]
+        _("scoring"), max_length=10, blank=True, choices=[(s.value, s.value) for s in Scoring]
     )
-    weight = models.DecimalField(max_digits=6, decimal_places=3, default=1)
-    min_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    max_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    max_length = models.PositiveIntegerField(null=True, blank=True)
-    unknown_allowed = models.BooleanField(default=False)
-    role = models.SlugField(max_length=40, blank=True)
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=3, default=1)
+    min_value = models.DecimalField(
+        _("min value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    max_value = models.DecimalField(
+        _("max value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    max_length = models.PositiveIntegerField(_("max length"), null=True, blank=True)
+    unknown_allowed = models.BooleanField(_("unknown allowed"), default=False)
+    role = models.SlugField(_("role"), max_length=40, blank=True)
 
     class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
         db_table = "survey_question"
         ordering = ["bank", "number"]
         constraints = [
@@ -116,20 +152,25 @@ class Question(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Q{self.number}. {self.text[:70]}"
+        # Translators: a question in admin lists: "Q12. How many customers…" (Q for question).
+        return gettext("Q%(number)s. %(text)s") % {"number": self.number, "text": self.text[:70]}
 
 
 class Option(models.Model):
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
-    code = models.PositiveIntegerField(
-        help_text="Stable id within the bank version; answers store it."
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="options", verbose_name=_("question")
     )
-    text = models.CharField(max_length=300)
-    points = models.DecimalField(max_digits=5, decimal_places=3, null=True, blank=True)
-    exclusive = models.BooleanField(default=False)
-    position = models.PositiveSmallIntegerField(default=0)
+    code = models.PositiveIntegerField(
+        _("code"), help_text=_("Stable id within the bank version; answers store it.")
+    )
+    text = models.CharField(_("text"), max_length=300)
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=3, null=True, blank=True)
+    exclusive = models.BooleanField(_("exclusive"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
         db_table = "survey_option"
         ordering = ["question", "position"]
         constraints = [
@@ -148,30 +189,46 @@ class BankEvent(models.Model):
     """
 
     class Action(models.TextChoices):
-        CREATED = "created", "Created"
-        IMPORTED = "imported", "Imported"
-        EDITED = "edited", "Edited"
-        PUBLISHED = "published", "Published"
-        ARCHIVED = "archived", "Archived"
+        CREATED = "created", _("Created")
+        IMPORTED = "imported", _("Imported")
+        EDITED = "edited", _("Edited")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
 
-    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=10, choices=Action.choices)
+    bank = models.ForeignKey(
+        QuestionBank, on_delete=models.CASCADE, related_name="events", verbose_name=_("bank")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("actor"),
     )
     actor_text = models.CharField(
-        max_length=150, blank=True, help_text="Who, as shown: the user's name or “command line”."
+        _("actor text"),
+        max_length=150,
+        blank=True,
+        help_text=_("Who, as shown: the user's name or “command line”."),
     )
-    at = models.DateTimeField(default=timezone.now)
-    summary = models.TextField()
-    diff = models.JSONField(null=True, blank=True)
+    # Translators: when it happened (a field label: date and time).
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    summary = models.TextField(_("summary"))
+    diff = models.JSONField(_("diff"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("bank event")
+        verbose_name_plural = _("bank events")
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["bank", "-at"], name="bankevent_bank_at")]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} by {self.actor_text or 'unknown'}: {self.summary}"
+        return gettext("%(action)s by %(actor)s: %(summary)s") % {
+            "action": self.get_action_display(),
+            "actor": self.actor_text or gettext("unknown"),
+            "summary": self.summary,
+        }
 
 
 class BankTranslation(models.Model):
@@ -179,13 +236,17 @@ class BankTranslation(models.Model):
     how it is checked): edited in admin beside the English, or imported as a file. Texts only:
     what is scored never changes with it, so a published bank may still be translated."""
 
-    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="translations")
-    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
-    texts = models.JSONField(default=dict, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.CharField(max_length=150, blank=True)
+    bank = models.ForeignKey(
+        QuestionBank, on_delete=models.CASCADE, related_name="translations", verbose_name=_("bank")
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    texts = models.JSONField(_("texts"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.CharField(_("updated by"), max_length=150, blank=True)
 
     class Meta:
+        verbose_name = _("bank translation")
+        verbose_name_plural = _("bank translations")
         constraints = [
             models.UniqueConstraint(
                 fields=["bank", "language"], name="banktranslation_one_per_language"
@@ -205,37 +266,60 @@ class Campaign(models.Model):
     """A consultant's round of the assessment for one client: a survey link of its own."""
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="campaigns"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        verbose_name=_("owner"),
     )
-    client_name = models.CharField(max_length=200)
-    note = models.TextField(blank=True)
-    bank = models.ForeignKey(QuestionBank, on_delete=models.PROTECT, related_name="campaigns")
-    token = models.CharField(max_length=64, unique=True, default=new_campaign_token, editable=False)
+    client_name = models.CharField(_("client name"), max_length=200)
+    note = models.TextField(_("note"), blank=True)
+    bank = models.ForeignKey(
+        QuestionBank, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("bank")
+    )
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_campaign_token, editable=False
+    )
     closes_on = models.DateField(
-        null=True, blank=True, help_text="After this day the link takes no new answers."
+        _("closes on"),
+        null=True,
+        blank=True,
+        help_text=_("After this day the link takes no new answers."),
     )
     closed_at = models.DateTimeField(
-        null=True, blank=True, help_text="Closed by hand: the link takes no new answers."
+        _("closed at"),
+        null=True,
+        blank=True,
+        help_text=_("Closed by hand: the link takes no new answers."),
     )
     archived_at = models.DateTimeField(
-        null=True, blank=True, help_text="Put away: closed, and listed apart. Never deleted."
+        _("archived at"),
+        null=True,
+        blank=True,
+        help_text=_("Put away: closed, and listed apart. Never deleted."),
     )
     reminder_days = models.PositiveSmallIntegerField(
-        default=0, help_text="Remind invited people who have not finished every this many days."
+        _("reminder days"),
+        default=0,
+        help_text=_("Remind invited people who have not finished every this many days."),
     )
     reminder_limit = models.PositiveSmallIntegerField(
-        default=2, help_text="At most this many reminders to each."
+        _("reminder limit"), default=2, help_text=_("At most this many reminders to each.")
     )
     language = models.CharField(
+        _("language"),
         max_length=8,
         choices=settings.LANGUAGES,
         default="en",
-        help_text="Invitations are written in it and its start page opens in it; each "
-        "respondent may still choose another.",
+        help_text=_(
+            "Invitations are written in it and its start page opens in it; each "
+            "respondent may still choose another."
+        ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
         db_table = "survey_campaign"
         ordering = ["-created_at", "-pk"]
 
@@ -253,18 +337,27 @@ class Campaign(models.Model):
 
 class Response(models.Model):
     class Status(models.TextChoices):
-        IN_PROGRESS = "in_progress", "In progress"
-        COMPLETED = "completed", "Completed"
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
 
-    token = models.CharField(max_length=64, unique=True, default=new_response_token, editable=False)
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_response_token, editable=False
+    )
     # The response's id in the API and the consultants' workspace: unguessable, and not the
     # respondent's own link (`token`), which must stay private to them.
     public_id = models.CharField(
-        max_length=64, unique=True, default=new_response_token, editable=False
+        _("public ID"), max_length=64, unique=True, default=new_response_token, editable=False
     )
-    bank = models.ForeignKey(QuestionBank, on_delete=models.PROTECT, related_name="responses")
+    bank = models.ForeignKey(
+        QuestionBank, on_delete=models.PROTECT, related_name="responses", verbose_name=_("bank")
+    )
     campaign = models.ForeignKey(
-        Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
+        Campaign,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("campaign"),
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -272,67 +365,90 @@ class Response(models.Model):
         null=True,
         blank=True,
         related_name="submitted_responses",
-        help_text="The API user who submitted it, if it came through the API.",
+        help_text=_("The API user who submitted it, if it came through the API."),
+        verbose_name=_("submitted by"),
     )
     status = models.CharField(
-        max_length=12, choices=Status.choices, default=Status.IN_PROGRESS, db_index=True
+        _("status"),
+        max_length=12,
+        choices=Status.choices,
+        default=Status.IN_PROGRESS,
+        db_index=True,
     )
     answers = models.JSONField(
+        _("answers"),
         default=dict,
         blank=True,
-        help_text="Answers by question number: option codes, numbers, text; null = unknown.",
+        help_text=_("Answers by question number: option codes, numbers, text; null = unknown."),
     )
-    email = models.EmailField(blank=True, db_index=True)
+    email = models.EmailField(_("email"), blank=True, db_index=True)
     # Which organisation the address belongs to (SCORING.md §4, `responses.organisations`),
     # written when the response completes and again whenever the rule changes (a public mailbox
     # domain added, domains joined): peers, colleagues and teams are told apart by it.
     mail_domain = models.CharField(
-        max_length=255, blank=True, db_index=True, editable=False, help_text="IDNA form."
+        _("mail domain"),
+        max_length=255,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text=_("IDNA form."),
     )
     organisation_key = models.CharField(
+        _("organisation key"),
         max_length=320,
         blank=True,
         db_index=True,
         editable=False,
-        help_text="The domain (after joins), or the whole address for a public mailbox.",
+        help_text=_("The domain (after joins), or the whole address for a public mailbox."),
     )
     revision = models.PositiveIntegerField(
-        default=0, help_text="Counts saves; a save applies only on the revision it read."
+        _("revision"),
+        default=0,
+        help_text=_("Counts saves; a save applies only on the revision it read."),
     )
-    resume_link_sent_to = models.EmailField(blank=True)
+    resume_link_sent_to = models.EmailField(_("resume link sent to"), blank=True)
     language = models.CharField(
+        _("language"),
         max_length=8,
         choices=settings.LANGUAGES,
         default="en",
-        help_text="The language it was answered in; its pages, e-mails and PDF speak it. "
-        "Scores never depend on it.",
+        help_text=_(
+            "The language it was answered in; its pages, e-mails and PDF speak it. "
+            "Scores never depend on it."
+        ),
     )
     # A worker holds the resume-link e-mail until then while it sends it; past it, a worker
     # that died mid-send has let go and the reconciler sends the link again.
-    resume_link_claimed_until = models.DateTimeField(null=True, blank=True)
+    resume_link_claimed_until = models.DateTimeField(
+        _("resume link claimed until"), null=True, blank=True
+    )
     # The profile answers peer groups are formed by, copied when the response completes.
-    region = models.CharField(max_length=300, blank=True, db_index=True)
-    industry = models.CharField(max_length=300, blank=True, db_index=True)
-    arr_band = models.CharField(max_length=300, blank=True, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
-    completed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    region = models.CharField(_("region"), max_length=300, blank=True, db_index=True)
+    industry = models.CharField(_("industry"), max_length=300, blank=True, db_index=True)
+    arr_band = models.CharField(_("ARR band"), max_length=300, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True, db_index=True)
     consented_at = models.DateTimeField(
+        _("consented at"),
         null=True,
         blank=True,
-        help_text="When the respondent agreed to the privacy notice, starting the survey; empty "
-        "for responses submitted through the API or made before the question was asked.",
+        help_text=_(
+            "When the respondent agreed to the privacy notice, starting the survey; empty "
+            "for responses submitted through the API or made before the question was asked."
+        ),
     )
     is_demo = models.BooleanField(
-        "demo data",
+        _("demo data"),
         default=False,
         db_index=True,
-        help_text="Generated by seed_demo; in peer groups only if BENCHMARK_INCLUDE_DEMO is on.",
+        help_text=_("Generated by seed_demo; in peer groups only if BENCHMARK_INCLUDE_DEMO is on."),
     )
     excluded_from_benchmarks = models.BooleanField(
+        _("excluded from benchmarks"),
         default=False,
         db_index=True,
-        help_text="An admin took this response out of every peer group.",
+        help_text=_("An admin took this response out of every peer group."),
     )
     # The assessment this one was taken again from, through that one's private link
     # (responses/history.py): the proof that both belong to the same respondent, since a typed
@@ -344,16 +460,19 @@ class Response(models.Model):
         blank=True,
         editable=False,
         related_name="next_assessments",
+        verbose_name=_("previous assessment"),
     )
 
     class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
         db_table = "survey_response"
         ordering = ["-created_at"]
         # Peer pools find a person's responses by e-mail, whatever its case.
         indexes = [models.Index(Lower("email"), name="response_email_lower_idx")]
 
     def __str__(self) -> str:
-        return f"{self.email or 'anonymous'} ({self.get_status_display()})"
+        return f"{self.email or gettext('anonymous')} ({self.get_status_display()})"
 
     @property
     def is_completed(self) -> bool:
@@ -365,14 +484,22 @@ class OrganisationJoin(models.Model):
     into acme.com). Domains are stored in their compared form (`domain_normalised`); a domain
     joined to itself or a loop of joins is refused (`responses.organisations.joins_resolved`)."""
 
-    domain = models.CharField(max_length=255, unique=True, help_text="For example acme.co.uk.")
-    joined_into = models.CharField(
-        max_length=255, help_text="The organisation's main domain, for example acme.com."
+    domain = models.CharField(
+        _("domain"), max_length=255, unique=True, help_text=_("For example acme.co.uk.")
     )
-    note = models.CharField(max_length=300, blank=True, help_text="Why, for the next admin.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    joined_into = models.CharField(
+        _("joined into"),
+        max_length=255,
+        help_text=_("The organisation's main domain, for example acme.com."),
+    )
+    note = models.CharField(
+        _("note"), max_length=300, blank=True, help_text=_("Why, for the next admin.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("organisation join")
+        verbose_name_plural = _("organisation joins")
         ordering = ["joined_into", "domain"]
 
     def __str__(self) -> str:
@@ -385,19 +512,31 @@ class ResponseScore(models.Model):
     Peer benchmarks read these columns for many responses at once.
     """
 
-    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="score")
-    bank = models.ForeignKey(
-        QuestionBank, on_delete=models.PROTECT, related_name="+", help_text="Scored against."
+    response = models.OneToOneField(
+        Response, on_delete=models.CASCADE, related_name="score", verbose_name=_("response")
     )
-    overall = models.DecimalField(max_digits=5, decimal_places=2, db_index=True)
-    overall_bucket = models.SlugField(max_length=40)
-    nrr = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
-    retention = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
-    nps = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
-    customers_per_csm = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    scored_at = models.DateTimeField()
+    bank = models.ForeignKey(
+        QuestionBank,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Scored against."),
+        verbose_name=_("bank"),
+    )
+    overall = models.DecimalField(_("overall"), max_digits=5, decimal_places=2, db_index=True)
+    overall_bucket = models.SlugField(_("overall bucket"), max_length=40)
+    nrr = models.DecimalField(_("NRR"), max_digits=7, decimal_places=2, null=True, blank=True)
+    retention = models.DecimalField(
+        _("retention"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    nps = models.DecimalField(_("NPS"), max_digits=7, decimal_places=2, null=True, blank=True)
+    customers_per_csm = models.DecimalField(
+        _("customers per CSM"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    scored_at = models.DateTimeField(_("scored at"))
 
     class Meta:
+        verbose_name = _("response score")
+        verbose_name_plural = _("response scores")
         db_table = "survey_responsescore"
         ordering = ["-scored_at"]
 
@@ -407,14 +546,19 @@ class ResponseScore(models.Model):
 
 class PillarScore(models.Model):
     response_score = models.ForeignKey(
-        ResponseScore, on_delete=models.CASCADE, related_name="pillars"
+        ResponseScore,
+        on_delete=models.CASCADE,
+        related_name="pillars",
+        verbose_name=_("response score"),
     )
-    pillar_key = models.SlugField(max_length=40)
-    position = models.PositiveSmallIntegerField(default=0)
-    score = models.DecimalField(max_digits=5, decimal_places=2)
-    bucket = models.SlugField(max_length=40)
+    pillar_key = models.SlugField(_("pillar key"), max_length=40)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+    bucket = models.SlugField(_("bucket"), max_length=40)
 
     class Meta:
+        verbose_name = _("pillar score")
+        verbose_name_plural = _("pillar scores")
         db_table = "survey_pillarscore"
         ordering = ["response_score", "position"]
         constraints = [
@@ -433,35 +577,49 @@ class Erasure(models.Model):
     address, name, answer or id a URL could hold), only when, why, who asked and how much."""
 
     class Reason(models.TextChoices):
-        RESPONDENT = "respondent", "Asked by the respondent"
-        ADMIN = "admin", "Deleted by an admin"
-        RETENTION = "retention", "Older than the retention period"
+        RESPONDENT = "respondent", _("Asked by the respondent")
+        ADMIN = "admin", _("Deleted by an admin")
+        RETENTION = "retention", _("Older than the retention period")
 
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    reason = models.CharField(max_length=12, choices=Reason.choices)
+    # Translators: when it happened (a field label: date and time).
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
     actor_text = models.CharField(
-        max_length=150, blank=True, help_text="The admin's user name; empty otherwise."
+        _("actor text"),
+        max_length=150,
+        blank=True,
+        help_text=_("The admin's user name; empty otherwise."),
     )
-    responses = models.PositiveIntegerField(help_text="Responses erased.")
-    files = models.PositiveIntegerField(default=0, help_text="Stored files (PDFs, ZIPs) removed.")
+    responses = models.PositiveIntegerField(_("responses"), help_text=_("Responses erased."))
+    files = models.PositiveIntegerField(
+        _("files"), default=0, help_text=_("Stored files (PDFs, ZIPs) removed.")
+    )
 
     class Meta:
+        verbose_name = _("erasure")
+        verbose_name_plural = _("erasures")
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.responses} response(s) erased on {self.at:%Y-%m-%d %H:%M} ({self.reason})"
+        return ngettext(
+            "%(count)s response(s) erased on %(at)s (%(reason)s)",
+            "%(count)s response(s) erased on %(at)s (%(reason)s)",
+            self.responses,
+        ) % {"count": self.responses, "at": f"{self.at:%Y-%m-%d %H:%M}", "reason": self.reason}
 
 
 class FileToErase(models.Model):
     """A stored file of erased data that the storage could not remove at once (it was down):
     removed by the next `erased_files_remove` run, never forgotten."""
 
-    name = models.CharField(max_length=500, unique=True)
-    asked_at = models.DateTimeField(default=timezone.now)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    name = models.CharField(_("name"), max_length=500, unique=True)
+    asked_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
+        verbose_name = _("file to erase")
+        verbose_name_plural = _("files to erase")
         ordering = ["pk"]
 
     def __str__(self) -> str:
@@ -479,18 +637,31 @@ class ConsultantBrand(models.Model):
     the way in by `responses.branding`."""
 
     owner = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="brand"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="brand",
+        verbose_name=_("owner"),
     )
-    display_name = models.CharField(max_length=120, blank=True)
-    firm_name = models.CharField(max_length=120, blank=True)
-    logo = models.FileField(upload_to="branding/", blank=True)
-    logo_type = models.CharField(max_length=20, blank=True)
-    accent = models.CharField(max_length=7, blank=True, help_text="#RRGGBB, or empty.")
-    token = models.CharField(max_length=32, unique=True, default=new_brand_token)
-    updated_at = models.DateTimeField(auto_now=True)
+    display_name = models.CharField(_("display name"), max_length=120, blank=True)
+    firm_name = models.CharField(_("firm name"), max_length=120, blank=True)
+    logo = models.FileField(_("logo"), upload_to="branding/", blank=True)
+    logo_type = models.CharField(_("logo type"), max_length=20, blank=True)
+    accent = models.CharField(
+        _("accent"), max_length=7, blank=True, help_text=_("#RRGGBB, or empty.")
+    )
+    token = models.CharField(_("token"), max_length=32, unique=True, default=new_brand_token)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("consultant brand")
+        verbose_name_plural = _("consultant brands")
 
     def __str__(self) -> str:
-        return self.firm_name or self.display_name or f"brand of {self.owner_id}"
+        return (
+            self.firm_name
+            or self.display_name
+            or gettext("brand of %(owner)s") % {"owner": self.owner_id}
+        )
 
     @property
     def shows_anything(self) -> bool:
@@ -502,42 +673,65 @@ class Invitation(models.Model):
     Sent by a worker (consultants.invitations); a send the mail server refused is kept with
     its error and tried again."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField()
-    token = models.CharField(max_length=64, unique=True, default=new_campaign_token)
-    response = models.OneToOneField(
-        "Response", on_delete=models.SET_NULL, null=True, blank=True, related_name="invitation"
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("campaign")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    reminded_at = models.DateTimeField(null=True, blank=True)
-    reminders_sent = models.PositiveSmallIntegerField(default=0)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    email = models.EmailField(_("email"))
+    token = models.CharField(_("token"), max_length=64, unique=True, default=new_campaign_token)
+    response = models.OneToOneField(
+        "Response",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitation",
+        verbose_name=_("response"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "email"], name="one_invitation_per_address")
         ]
 
     def __str__(self) -> str:
-        return f"invitation to {self.email} ({self.campaign_id})"
+        return gettext("invitation to %(email)s (%(campaign)s)") % {
+            "email": self.email,
+            "campaign": self.campaign_id,
+        }
 
 
 class MailOptOut(models.Model):
     """An address that asked a consultant to send it no more invitations or reminders."""
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    email = models.EmailField()
-    at = models.DateTimeField(default=timezone.now)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    email = models.EmailField(_("email"))
+    # Translators: when it happened (a field label: date and time).
+    at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("mail opt out")
+        verbose_name_plural = _("mail opt outs")
         constraints = [
             models.UniqueConstraint(fields=["owner", "email"], name="one_opt_out_per_address")
         ]
 
     def __str__(self) -> str:
-        return f"{self.email} opted out of {self.owner_id}'s mail"
+        return gettext("%(email)s opted out of %(owner)s's mail") % {
+            "email": self.email,
+            "owner": self.owner_id,
+        }

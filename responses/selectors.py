@@ -162,9 +162,11 @@ class Results:
 def response_results(*, response: Response) -> Results:
     """A completed response's stored scores, with bucket meanings (the plans come from
     benchmarks.snapshots.results_with_peer_roadmap, which ranks them with peers' shares)."""
+    from responses.bank_texts import bank_spec_shown  # it reads specs from here
+
     stored = ResponseScore.objects.select_related("bank").get(response=response)
     pillar_rows = list(stored.pillars.all())
-    spec = bank_spec_for(bank=stored.bank)
+    spec = bank_spec_shown(bank=stored.bank)  # names in the reader's language
     buckets = {bucket.key: bucket for bucket in spec.buckets}
     pillar_specs = {pillar.key: pillar for pillar in spec.pillars}
     pillars = tuple(

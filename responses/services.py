@@ -14,6 +14,7 @@ from django.utils import timezone
 from responses.answers import AnswerValue
 from responses.bank_file import BankFileError, bank_spec_problems
 from responses.bank_history import COMMAND_LINE, bank_event_record, version_label
+from responses.languages import language_active
 from responses.models import (
     BankEvent,
     Bucket,
@@ -233,9 +234,12 @@ def bank_new_version(
 def response_start(
     *, bank: QuestionBank, campaign: Campaign | None = None, consented: bool = False
 ) -> Response:
-    """A new draft; `consented`: the respondent ticked the privacy notice's box to start it."""
+    """A new draft, in the language its start page spoke; `consented`: the respondent ticked the
+    privacy notice's box to start it."""
     consented_at = timezone.now() if consented else None
-    return Response.objects.create(bank=bank, campaign=campaign, consented_at=consented_at)
+    return Response.objects.create(
+        bank=bank, campaign=campaign, consented_at=consented_at, language=language_active()
+    )
 
 
 MAX_SAVE_ATTEMPTS = 5

@@ -10,6 +10,8 @@ import csv
 import io
 from datetime import timedelta
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from icalendar import Calendar, Event
 
 from responses.models import Response
@@ -18,7 +20,14 @@ from roadmaps.selectors import MilestoneLine, roadmap_for
 
 PRODID = "-//CSPI Benchmark//Roadmap//EN"
 UID_DOMAIN = "roadmap.cspi-benchmark"
-CSV_COLUMNS = ("Pillar", "Title", "Owner", "Due date", "Status")
+# The header row, in the language of the person downloading it.
+CSV_COLUMNS = (
+    gettext_lazy("Pillar"),
+    gettext_lazy("Title"),
+    gettext_lazy("Owner"),
+    gettext_lazy("Due date"),
+    gettext_lazy("Status"),
+)
 # A cell starting with one of these runs as a formula in Excel, LibreOffice or Google Sheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -32,7 +41,7 @@ def roadmap_csv(*, response: Response) -> bytes:
     """One row per milestone, soonest first, UTF-8 with a BOM (which tells Excel so)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([str(column) for column in CSV_COLUMNS])
     for line in roadmap_for(response=response).by_due_date:
         writer.writerow(
             [
@@ -53,7 +62,7 @@ def roadmap_ics(*, response: Response) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "CSPI roadmap")
+    calendar.add("x-wr-calname", _("CSPI roadmap"))
     stamps = dict(
         Milestone.objects.filter(response=response).values_list("public_id", "updated_at")
     )
@@ -71,8 +80,12 @@ def _event(line: MilestoneLine, stamp: object) -> Event:
     event.add("dtstart", line.due_on)
     event.add("dtend", line.due_on + timedelta(days=1))
     event.add("summary", line.title)
-    owner = f"Owner: {line.owner}. " if line.owner else ""
-    event.add("description", f"{owner}Pillar: {line.pillar_name}. Status: {line.status_label}.")
+    facts = {"owner": line.owner, "pillar": line.pillar_name, "status": line.status_label}
+    if line.owner:
+        description = _("Owner: %(owner)s. Pillar: %(pillar)s. Status: %(status)s.") % facts
+    else:
+        description = _("Pillar: %(pillar)s. Status: %(status)s.") % facts
+    event.add("description", description)
     event.add("categories", [line.pillar_name])
     event.add("status", "CANCELLED" if line.status == Milestone.Status.DROPPED else "CONFIRMED")
     event.add("transp", "TRANSPARENT")  # a milestone does not make anyone busy all day

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from roadmaps.models import OWNER_MAX_LENGTH, TITLE_MAX_LENGTH, Milestone
 from roadmaps.selectors import PillarRoadmap
@@ -17,7 +19,7 @@ NO_TARGET = ""
 class TargetForm(forms.Form):
     """One pillar's target: its own bucket (hold) or one above (reach), or none."""
 
-    target = forms.ChoiceField(label="Target", required=False)
+    target = forms.ChoiceField(label=gettext_lazy("Target"), required=False)
 
     def __init__(self, *args: object, pillar: PillarRoadmap, buckets: tuple, **kwargs: object):
         kwargs.setdefault("initial", {"target": _key(pillar.target)})
@@ -28,7 +30,7 @@ class TargetForm(forms.Form):
         assert isinstance(field, forms.ChoiceField)
         # Every bucket is accepted here, so that one below the pillar's gets the rule's message
         # rather than "not a valid choice"; the page offers only the allowed ones.
-        field.choices = [(NO_TARGET, "No target"), *((b.key, b.name) for b in buckets)]
+        field.choices = [(NO_TARGET, _("No target")), *((b.key, b.name) for b in buckets)]
 
     def clean_target(self) -> str:
         key: str = self.cleaned_data["target"]
@@ -42,21 +44,23 @@ class TargetForm(forms.Form):
 
 
 class MilestoneForm(forms.Form):
-    pillar = forms.ChoiceField(label="Pillar")
+    pillar = forms.ChoiceField(label=gettext_lazy("Pillar"))
     title = forms.CharField(
-        label="Milestone",
+        label=gettext_lazy("Milestone"),
         required=False,  # the rule's own message says a title is needed
         widget=forms.TextInput(attrs={"maxlength": TITLE_MAX_LENGTH}),
     )
     owner = forms.CharField(
-        label="Owner",
+        label=gettext_lazy("Owner"),
         required=False,
         widget=forms.TextInput(attrs={"maxlength": OWNER_MAX_LENGTH, "autocomplete": "name"}),
     )
     due_on = forms.DateField(
-        label="Due date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Due date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    status = forms.ChoiceField(label="Status", choices=Milestone.Status.choices)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=Milestone.Status.choices)
 
     def __init__(
         self,

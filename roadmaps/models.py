@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from responses.models import Response
 
@@ -23,12 +24,18 @@ def new_milestone_id() -> str:
 
 
 class PillarTarget(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="targets")
-    pillar_key = models.SlugField(max_length=40)
-    bucket_key = models.SlugField(max_length=40, help_text="The bucket the pillar should reach.")
-    set_at = models.DateTimeField(auto_now=True)
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="targets", verbose_name=_("response")
+    )
+    pillar_key = models.SlugField(_("pillar key"), max_length=40)
+    bucket_key = models.SlugField(
+        _("bucket key"), max_length=40, help_text=_("The bucket the pillar should reach.")
+    )
+    set_at = models.DateTimeField(_("set at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("pillar target")
+        verbose_name_plural = _("pillar targets")
         ordering = ["response", "pillar_key"]
         constraints = [
             models.UniqueConstraint(fields=["response", "pillar_key"], name="one_target_per_pillar")
@@ -40,29 +47,37 @@ class PillarTarget(models.Model):
 
 class Milestone(models.Model):
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        IN_PROGRESS = "in_progress", "In progress"
-        DONE = "done", "Done"
-        DROPPED = "dropped", "Dropped"
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
 
     public_id = models.CharField(
-        max_length=40, unique=True, default=new_milestone_id, editable=False
+        _("public ID"), max_length=40, unique=True, default=new_milestone_id, editable=False
     )
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="milestones")
-    pillar_key = models.SlugField(max_length=40)
-    title = models.CharField(max_length=TITLE_MAX_LENGTH)
-    owner = models.CharField(max_length=OWNER_MAX_LENGTH, blank=True)
-    due_on = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
-    position = models.PositiveIntegerField(default=0)
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("response")
+    )
+    pillar_key = models.SlugField(_("pillar key"), max_length=40)
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    owner = models.CharField(_("owner"), max_length=OWNER_MAX_LENGTH, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
     # The plan step that proposed it (question number and option code), so that setting a
     # target again proposes nothing twice; empty for milestones people added themselves.
-    proposed_question = models.PositiveSmallIntegerField(null=True, blank=True)
-    proposed_option = models.PositiveIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    proposed_question = models.PositiveSmallIntegerField(
+        _("proposed question"), null=True, blank=True
+    )
+    proposed_option = models.PositiveIntegerField(_("proposed option"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
         ordering = ["response", "position", "pk"]
         indexes = [models.Index(fields=["response", "position"], name="milestone_response_idx")]
 

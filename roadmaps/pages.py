@@ -13,6 +13,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from responses.models import Response
 from roadmaps.exports import roadmap_csv, roadmap_ics
@@ -98,7 +100,7 @@ def milestone_page(request: HttpRequest, place: RoadmapPlace, public_id: str) ->
         except RoadmapRefused as refused:
             _errors_onto(form, refused)
         else:
-            messages.success(request, f"Saved “{milestone.title}”.")
+            messages.success(request, _("Saved “%(title)s”.") % {"title": milestone.title})
             return redirect(place.url() + "#milestones")
     context = {"milestone": milestone, "form": form}
     return _render(request, place, "survey/roadmap_milestone.html", context)
@@ -111,7 +113,7 @@ def milestone_delete_page(
     milestone = _milestone_or_404(place, public_id)
     if request.method == "POST":
         milestone_delete(milestone=milestone)
-        messages.success(request, f"Deleted “{milestone.title}”.")
+        messages.success(request, _("Deleted “%(title)s”.") % {"title": milestone.title})
         return redirect(place.url() + "#milestones")
     return _render(request, place, "survey/roadmap_delete.html", {"milestone": milestone})
 
@@ -138,20 +140,26 @@ def _target_save(request: HttpRequest, place: RoadmapPlace, form: TargetForm) ->
     key = form.cleaned_data["target"]
     if key == NO_TARGET:
         target_clear(response=place.response, pillar_key=pillar.key)
-        messages.success(request, f"{pillar.name} has no target now.")
+        messages.success(request, _("%(pillar)s has no target now.") % {"pillar": pillar.name})
         return True
     try:
         outcome = target_set(response=place.response, pillar_key=pillar.key, bucket_key=key)
     except RoadmapRefused as refused:
         _errors_onto(form, refused)
         return False
-    name = form.buckets[key].name
+    text = _("Target for %(pillar)s: %(bucket)s.") % {
+        "pillar": pillar.name,
+        "bucket": form.buckets[key].name,
+    }
     proposed = len(outcome.proposed)
     if proposed:
-        more = f"{proposed} milestone{'s' if proposed > 1 else ''} proposed below: edit or delete"
-        messages.success(request, f"Target for {pillar.name}: {name}. {more} them as you need.")
-    else:
-        messages.success(request, f"Target for {pillar.name}: {name}.")
+        more = ngettext(
+            "%(num)d milestone proposed below: edit or delete them as you need.",
+            "%(num)d milestones proposed below: edit or delete them as you need.",
+            proposed,
+        ) % {"num": proposed}
+        text = f"{text} {more}"
+    messages.success(request, text)
     return True
 
 
@@ -161,7 +169,7 @@ def _milestone_add(request: HttpRequest, place: RoadmapPlace, form: MilestoneFor
     except RoadmapRefused as refused:
         _errors_onto(form, refused)
         return False
-    messages.success(request, f"Added “{milestone.title}”.")
+    messages.success(request, _("Added “%(title)s”.") % {"title": milestone.title})
     return True
 
 

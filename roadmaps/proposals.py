@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from scoring.bank import BankSpec, BucketSpec, Kind
 from scoring.plan import PlanStep, next_bucket_plan
 from scoring.scores import chosen_options, response_score
@@ -64,15 +66,23 @@ def _final_answers(spec: BankSpec, steps: list[PlanStep]) -> list[PlanStep]:
 
 
 def _proposal(pillar_key: str, step: PlanStep) -> Proposal:
-    verb = "choose" if step.replaces else "add"
+    """The milestone's title is written once, in the language of whoever set the target; from
+    then on it is theirs to edit, like any title they typed."""
     option = step.option_text
     if len(option) > TITLE_OPTION_CHARS:
         option = option[: TITLE_OPTION_CHARS - 1].rstrip() + "…"
+    values = {"number": step.question_number, "option": option}
+    if step.replaces:
+        # Translators: a proposed milestone's title, "Q12: choose “Quarterly”".
+        title = _("Q%(number)s: choose “%(option)s”") % values
+    else:
+        # Translators: a proposed milestone's title, "Q12: add “A health score”".
+        title = _("Q%(number)s: add “%(option)s”") % values
     return Proposal(
         pillar_key=pillar_key,
         question_number=step.question_number,
         option_code=step.option_code,
-        title=f"Q{step.question_number}: {verb} “{option}”",
+        title=title,
     )
 
 

@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from responses.bank_texts import bank_spec_shown
 from responses.models import Response, ResponseScore
-from responses.selectors import bank_spec_for
 from roadmaps.models import Milestone, PillarTarget
 from scoring.bank import BankSpec, BucketSpec
 
@@ -30,14 +33,29 @@ class PillarRoadmap:
 
     @property
     def progress(self) -> str:
-        """Where the pillar stands against its target: "hold" (the target is its bucket),
-        "reached", or the points still to go."""
+        """Where the pillar stands against its target, as a key templates compare with: "no
+        target", "hold" (the target is its bucket), "reached", or "to go" (`points_to_go`).
+        People read `progress_text`."""
         if self.target is None:
             return "no target"
         if self.target.key == self.bucket.key:
             return "hold"
-        gap = self.points_to_go
-        return f"{gap:.2f} points to go" if gap else "reached"
+        return "to go" if self.points_to_go else "reached"
+
+    @property
+    def progress_text(self) -> str:
+        """`progress` in the page's language: "hold", "reached", "22.22 points to go"."""
+        progress = self.progress
+        if progress == "no target":
+            return _("no target")
+        if progress == "hold":
+            # Translators: a pillar's target is the bucket it is in now: keep it there.
+            return _("hold")
+        if progress == "reached":
+            # Translators: a pillar's score has reached its target bucket.
+            return _("reached")
+        gap = number_format(self.points_to_go or Decimal(0), decimal_pos=2, use_l10n=True)
+        return _("%(points)s points to go") % {"points": gap}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +101,7 @@ def roadmap_for(*, response: Response) -> Roadmap:
     """A completed response's roadmap: every pillar with its kept score, bucket and target,
     and the milestones. Three queries."""
     kept = ResponseScore.objects.select_related("bank").get(response=response)
-    spec = bank_spec_for(bank=kept.bank)
+    spec = bank_spec_shown(bank=kept.bank)  # names in the reader's language
     buckets = {bucket.key: bucket for bucket in spec.buckets}
     names = {pillar.key: pillar.name for pillar in spec.pillars}
     targets = targets_for(response=response)

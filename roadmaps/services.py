@@ -11,7 +11,10 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from responses.bank_texts import bank_spec_shown
+from responses.languages import date_text  # a date as the page's language writes it
 from responses.models import Response, ResponseScore
 from responses.selectors import bank_spec_for
 from roadmaps.models import OWNER_MAX_LENGTH, TITLE_MAX_LENGTH, Milestone, PillarTarget
@@ -33,9 +36,12 @@ class RoadmapRefused(ValueError):
 def target_problem(*, pillar_name: str, current: BucketSpec, target: BucketSpec) -> str | None:
     """A target holds the current bucket or reaches above it; never below."""
     if target.lower_bound < current.lower_bound:
-        return (
-            f"Your {pillar_name} score is {current.name} already; choose {current.name} or higher."
-        )
+        return gettext(
+            "Your %(pillar)s score is %(bucket)s already; choose %(bucket)s or higher."
+        ) % {
+            "pillar": pillar_name,
+            "bucket": current.name,
+        }
     return None
 
 
@@ -48,18 +54,24 @@ def milestone_problems(
     had (`due_before`) may stay, so that an overdue milestone can still be marked done."""
     problems = {}
     if not title:
-        problems["title"] = "Give the milestone a title."
+        problems["title"] = gettext("Give the milestone a title.")
     elif len(title) > TITLE_MAX_LENGTH:
-        problems["title"] = f"Keep the title to {TITLE_MAX_LENGTH} characters ({len(title)} now)."
+        problems["title"] = gettext("Keep the title to %(most)s characters (%(now)s now).") % {
+            "most": TITLE_MAX_LENGTH,
+            "now": len(title),
+        }
     if len(owner) > OWNER_MAX_LENGTH:
-        problems["owner"] = f"Keep the owner to {OWNER_MAX_LENGTH} characters ({len(owner)} now)."
+        problems["owner"] = gettext("Keep the owner to %(most)s characters (%(now)s now).") % {
+            "most": OWNER_MAX_LENGTH,
+            "now": len(owner),
+        }
     today = timezone.localdate()
     if due_on is not None and due_on < today and due_on != due_before:
-        problems["due_on"] = (
-            f"The due date {due_on.day} {due_on:%b %Y} is in the past; choose today or a later day."
-        )
+        problems["due_on"] = gettext(
+            "The due date %(date)s is in the past; choose today or a later day."
+        ) % {"date": date_text(due_on, "j M Y")}
     if status not in Milestone.Status.values:
-        problems["status"] = "Choose one of the statuses offered."
+        problems["status"] = gettext("Choose one of the statuses offered.")
     return problems
 
 
@@ -76,7 +88,7 @@ def target_set(*, response: Response, pillar_key: str, bucket_key: str) -> Targe
     buckets = {bucket.key: bucket for bucket in spec.buckets}
     pillar_names = {pillar.key: pillar.name for pillar in spec.pillars}
     if pillar_key not in current or bucket_key not in buckets:
-        raise RoadmapRefused({"target": "Choose one of the buckets offered."})
+        raise RoadmapRefused({"target": gettext("Choose one of the buckets offered.")})
     target = buckets[bucket_key]
     problem = target_problem(
         pillar_name=pillar_names[pillar_key], current=current[pillar_key], target=target
@@ -159,7 +171,7 @@ def _checked(
     )
     pillars = {pillar.key for pillar in bank_spec_for(bank=response.bank).pillars}
     if pillar_key not in pillars:
-        problems["pillar"] = "Choose one of the pillars offered."
+        problems["pillar"] = gettext("Choose one of the pillars offered.")
     if problems:
         raise RoadmapRefused(problems)
     fields = {"title": title, "owner": owner, "due_on": due_on, "status": status}
@@ -169,7 +181,7 @@ def _checked(
 def _current_buckets(response: Response) -> tuple[BankSpec, dict[str, BucketSpec]]:
     """The bank the response's kept scores stand against, and each pillar's kept bucket."""
     kept = ResponseScore.objects.select_related("bank").get(response=response)
-    spec = bank_spec_for(bank=kept.bank)
+    spec = bank_spec_shown(bank=kept.bank)  # proposals are written in the reader's language
     buckets = {bucket.key: bucket for bucket in spec.buckets}
     return spec, {row.pillar_key: buckets[row.bucket] for row in kept.pillars.all()}
 

@@ -21,7 +21,7 @@ from fractions import Fraction
 from scoring.bank import BankSpec
 from scoring.errors import ScoringError
 from scoring.rounding import round_half_up
-from scoring.words import number_text
+from scoring.words import gettext, gettext_noop, number_text
 
 # A no-break space: it looks like the space people type, and a line never breaks before the "%".
 PERCENT_SPACE = "\u00a0"
@@ -53,7 +53,18 @@ class Stage(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        """ "Onboarding", in the reader's language."""
+        return gettext(_STAGE_LABELS[self])
+
+
+# The stages of the customer's journey, as a KPI's facts name them.
+_STAGE_LABELS = {
+    Stage.ONBOARDING: gettext_noop("Onboarding"),
+    Stage.ADOPTION: gettext_noop("Adoption"),
+    Stage.RENEWAL: gettext_noop("Renewal"),
+    Stage.EXPANSION: gettext_noop("Expansion"),
+    Stage.ADVOCACY: gettext_noop("Advocacy"),
+}
 
 
 class Indicator(StrEnum):
@@ -61,10 +72,37 @@ class Indicator(StrEnum):
     LAGGING = "lagging"
 
     @property
+    def label(self) -> str:
+        """ "Leading" or "Lagging", in the reader's language (a table's cell)."""
+        return gettext(_INDICATOR_WORDS[self][0])
+
+    @property
+    def word(self) -> str:
+        """ "leading" or "lagging", in the reader's language, inside a line of facts."""
+        return gettext(_INDICATOR_WORDS[self][1])
+
+    @property
     def meaning(self) -> str:
-        if self is Indicator.LEADING:
-            return "moves before the outcome, so the team can act early"
-        return "proves the outcome once it has happened"
+        return gettext(_INDICATOR_WORDS[self][2])
+
+
+# Per indicator: its label, the word inside a line, and what it means.
+_INDICATOR_WORDS = {
+    Indicator.LEADING: (
+        # Translators: a leading indicator, a KPI that moves before the outcome.
+        gettext_noop("Leading"),
+        # Translators: a leading indicator, inside "Onboarding · leading · reviewed weekly".
+        gettext_noop("leading"),
+        gettext_noop("moves before the outcome, so the team can act early"),
+    ),
+    Indicator.LAGGING: (
+        # Translators: a lagging indicator, a KPI that proves the outcome once it happened.
+        gettext_noop("Lagging"),
+        # Translators: a lagging indicator, inside "Renewal · lagging · reviewed monthly".
+        gettext_noop("lagging"),
+        gettext_noop("proves the outcome once it has happened"),
+    ),
+}
 
 
 class Cadence(StrEnum):
@@ -73,20 +111,56 @@ class Cadence(StrEnum):
     QUARTERLY = "quarterly"
 
     @property
+    def label(self) -> str:
+        """ "Weekly", "Monthly" or "Quarterly", in the reader's language (a table's cell)."""
+        return gettext(_CADENCE_WORDS[self][0])
+
+    @property
+    def reviewed(self) -> str:
+        """ "reviewed weekly", in the reader's language."""
+        return gettext(_CADENCE_WORDS[self][1])
+
+    @property
     def audience(self) -> str:
-        return {
-            Cadence.WEEKLY: "the team",
-            Cadence.MONTHLY: "leadership",
-            Cadence.QUARTERLY: "the executive review",
-        }[self]
+        """Who reviews it: "the team", "leadership", "the executive review"."""
+        return gettext(_CADENCE_WORDS[self][2])
+
+
+# Per cadence: its label, how often a KPI is reviewed, and by whom.
+_CADENCE_WORDS = {
+    Cadence.WEEKLY: (
+        # Translators: how often a KPI is reviewed.
+        gettext_noop("Weekly"),
+        gettext_noop("reviewed weekly"),
+        # Translators: who reviews a KPI weekly.
+        gettext_noop("the team"),
+    ),
+    Cadence.MONTHLY: (
+        # Translators: how often a KPI is reviewed.
+        gettext_noop("Monthly"),
+        gettext_noop("reviewed monthly"),
+        # Translators: who reviews a KPI monthly.
+        gettext_noop("leadership"),
+    ),
+    Cadence.QUARTERLY: (
+        # Translators: how often a KPI is reviewed.
+        gettext_noop("Quarterly"),
+        gettext_noop("reviewed quarterly"),
+        # Translators: who reviews a KPI quarterly.
+        gettext_noop("the executive review"),
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Kpi:
+    """A KPI. Its words are kept in English (`label_source`, …, each marked for the catalogues)
+    and read in the reader's language (`label`, `definition`, `formula`)."""
+
     key: str
-    label: str
-    definition: str
-    formula: str = ""
+    label_source: str
+    definition_source: str
+    formula_source: str = ""
     unit: str = ""  # "%" or nothing
     direction: Direction = Direction.NEITHER
     # The question roles it is read from: one (the answer itself) or two (the first divided by
@@ -100,11 +174,25 @@ class Kpi:
     evidence: tuple[str, ...] = ()
 
     @property
+    def label(self) -> str:
+        """ "Net revenue retention", in the reader's language."""
+        return gettext(self.label_source)
+
+    @property
+    def definition(self) -> str:
+        return gettext(self.definition_source)
+
+    @property
+    def formula(self) -> str:
+        """How it is computed; "" when the seed documents give no formula."""
+        return gettext(self.formula_source) if self.formula_source else ""
+
+    @property
     def practice(self) -> str:
         """Where it sits and when to look at it: "Onboarding · leading · reviewed weekly"."""
         parts = [self.stage.label] if self.stage else []
-        parts += [self.indicator.value] if self.indicator else []
-        parts += [f"reviewed {self.cadence.value}"] if self.cadence else []
+        parts += [self.indicator.word] if self.indicator else []
+        parts += [self.cadence.reviewed] if self.cadence else []
         return " · ".join(parts)
 
     @property
@@ -129,14 +217,14 @@ BENCHMARKED_KPIS: tuple[Kpi, ...] = (
         stage=Stage.EXPANSION,
         indicator=Indicator.LAGGING,
         cadence=Cadence.MONTHLY,
-        label="Net revenue retention",
-        definition=(
+        label_source=gettext_noop("Net revenue retention"),
+        definition_source=gettext_noop(
             "The percentage of recurring revenue kept over a period, including revenue from "
             "account expansion: the financial position of the business if no new customers were "
             "acquired. Measuring it rather than churn reminds the team to drive value "
             "proactively, not merely react to customers at imminent risk."
         ),
-        formula=(
+        formula_source=gettext_noop(
             "Renewal and expansion revenue this year from last year's customers ÷ revenue last "
             "year from all customers; equivalently (starting ARR + expansion − downsell − churn) "
             "÷ starting ARR"
@@ -150,12 +238,14 @@ BENCHMARKED_KPIS: tuple[Kpi, ...] = (
         stage=Stage.RENEWAL,
         indicator=Indicator.LAGGING,
         cadence=Cadence.QUARTERLY,
-        label="Customer retention rate",
-        definition=(
+        label_source=gettext_noop("Customer retention rate"),
+        definition_source=gettext_noop(
             "The percentage of customers a company keeps over a given period: its ability to "
             "keep customers engaged, satisfied and loyal, minimising churn."
         ),
-        formula="Number of last year's customers still active ÷ number of last year's customers",
+        formula_source=gettext_noop(
+            "Number of last year's customers still active ÷ number of last year's customers"
+        ),
         unit="%",
         direction=Direction.HIGHER_IS_BETTER,
         roles=("retention",),
@@ -166,25 +256,27 @@ BENCHMARKED_KPIS: tuple[Kpi, ...] = (
         indicator=Indicator.LEADING,
         cadence=Cadence.QUARTERLY,
         evidence=("Net Promoter Score (NPS)",),
-        label="Net Promoter Score",
-        definition=(
+        label_source=gettext_noop("Net Promoter Score"),
+        definition_source=gettext_noop(
             "How likely customers are to recommend the solution, asked on a scale of 0 to 10: "
             "promoters answer 9–10, passives 7–8, detractors 0–6. Poor scores may point to "
             "weak onboarding, education or support playbooks."
         ),
-        formula=("Percentage of promoters − percentage of detractors (from −100 to 100)"),
+        formula_source=gettext_noop(
+            "Percentage of promoters − percentage of detractors (from −100 to 100)"
+        ),
         direction=Direction.HIGHER_IS_BETTER,
         roles=("nps",),
     ),
     Kpi(
         key="customers_per_csm",
         cadence=Cadence.QUARTERLY,
-        label="Customers per CSM",
-        definition=(
+        label_source=gettext_noop("Customers per CSM"),
+        definition_source=gettext_noop(
             "How many customers each Customer Success Manager covers: the coverage model behind "
             "high-touch or low-touch engagement. Read it with your segmentation."
         ),
-        formula=("Number of customers ÷ number of Customer Success Managers"),
+        formula_source=gettext_noop("Number of customers ÷ number of Customer Success Managers"),
         direction=Direction.NEITHER,
         roles=("customers", "csms"),
     ),
@@ -198,32 +290,34 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
         stage=Stage.RENEWAL,
         indicator=Indicator.LAGGING,
         cadence=Cadence.MONTHLY,
-        label="Gross renewal rate",
-        definition=(
+        label_source=gettext_noop("Gross renewal rate"),
+        definition_source=gettext_noop(
             "The percentage of renewable revenue that was renewed, without counting expansion "
             "revenue closed with the renewals: customers stay because they keep receiving value."
         ),
-        formula=("(Renewable ARR − downsell − churn) ÷ renewable ARR"),
+        formula_source=gettext_noop("(Renewable ARR − downsell − churn) ÷ renewable ARR"),
     ),
     Kpi(
         key="expansion_revenue_rate",
         stage=Stage.EXPANSION,
         indicator=Indicator.LAGGING,
         cadence=Cadence.MONTHLY,
-        label="Expansion revenue rate",
-        definition=(
+        label_source=gettext_noop("Expansion revenue rate"),
+        definition_source=gettext_noop(
             "The percentage of total revenue that comes from upsells, cross-sells and account "
             "expansions within a period: what customer growth contributes to revenue."
         ),
-        formula=("Expansion revenue in the period ÷ total revenue in the period"),
+        formula_source=gettext_noop(
+            "Expansion revenue in the period ÷ total revenue in the period"
+        ),
     ),
     Kpi(
         key="quarterly_expansion_revenue",
         stage=Stage.EXPANSION,
         indicator=Indicator.LAGGING,
         cadence=Cadence.QUARTERLY,
-        label="Quarterly expansion revenue",
-        definition=(
+        label_source=gettext_noop("Quarterly expansion revenue"),
+        definition_source=gettext_noop(
             "Expansion revenue per quarter, tracked over time. A sudden or steady decrease, for "
             "the team or for one CSM, is a red flag."
         ),
@@ -233,8 +327,8 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
         stage=Stage.ONBOARDING,
         indicator=Indicator.LEADING,
         cadence=Cadence.WEEKLY,
-        label="Onboarding rating",
-        definition=(
+        label_source=gettext_noop("Onboarding rating"),
+        definition_source=gettext_noop(
             "A short survey at the end of onboarding about the customer's experience with the "
             "CSM who onboarded them; consistently low ratings say the onboarding process needs "
             "work."
@@ -246,24 +340,26 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
         indicator=Indicator.LEADING,
         cadence=Cadence.WEEKLY,
         evidence=("Progress on the implementation and onboarding tasks from your project system",),
-        label="Onboarding completion rate",
-        definition=(
+        label_source=gettext_noop("Onboarding completion rate"),
+        definition_source=gettext_noop(
             "The percentage of new customers who complete the onboarding plan within its target "
             "time: a leading indicator of adoption and retention."
         ),
-        formula=("Customers who completed onboarding in the period ÷ customers who started it"),
+        formula_source=gettext_noop(
+            "Customers who completed onboarding in the period ÷ customers who started it"
+        ),
     ),
     Kpi(
         key="average_time_to_first_value",
         stage=Stage.ONBOARDING,
         indicator=Indicator.LEADING,
         cadence=Cadence.MONTHLY,
-        label="Average time to first value",
-        definition=(
+        label_source=gettext_noop("Average time to first value"),
+        definition_source=gettext_noop(
             "How long it takes to deliver the value each customer expects, based on their key "
             "business goals; shorter over time means a more effective team."
         ),
-        formula=(
+        formula_source=gettext_noop(
             "Total days from the start of onboarding to first value, for all customers ÷ "
             "number of customers"
         ),
@@ -273,8 +369,8 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
         stage=Stage.ONBOARDING,
         indicator=Indicator.LEADING,
         cadence=Cadence.WEEKLY,
-        label="Activation rate",
-        definition=(
+        label_source=gettext_noop("Activation rate"),
+        definition_source=gettext_noop(
             "The percentage of users who reach a predefined milestone of meaningful first use: "
             "the moment they first experience the core value of the product."
         ),
@@ -284,8 +380,8 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
         stage=Stage.ADOPTION,
         indicator=Indicator.LEADING,
         cadence=Cadence.WEEKLY,
-        label="Customer effort score",
-        definition=(
+        label_source=gettext_noop("Customer effort score"),
+        definition_source=gettext_noop(
             "How much effort a customer has to exert to get something done (signing up, "
             "upgrading, renewing, requesting training), asked on a numeric scale after an "
             "interaction with a CSM. High effort marks barriers in the customer journey."
@@ -296,32 +392,32 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
         stage=Stage.ADOPTION,
         indicator=Indicator.LEADING,
         cadence=Cadence.WEEKLY,
-        label="Engagement activity",
-        definition=(
+        label_source=gettext_noop("Engagement activity"),
+        definition_source=gettext_noop(
             "The proactive, high-value, customer-centric touchpoints (e-mails, calls, executive "
             "sponsor visits) a CSM or the team has with customers."
         ),
-        formula=("Number of engagement touchpoints over a period"),
+        formula_source=gettext_noop("Number of engagement touchpoints over a period"),
     ),
     Kpi(
         key="advocacy_activity",
         stage=Stage.ADVOCACY,
         indicator=Indicator.LAGGING,
         cadence=Cadence.MONTHLY,
-        label="Advocacy activity",
-        definition=(
+        label_source=gettext_noop("Advocacy activity"),
+        definition_source=gettext_noop(
             "The advocacy the CS team drove among successful customers: referrals, reviews, "
             "case studies."
         ),
-        formula=("Number of advocacy activities over a period"),
+        formula_source=gettext_noop("Number of advocacy activities over a period"),
     ),
     Kpi(
         key="referral_program_participation_rate",
         stage=Stage.ADVOCACY,
         indicator=Indicator.LEADING,
         cadence=Cadence.MONTHLY,
-        label="Referral program participation rate",
-        definition=(
+        label_source=gettext_noop("Referral program participation rate"),
+        definition_source=gettext_noop(
             "The percentage of eligible customers who actively join or engage with the referral "
             "program."
         ),
@@ -338,8 +434,8 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
             "We identify struggling customers as well as champions and have specific playbooks "
             "for them",
         ),
-        label="Customer health score",
-        definition=(
+        label_source=gettext_noop("Customer health score"),
+        definition_source=gettext_noop(
             "A composite of product usage, satisfaction, engagement and support interactions "
             "that estimates how likely a customer is to renew, expand or churn."
         ),
@@ -352,8 +448,8 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
         evidence=(
             "We use predictive modeling to correlate all metrics with the propensity to renew",
         ),
-        label="Churn risk score",
-        definition=(
+        label_source=gettext_noop("Churn risk score"),
+        definition_source=gettext_noop(
             "A predictive estimate of how likely a customer is to cancel or downgrade within a "
             "given period, to find at-risk accounts early."
         ),
@@ -363,8 +459,8 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
         stage=Stage.RENEWAL,
         indicator=Indicator.LAGGING,
         cadence=Cadence.MONTHLY,
-        label="Cohort retention analysis",
-        definition=(
+        label_source=gettext_noop("Cohort retention analysis"),
+        definition_source=gettext_noop(
             "Following a group of customers over time to see how many keep using the product: "
             "retention and churn patterns by segment and start date."
         ),
@@ -374,8 +470,8 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
         stage=Stage.ADOPTION,
         indicator=Indicator.LAGGING,
         cadence=Cadence.QUARTERLY,
-        label="Check-in impact score",
-        definition=(
+        label_source=gettext_noop("Check-in impact score"),
+        definition_source=gettext_noop(
             "The correlation between CS check-ins and business outcomes such as retention, "
             "expansion and product usage: the value of proactive account engagement."
         ),
@@ -385,8 +481,8 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
         stage=Stage.ONBOARDING,
         indicator=Indicator.LEADING,
         cadence=Cadence.WEEKLY,
-        label="Time to first key action",
-        definition=(
+        label_source=gettext_noop("Time to first key action"),
+        definition_source=gettext_noop(
             "The average time a new user takes to complete the product's primary activation "
             "event, the “aha moment”."
         ),
@@ -396,8 +492,8 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
         stage=Stage.ADOPTION,
         indicator=Indicator.LEADING,
         cadence=Cadence.QUARTERLY,
-        label="QBR engagement rate",
-        definition=(
+        label_source=gettext_noop("QBR engagement rate"),
+        definition_source=gettext_noop(
             "The percentage of eligible accounts that attend or meaningfully take part in "
             "quarterly business reviews: strategic relationship strength after the sale."
         ),
@@ -408,8 +504,8 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
         indicator=Indicator.LEADING,
         cadence=Cadence.QUARTERLY,
         evidence=("Changes to customer stakeholders (promotion, demotion, reorganization)",),
-        label="Relationship depth score",
-        definition=(
+        label_source=gettext_noop("Relationship depth score"),
+        definition_source=gettext_noop(
             "The strength and breadth of engagement with customer stakeholders across roles, "
             "levels and functions."
         ),
@@ -423,8 +519,8 @@ TRACKING_KPIS: tuple[Kpi, ...] = (
             "Specific features used by each user",
             "We measure changes in feature usage",
         ),
-        label="Feature adoption rate",
-        definition=(
+        label_source=gettext_noop("Feature adoption rate"),
+        definition_source=gettext_noop(
             "The percentage of active users who regularly use a key product feature over a "
             "longer period: sustained value delivery."
         ),
@@ -492,5 +588,6 @@ def _number_for_role(spec: BankSpec, answers: Mapping[str, object], role: str) -
         # str() of a float is its shortest repr, the number as typed (96.5, not 96.50000001…).
         number = Decimal(str(value))
     if number is None or not number.is_finite():
-        raise ScoringError(question.number, f"expected a number, got {value!r:.40}")
+        problem = gettext("expected a number, got %(value)s") % {"value": f"{value!r:.40}"}
+        raise ScoringError(question.number, problem)
     return number

@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from scoring.bank import BucketSpec
+from scoring.words import gettext, number_text
 
 
 class Direction(StrEnum):
@@ -54,8 +55,13 @@ class Crossing:
 
     @property
     def words(self) -> str:
-        verb = "rose" if self.direction is Direction.UP else "fell"
-        return f"{verb} from {self.before.name} to {self.after.name}"
+        """ "rose from Emerging to Expanding", "fell from …"."""
+        names = {"before": self.before.name, "after": self.after.name}
+        if self.direction is Direction.UP:
+            # Translators: a score that crossed into a higher maturity bucket.
+            return gettext("rose from %(before)s to %(after)s") % names
+        # Translators: a score that fell into a lower maturity bucket.
+        return gettext("fell from %(before)s to %(after)s") % names
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,20 +89,30 @@ class Change:
     def signed(self) -> str:
         """The difference as printed: "+46.85", "−3.20", "0.00" (a true minus sign)."""
         if self.direction is Direction.SAME:
-            return "0.00"
+            return _points(Decimal(0))
         sign = "+" if self.direction is Direction.UP else "\u2212"
-        return f"{sign}{abs(self.difference):.2f}"
+        return f"{sign}{_points(abs(self.difference))}"
 
     @property
     def words(self) -> str:
         """The change in words, for readers who do not see the arrow or its colour."""
         if self.direction is Direction.SAME:
-            return "no change"
-        return f"{self.direction.value} {abs(self.difference):.2f} points"
+            return gettext("no change")
+        points = {"points": _points(abs(self.difference))}
+        if self.direction is Direction.UP:
+            # Translators: a score went up by %(points)s, e.g. "up 3.20 points".
+            return gettext("up %(points)s points") % points
+        # Translators: a score went down by %(points)s, e.g. "down 3.20 points".
+        return gettext("down %(points)s points") % points
 
     @property
     def crossing(self) -> Crossing | None:
         return bucket_crossing(self.before_bucket, self.after_bucket)
+
+
+def _points(value: Decimal) -> str:
+    """A score or a difference of scores as it reads: 2 decimals, "46.85" ("46,85" in German)."""
+    return number_text(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +167,13 @@ def progress_over(assessments: Sequence[Assessment]) -> Progress | None:
         previous=previous,
         latest=latest,
         overall=Change(
-            "overall", "Overall", previous.overall, latest.overall, previous.bucket, latest.bucket
+            "overall",
+            # Translators: the overall score, beside the pillars' scores.
+            gettext("Overall"),
+            previous.overall,
+            latest.overall,
+            previous.bucket,
+            latest.bucket,
         ),
         pillars=tuple(
             Change(now.key, now.name, then.score, now.score, then.bucket, now.bucket)

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from scoring.kpis import KPIS
+from scoring.words import gettext, gettext_noop, number_text
 
 YEARS = 3
-REVENUE_FORMULA = (
+# Both marked for the catalogues, in English: whoever prints them reads them with `gettext`.
+REVENUE_FORMULA = gettext_noop(
     "ARR × (rate ÷ 100)^t for t = 1, 2, 3; the gap in year t is "
     "ARR × (median ÷ 100)^t − ARR × (yours ÷ 100)^t"
 )
-ILLUSTRATION = "An illustration, not a forecast"
+ILLUSTRATION = gettext_noop("An illustration, not a forecast")
 # The KPIs it can start from, in order of preference: revenue kept, else customers kept.
 RATE_KPIS = ("nrr", "retention")
 
@@ -45,10 +47,15 @@ class ArrBand:
     @property
     def figure_note(self) -> str:
         """How the figure was taken from the band, in words."""
+        band = {"band": self.label}
         if self.low is not None and self.high is not None:
-            return f"the midpoint of your band, {self.label}"
-        end = "upper" if self.high is None else "lower"
-        return f"the bound of your band, {self.label}, which has no {end} end"
+            # Translators: %(band)s is an ARR band such as "$1M – $5M".
+            return gettext("the midpoint of your band, %(band)s") % band
+        if self.high is None:
+            # Translators: %(band)s is an ARR band such as "More than $1B".
+            return gettext("the bound of your band, %(band)s, which has no upper end") % band
+        # Translators: %(band)s is an ARR band such as "Less than $1M".
+        return gettext("the bound of your band, %(band)s, which has no lower end") % band
 
 
 def arr_band_parsed(label: str) -> ArrBand | None:
@@ -140,8 +147,8 @@ def money_text(amount: Decimal) -> str:
         if size >= scale:
             value = size / scale
             places = 2 if value < 10 else 1 if value < 100 else 0
-            return f"{sign}${_rounded(value, places):,f}{unit}"
-    return f"{sign}${_rounded(size, 0):,f}"
+            return f"{sign}${number_text(_rounded(value, places))}{unit}"
+    return f"{sign}${number_text(_rounded(size, 0))}"
 
 
 def _rounded(value: Decimal, places: int) -> Decimal:

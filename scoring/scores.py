@@ -19,6 +19,7 @@ from scoring.bank import MAX_POINTS, BankSpec, BucketSpec, Kind, OptionSpec, Que
 from scoring.errors import ScoringError
 from scoring.kpis import Kpis, kpis_from_answers
 from scoring.rounding import round_half_up
+from scoring.words import gettext
 
 AnswerValue = str | int | float | list[int] | None
 
@@ -65,22 +66,36 @@ def chosen_options(
     else:
         raise ScoringError(question.number, f"{question.kind} questions cannot be scored")
     if codes is None or not all(_is_code(code) for code in codes):
-        wanted = "one option code" if question.kind == Kind.SINGLE else "a list of option codes"
-        raise ScoringError(question.number, f"expected {wanted}, got {value!r:.60}")
+        if question.kind == Kind.SINGLE:
+            wrong = gettext("expected one option code, got %(value)s")
+        else:
+            wrong = gettext("expected a list of option codes, got %(value)s")
+        raise ScoringError(question.number, wrong % {"value": f"{value!r:.60}"})
     if not codes:
-        raise ScoringError(question.number, "no option chosen; choose at least one")
+        raise ScoringError(question.number, gettext("no option chosen; choose at least one"))
     known = {option.code for option in question.options}
     unknown = next((code for code in codes if code not in known), None)
     if unknown is not None:
-        where = bank or "this question's options"
-        raise ScoringError(question.number, f"option {unknown} is not in {where}")
+        if bank:
+            # Translators: %(bank)s names a question bank and its version: "bank cspi v3".
+            problem = gettext("option %(code)s is not in %(bank)s") % {
+                "code": unknown,
+                "bank": bank,
+            }
+        else:
+            problem = gettext("option %(code)s is not in this question's options") % {
+                "code": unknown
+            }
+        raise ScoringError(question.number, problem)
     chosen_codes = set(codes)
     chosen = tuple(option for option in question.options if option.code in chosen_codes)
     exclusive = next((option for option in chosen if option.exclusive), None)
     if exclusive is not None and len(chosen) > 1:
-        raise ScoringError(
-            question.number, f"“{exclusive.text}” cannot be combined with other options"
-        )
+        # Translators: %(option)s is an answer option such as "None of these".
+        problem = gettext("“%(option)s” cannot be combined with other options") % {
+            "option": exclusive.text
+        }
+        raise ScoringError(question.number, problem)
     return chosen
 
 
@@ -154,12 +169,16 @@ class PillarSum:
             value = answers.get(str(question.number))
             if value is None:
                 if question.required:
-                    raise ScoringError(question.number, "no answer, and the question is required")
+                    raise ScoringError(
+                        question.number, gettext("no answer, and the question is required")
+                    )
                 continue
             score = _question_score_of(question, _hashable(value), bank)
             terms[question.number] = (Fraction(question.weight), score)
         if not terms:
-            problem = f"no question of pillar '{pillar_key}' is answered"
+            problem = gettext("no question of pillar '%(pillar)s' is answered") % {
+                "pillar": pillar_key
+            }
             raise ScoringError(questions[0].number, problem)
         weighted = sum((weight * score for weight, score in terms.values()), Fraction(0))
         weights = sum((weight for weight, _ in terms.values()), Fraction(0))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from scoring.kpis import Direction, percent_text
+from scoring.words import gettext
 
 
 def rank_text(percentile_rank: Decimal) -> str:
@@ -19,8 +20,10 @@ def rank_text(percentile_rank: Decimal) -> str:
     The share is rounded to a whole percent, but never to 0 or 100 unless it is exactly that:
     a rank of 99.6 is "higher than 99 %", never a claim about every peer."""
     if percentile_rank >= 50:
-        return f"higher than {_share(percentile_rank)} of peers"
-    return f"lower than {_share(100 - percentile_rank)} of peers"
+        # Translators: %(share)s is a percentage such as "52 %".
+        return gettext("higher than %(share)s of peers") % {"share": _share(percentile_rank)}
+    # Translators: %(share)s is a percentage such as "70 %".
+    return gettext("lower than %(share)s of peers") % {"share": _share(100 - percentile_rank)}
 
 
 def _share(value: Decimal) -> str:
@@ -47,5 +50,6 @@ def standing_text(
         return ""
     text = rank_text(percentile_rank)
     if quartile and quartile_words_fit(direction):
-        return f"{text}, {quartile}"
+        # Translators: a rank and its quartile: "higher than 80 % of peers, top quartile".
+        return gettext("%(rank)s, %(quartile)s") % {"rank": text, "quartile": quartile}
     return text

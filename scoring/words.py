@@ -28,9 +28,14 @@ def _english_number(value: Decimal) -> str:
     return f"{value:,f}"
 
 
+def _bank_words(role: str, text: str) -> str:
+    return text
+
+
 _gettext: Callable[[str], str] = _english
 _ngettext: Callable[[str, str, int], str] = _english_plural
 _number_text: Callable[[Decimal], str] = _english_number
+_profile_text: Callable[[str, str], str] = _bank_words
 
 
 def translations_install(
@@ -38,10 +43,12 @@ def translations_install(
     gettext_function: Callable[[str], str],
     ngettext_function: Callable[[str, str, int], str],
     number_function: Callable[[Decimal], str],
+    profile_function: Callable[[str, str], str] = _bank_words,
 ) -> None:
     """Called once when the project starts: texts and numbers in the active language."""
-    global _gettext, _ngettext, _number_text
+    global _gettext, _ngettext, _number_text, _profile_text
     _gettext, _ngettext, _number_text = gettext_function, ngettext_function, number_function
+    _profile_text = profile_function
 
 
 def gettext(text: str) -> str:
@@ -62,3 +69,9 @@ def number_text(value: Decimal) -> str:
     """A number as it reads in the active language, with its places as given ("1,234.50" in
     English, "1.234,50" in German): separators only, never rounding."""
     return _number_text(value)
+
+
+def profile_text(role: str, text: str) -> str:
+    """A profile answer kept in the bank's own words ("Europe" for the role "region") as the
+    bank's translation into the active language words it ("Europa"); as it is otherwise."""
+    return _profile_text(role, text)

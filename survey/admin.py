@@ -10,8 +10,11 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from benchmarks.groups import GroupKey
 from benchmarks.selectors import benchmark_kept_latest, stored_benchmark
@@ -22,6 +25,7 @@ from responses.models import Bucket, Erasure, Option, Response, ResponseScore
 from responses.selectors import bank_spec_for
 from scoring.bank import BankSpec, Kind, QuestionSpec
 from scoring.kpis import BENCHMARKED_KPIS, percent_text
+from scoring.words import number_text
 
 
 class _ProfileFilter(admin.SimpleListFilter):
@@ -41,22 +45,24 @@ class _ProfileFilter(admin.SimpleListFilter):
 
 
 class IndustryFilter(_ProfileFilter):
-    title = parameter_name = role = "industry"
+    title = gettext_lazy("industry")
+    parameter_name = role = "industry"
 
 
 class ArrBandFilter(_ProfileFilter):
-    title = "ARR band"
+    title = gettext_lazy("ARR band")
     parameter_name = role = "arr_band"
 
 
 class RegionFilter(_ProfileFilter):
-    title = parameter_name = role = "region"
+    title = gettext_lazy("region")
+    parameter_name = role = "region"
 
 
 class BucketFilter(admin.SimpleListFilter):
     """Completed responses by the bucket of their overall score."""
 
-    title = "bucket"
+    title = gettext_lazy("bucket")
     parameter_name = "bucket"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
@@ -117,10 +123,10 @@ class ResponseAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Scores and KPIs, as kept", {"fields": ["scores_shown", "kpis_shown"]}),
-        ("Comparison with peers, as kept", {"fields": ["comparison_shown"]}),
-        ("Answers", {"fields": ["answers_shown"]}),
-        ("Record", {"fields": ["token", "resume_link_sent_to", "revision"]}),
+        (gettext_lazy("Scores and KPIs, as kept"), {"fields": ["scores_shown", "kpis_shown"]}),
+        (gettext_lazy("Comparison with peers, as kept"), {"fields": ["comparison_shown"]}),
+        (gettext_lazy("Answers"), {"fields": ["answers_shown"]}),
+        (gettext_lazy("Record"), {"fields": ["token", "resume_link_sent_to", "revision"]}),
     ]
     readonly_fields = [
         "token",
@@ -179,67 +185,78 @@ class ResponseAdmin(admin.ModelAdmin):
     def log_deletions(self, request: HttpRequest, queryset: Any) -> None:  # type: ignore[override]
         return None
 
-    @admin.display(description="Score", ordering="score__overall")
+    @admin.display(description=gettext_lazy("Score"), ordering="score__overall")
     def overall_score(self, response: Response) -> Decimal | None:
         score = _score_of(response)
         return score.overall if score else None
 
-    @admin.display(description="Bucket", ordering="score__overall")
+    @admin.display(description=gettext_lazy("Bucket"), ordering="score__overall")
     def overall_bucket(self, response: Response) -> str | None:
         score = _score_of(response)
         if score is None:
             return None
         return getattr(response, "overall_bucket_name", None) or score.overall_bucket
 
-    @admin.display(description="Answers")
+    @admin.display(description=gettext_lazy("Answers"))
     def answers_shown(self, response: Response) -> SafeString:
         return answers_table(bank_spec_for(bank=response.bank), response.answers)
 
-    @admin.display(description="Scores")
+    @admin.display(description=gettext_lazy("Scores"))
     def scores_shown(self, response: Response) -> SafeString | str:
         score = _score_of(response)
         if score is None:
-            return "Not scored: the response is not completed."
+            return _("Not scored: the response is not completed.")
         return scores_table(score, bank_spec_for(bank=score.bank))
 
-    @admin.display(description="KPIs")
+    @admin.display(description=gettext_lazy("KPIs"))
     def kpis_shown(self, response: Response) -> SafeString | str:
         score = _score_of(response)
         if score is None:
-            return "Not scored: the response is not completed."
+            return _("Not scored: the response is not completed.")
         rows = (
-            (kpi.label, kpi.shown(getattr(score, kpi.key)) or "unknown") for kpi in BENCHMARKED_KPIS
+            (kpi.label, kpi.shown(getattr(score, kpi.key)) or _("unknown"))
+            for kpi in BENCHMARKED_KPIS
         )
         return format_html(
             "<table><tbody>{}</tbody></table>",
             format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows),
         )
 
-    @admin.display(description="Latest comparison")
+    @admin.display(description=gettext_lazy("Latest comparison"))
     def comparison_shown(self, response: Response) -> SafeString | str:
         kept = benchmark_kept_latest(response=response)
         if kept is None:
-            return "No comparison kept."
+            return _("No comparison kept.")
         score = _score_of(response)
         spec = bank_spec_for(bank=score.bank if score else response.bank)
         return comparison_table(stored_benchmark(kept), spec)
 
-    @admin.action(description="Exclude selected from benchmarks", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Exclude selected from benchmarks"), permissions=["change"]
+    )
     def exclude_from_benchmarks(self, request: HttpRequest, queryset: QuerySet[Response]) -> None:
         changed = responses_benchmark_exclusion_set(responses=queryset, excluded=True)
-        self.message_user(
-            request, f"Excluded {changed} response(s) from benchmarks.", messages.SUCCESS
+        text = ngettext(
+            "Excluded %(count)s response(s) from benchmarks.",
+            "Excluded %(count)s response(s) from benchmarks.",
+            changed,
         )
-
-    @admin.action(description="Include selected in benchmarks again", permissions=["change"])
-    def include_in_benchmarks(self, request: HttpRequest, queryset: QuerySet[Response]) -> None:
-        changed = responses_benchmark_exclusion_set(responses=queryset, excluded=False)
-        self.message_user(
-            request, f"Included {changed} response(s) in benchmarks again.", messages.SUCCESS
-        )
+        self.message_user(request, text % {"count": changed}, messages.SUCCESS)
 
     @admin.action(
-        description="Compare again and render a new PDF report (earlier ones stay)",
+        description=gettext_lazy("Include selected in benchmarks again"), permissions=["change"]
+    )
+    def include_in_benchmarks(self, request: HttpRequest, queryset: QuerySet[Response]) -> None:
+        changed = responses_benchmark_exclusion_set(responses=queryset, excluded=False)
+        text = ngettext(
+            "Included %(count)s response(s) in benchmarks again.",
+            "Included %(count)s response(s) in benchmarks again.",
+            changed,
+        )
+        self.message_user(request, text % {"count": changed}, messages.SUCCESS)
+
+    @admin.action(
+        description=gettext_lazy("Compare again and render a new PDF report (earlier ones stay)"),
         permissions=["change"],
     )
     def new_reports(self, request: HttpRequest, queryset: QuerySet[Response]) -> None:
@@ -247,11 +264,16 @@ class ResponseAdmin(admin.ModelAdmin):
         for response in completed:
             report_request(response=response, benchmark=benchmark_compute(response=response))
         skipped = queryset.count() - len(completed)
+        if skipped:
+            text = _(
+                "Queued %(count)s new report(s); %(skipped)s unfinished response(s) left alone."
+            )
+        else:
+            text = ngettext(
+                "Queued %(count)s new report(s).", "Queued %(count)s new report(s).", len(completed)
+            )
         self.message_user(
-            request,
-            f"Queued {len(completed)} new report(s)"
-            + (f"; {skipped} unfinished response(s) left alone." if skipped else "."),
-            messages.SUCCESS,
+            request, text % {"count": len(completed), "skipped": skipped}, messages.SUCCESS
         )
 
 
@@ -269,14 +291,22 @@ def answers_table(spec: BankSpec, answers: dict[str, Any]) -> SafeString:
     """Every question of the bank with its answer as the respondent read it; answers to numbers
     the bank does not have (none, normally) are listed after them as stored."""
     rows = [
-        (f"Q{question.number}", question.text, answer_text(question, answers[str(question.number)]))
+        (
+            _question_label(question.number),
+            question.text,
+            answer_text(question, answers[str(question.number)]),
+        )
         if str(question.number) in answers
-        else (f"Q{question.number}", question.text, format_html("<em>{}</em>", "not answered"))
+        else (
+            _question_label(question.number),
+            question.text,
+            format_html("<em>{}</em>", _("not answered")),
+        )
         for question in spec.questions
     ]
     known = {str(question.number) for question in spec.questions}
     rows += [
-        (f"Q{key}", "(not in this bank)", str(value))
+        (_question_label(key), _("(not in this bank)"), str(value))
         for key, value in answers.items()
         if key not in known
     ]
@@ -286,9 +316,14 @@ def answers_table(spec: BankSpec, answers: dict[str, Any]) -> SafeString:
     )
 
 
+def _question_label(number: object) -> str:
+    # Translators: a question's number in a table of answers: "Q12" (Q for question).
+    return _("Q%(number)s") % {"number": number}
+
+
 def answer_text(question: QuestionSpec, value: Any) -> SafeString | str:
     if value is None:
-        return "unknown"
+        return _("unknown")
     if question.kind is Kind.SINGLE:
         return _option_text(question, value)
     if question.kind is Kind.MULTI:
@@ -301,29 +336,42 @@ def answer_text(question: QuestionSpec, value: Any) -> SafeString | str:
         number = Decimal(str(value))
         if question.kind is Kind.PERCENT:
             return percent_text(number, places=0 if number == number.to_integral() else 2)
-        return f"{number.normalize():,f}"
+        return number_text(number.normalize())
     return str(value)
 
 
 def _option_text(question: QuestionSpec, code: Any) -> str:
     option = question.option_by_code(code) if isinstance(code, int) else None
-    return option.text if option else f"option {code} (not in this bank)"
+    return option.text if option else _("option %(code)s (not in this bank)") % {"code": code}
 
 
 def scores_table(score: ResponseScore, spec: BankSpec) -> SafeString:
     names = {pillar.key: pillar.name for pillar in spec.pillars}
-    rows = [("Overall", score.overall, spec.bucket_name(score.overall_bucket))]
+    rows = [(_("Overall"), _score_text(score.overall), spec.bucket_name(score.overall_bucket))]
     rows += [
-        (names.get(row.pillar_key, row.pillar_key), row.score, spec.bucket_name(row.bucket))
+        (
+            names.get(row.pillar_key, row.pillar_key),
+            _score_text(row.score),
+            spec.bucket_name(row.bucket),
+        )
         for row in score.pillars.all()
     ]
+    scored = _("Scored against %(bank)s on %(at)s.") % {
+        "bank": score.bank,
+        "at": f"{score.scored_at:%Y-%m-%d %H:%M}",
+    }
     return format_html(
-        "<table><thead><tr><th></th><th>Score</th><th>Bucket</th></tr></thead>"
-        "<tbody>{}</tbody></table><p>Scored against {} on {}.</p>",
+        "<table><thead><tr><th></th><th>{}</th><th>{}</th></tr></thead>"
+        "<tbody>{}</tbody></table><p>{}</p>",
+        _("Score"),
+        _("Bucket"),
         format_html_join("", "<tr><th>{}</th><td>{}</td><td>{}</td></tr>", rows),
-        score.bank,
-        f"{score.scored_at:%Y-%m-%d %H:%M}",
+        scored,
     )
+
+
+def _score_text(score: Decimal) -> str:
+    return number_format(score, use_l10n=True)
 
 
 def comparison_table(kept: Any, spec: BankSpec) -> SafeString:
@@ -334,31 +382,43 @@ def comparison_table(kept: Any, spec: BankSpec) -> SafeString:
         "",
         "<li>{}: {}</li>",
         (
-            (group.label, f"{group.n} peers" if group.enough_peers else f"fewer than {kept.k}")
+            (group.label, _peers_text(group.n) if group.enough_peers else _fewer_than_k(kept.k))
             for group in comparison.groups
         ),
     )
     everyone = comparison.group(GroupKey.ALL)
-    medians: Any = "Fewer than K peers: no medians shown."
+    medians: Any = _("Fewer than K peers: no medians shown.")
     if everyone.enough_peers and everyone.overall and everyone.pillars is not None:
         names = {pillar.key: pillar.name for pillar in spec.pillars}
-        rows = [("Overall score", everyone.overall.median)]
+        rows = [(_("Overall score"), everyone.overall.median)]
         rows += [(names.get(key, key), stats.median) for key, stats in everyone.pillars.items()]
         kpis = everyone.kpis or {}
         for kpi in BENCHMARKED_KPIS:
             stats = kpis.get(kpi.key)
-            rows.append((kpi.label, kpi.shown(stats.median) if stats else "fewer than K know it"))
+            rows.append(
+                (kpi.label, kpi.shown(stats.median) if stats else _("fewer than K know it"))
+            )
         medians = format_html(
-            "<table><thead><tr><th></th><th>Median of all respondents</th></tr></thead>"
-            "<tbody>{}</tbody></table>",
+            "<table><thead><tr><th></th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("Median of all respondents"),
             format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows),
         )
-    pool = f"{kept.pool_size} peers" if kept.pool_size is not None else f"under K ({kept.k})"
-    return format_html(
-        '<p>Computed {}; pool: {}; K = {}.</p><ul class="plain-list">{}</ul>{}',
-        f"{kept.computed_at:%Y-%m-%d %H:%M}",
-        pool,
-        kept.k,
-        groups,
-        medians,
+    pool = (
+        _peers_text(kept.pool_size)
+        if kept.pool_size is not None
+        else _("under K (%(k)s)") % {"k": kept.k}
     )
+    computed = _("Computed %(at)s; pool: %(pool)s; K = %(k)s.") % {
+        "at": f"{kept.computed_at:%Y-%m-%d %H:%M}",
+        "pool": pool,
+        "k": kept.k,
+    }
+    return format_html('<p>{}</p><ul class="plain-list">{}</ul>{}', computed, groups, medians)
+
+
+def _peers_text(count: int) -> str:
+    return ngettext("%(count)s peer", "%(count)s peers", count) % {"count": count}
+
+
+def _fewer_than_k(k: int) -> str:
+    return _("fewer than %(k)s") % {"k": k}

@@ -16,6 +16,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from benchmarks.impact import (
@@ -42,7 +44,9 @@ def _bank_for_staff(request: HttpRequest, bank_id: int) -> QuestionBank:
 def bank_publish_confirm(request: HttpRequest, bank_id: int) -> HttpResponse:
     bank = _bank_for_staff(request, bank_id)
     if not bank.is_editable:
-        messages.warning(request, f"{bank} is not a draft: only a draft can be published.")
+        messages.warning(
+            request, _("%(bank)s is not a draft: only a draft can be published.") % {"bank": bank}
+        )
         return HttpResponseRedirect(reverse(CHANGELIST))
     if request.method == "POST":
         return _publish(request, bank)
@@ -54,7 +58,7 @@ def bank_publish_confirm(request: HttpRequest, bank_id: int) -> HttpResponse:
     context = {
         **admin.site.each_context(request),
         "opts": QuestionBank._meta,
-        "title": f"Publish {bank}?",
+        "title": _("Publish %(bank)s?") % {"bank": bank},
         "bank": bank,
         "impact": impact,
         "result": result,
@@ -77,7 +81,11 @@ def _publish(request: HttpRequest, bank: QuestionBank) -> HttpResponse:
     except BankFileError as error:
         return _refused(request, bank, error)
     else:
-        messages.success(request, f"Published {published.title} v{published.version}.")
+        messages.success(
+            request,
+            _("Published %(title)s v%(version)s.")
+            % {"title": published.title, "version": published.version},
+        )
         return HttpResponseRedirect(reverse(CHANGELIST))
     bank.refresh_from_db()
     if not bank.is_editable:
@@ -88,7 +96,10 @@ def _publish(request: HttpRequest, bank: QuestionBank) -> HttpResponse:
 def _refused(request: HttpRequest, bank: QuestionBank, error: BankFileError) -> HttpResponse:
     """A draft that fails publishing's checks: its problems, on its edit page."""
     for problem in error.problems:
-        messages.error(request, f"{bank} cannot be published: {problem}")
+        messages.error(
+            request,
+            _("%(bank)s cannot be published: %(problem)s") % {"bank": bank, "problem": problem},
+        )
     return HttpResponseRedirect(reverse("admin:responses_questionbank_change", args=[bank.pk]))
 
 
@@ -103,7 +114,9 @@ def bank_impact_status(request: HttpRequest, bank_id: int) -> JsonResponse:
         else None
     )
     if impact is None:
-        return JsonResponse({"status": "outdated", "text": "The draft changed: reload the page."})
+        return JsonResponse(
+            {"status": "outdated", "text": _("The draft changed: reload the page.")}
+        )
     return JsonResponse(
         {
             "status": impact.status,
@@ -140,10 +153,14 @@ def _percent(impact: BankImpact) -> int:
 
 def _progress_text(impact: BankImpact) -> str:
     if impact.status == BankImpact.Status.FAILED:
-        return "The computation failed; reload the page to try again."
+        return _("The computation failed; reload the page to try again.")
     if impact.status == BankImpact.Status.DONE:
-        return "Done: reloading…"
-    return f"Rescored {impact.done:,} of {impact.total:,} pool responses ({_percent(impact)} %)."
+        return _("Done: reloading…")
+    return _("Rescored %(done)s of %(total)s pool responses (%(percent)s %%).") % {
+        "done": number_format(impact.done, use_l10n=True, force_grouping=True),
+        "total": number_format(impact.total, use_l10n=True, force_grouping=True),
+        "percent": _percent(impact),
+    }
 
 
 urlpatterns: list[Any] = [

@@ -17,6 +17,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from benchmarks.refresh import PoolGrowth, Refresh, Refreshed, benchmark_refresh, pool_growth_since
@@ -83,8 +85,14 @@ def compare_again(request: HttpRequest, token: str) -> HttpResponse:
         minutes = math.ceil(wait / 60)
         messages.error(
             request,
-            "You have asked for new comparisons many times in a short while. "
-            f"Please try again in {minutes} minute{'s' if minutes != 1 else ''}.",
+            ngettext(
+                "You have asked for new comparisons many times in a short while. "
+                "Please try again in %(num)d minute.",
+                "You have asked for new comparisons many times in a short while. "
+                "Please try again in %(num)d minutes.",
+                minutes,
+            )
+            % {"num": minutes},
         )
         return results
     refresh = benchmark_refresh(response=response)
@@ -94,31 +102,67 @@ def compare_again(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _outcome_message(refresh: Refresh, *, report: Report | None) -> tuple[int, str]:
-    before = f" of {day_text(refresh.before.computed_at)}" if refresh.before else ""
+    """What happened, in whole sentences of the page's language."""
+    before = day_text(refresh.before.computed_at) if refresh.before else None
     if refresh.outcome is Refreshed.NOT_GROWN:
-        return messages.INFO, (
-            f"The pool has not grown enough since your comparison{before} for a new one to tell "
-            "you more, so it stays as it was."
-        )
+        if before is None:
+            text = _(
+                "The pool has not grown enough since your comparison for a new one to tell you "
+                "more, so it stays as it was."
+            )
+        else:
+            text = _(
+                "The pool has not grown enough since your comparison of %(date)s for a new one "
+                "to tell you more, so it stays as it was."
+            ) % {"date": before}
+        return messages.INFO, text
     if refresh.outcome is Refreshed.NOT_COMPARABLE or refresh.made is None:
-        return messages.ERROR, (
-            "Your answers cannot be compared with today's pool: the survey's pillars have "
-            f"changed since you answered. Your comparison{before} stays as it was."
-        )
+        if before is None:
+            text = _(
+                "Your answers cannot be compared with today's pool: the survey's pillars have "
+                "changed since you answered. Your comparison stays as it was."
+            )
+        else:
+            text = _(
+                "Your answers cannot be compared with today's pool: the survey's pillars have "
+                "changed since you answered. Your comparison of %(date)s stays as it was."
+            ) % {"date": before}
+        return messages.ERROR, text
     made = refresh.made
+    sentences = []
     if made.pool_size is None:
-        text = (
-            f"Compared again as of {day_text(made.computed_at)}: the pool still holds fewer than "
-            f"{benchmark_k()} organisations."
+        k = benchmark_k()
+        sentences.append(
+            ngettext(
+                "Compared again as of %(date)s: the pool still holds fewer than %(num)d "
+                "organisation.",
+                "Compared again as of %(date)s: the pool still holds fewer than %(num)d "
+                "organisations.",
+                k,
+            )
+            % {"date": day_text(made.computed_at), "num": k}
         )
     else:
-        text = f"Compared with {made.pool_size} peers as of {day_text(made.computed_at)}."
+        sentences.append(
+            ngettext(
+                "Compared with %(num)d peer as of %(date)s.",
+                "Compared with %(num)d peers as of %(date)s.",
+                made.pool_size,
+            )
+            % {"num": made.pool_size, "date": day_text(made.computed_at)}
+        )
     if refresh.before is not None and refresh.before.pool_size is not None:
-        text += f" Your earlier comparison{before} counted {refresh.before.pool_size}."
+        sentences.append(
+            _("Your earlier comparison of %(date)s counted %(count)s.")
+            % {"date": before, "count": refresh.before.pool_size}
+        )
     if refresh.growth is not None and refresh.growth.newly_shown:
-        text += f" Now also shown: {'; '.join(refresh.growth.newly_shown)}."
+        # Translators: %(groups)s names peer groups, "Industry: Software; Region: Europe".
+        sentences.append(
+            _("Now also shown: %(groups)s.") % {"groups": "; ".join(refresh.growth.newly_shown)}
+        )
     if report is not None:
-        text += " Your PDF report keeps the comparison it printed."
+        sentences.append(_("Your PDF report keeps the comparison it printed."))
         if report.is_ready:
-            text += " Create a new one below to print this comparison."
-    return messages.SUCCESS, text
+            sentences.append(_("Create a new one below to print this comparison."))
+    return messages.SUCCESS, " ".join(sentences)

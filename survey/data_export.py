@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from benchmarks.models import ResponseBenchmark
 from reports.models import Report
@@ -94,7 +95,8 @@ def response_data_export(*, response: Response) -> dict[str, Any]:
 def _as_read(question: QuestionSpec, value: Any) -> Any:
     """The answer in the words of the question's options; numbers and texts as they are."""
     if value is None:
-        return "unknown"
+        # Translators: a number answer the respondent marked as unknown, in their data download.
+        return _("unknown")
     if question.kind is Kind.SINGLE:
         return _option_text(question, value)
     if question.kind is Kind.MULTI and isinstance(value, list):
@@ -104,7 +106,10 @@ def _as_read(question: QuestionSpec, value: Any) -> Any:
 
 def _option_text(question: QuestionSpec, code: Any) -> str:
     option = question.option_by_code(code) if isinstance(code, int) else None
-    return option.text if option else f"option {code}"
+    if option:
+        return option.text
+    # Translators: an answer whose option the question no longer has, named by its code.
+    return _("option %(code)s") % {"code": code}
 
 
 def _scores(response: Response) -> dict[str, Any] | None:

@@ -16,6 +16,7 @@ from responses.invitations import (
     invitation_response_start,
     invitation_unsubscribe,
 )
+from responses.languages import campaign_language_activate
 from survey.privacy_views import nothing_here
 from survey.views import SESSION_DRAFT_KEY, landing_page
 
@@ -30,6 +31,7 @@ def invitation_landing(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("survey:done", token=response.token)
         return redirect("survey:resume", token=response.token)
     campaign = invitation.campaign
+    campaign_language_activate(request, campaign)
     if not campaign.is_open():
         return render(request, "survey/campaign_closed.html", {"campaign": campaign}, status=410)
     start_url = reverse("survey:invitation-start", args=[token])
@@ -41,6 +43,7 @@ def invitation_start(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitation_by_token(token=token)
     if invitation is None:
         return nothing_here(request)
+    campaign_language_activate(request, invitation.campaign)
     if invitation.response_id is None and not invitation.campaign.is_open():
         context = {"campaign": invitation.campaign}
         return render(request, "survey/campaign_closed.html", context, status=410)
@@ -50,7 +53,7 @@ def invitation_start(request: HttpRequest, token: str) -> HttpResponse:
             bank=invitation.campaign.bank,
             campaign=invitation.campaign,
             start_url=reverse("survey:invitation-start", args=[token]),
-            consent_error=CONSENT_MISSING,
+            consent_error=str(CONSENT_MISSING),
         )
     response = invitation_response_start(invitation=invitation, consented=True)
     request.session[SESSION_DRAFT_KEY] = response.token

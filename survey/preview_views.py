@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from responses.answers import AnswerValue, answers_count, answers_unanswered
@@ -58,7 +59,10 @@ def preview_page(request: HttpRequest, bank_id: int, page: int) -> HttpResponse:
     navigation = request.POST.get("nav", "next")
     if request.POST.get("step") != str(page) or navigation not in PREVIEW_NAVIGATION:
         return HttpResponseBadRequest(
-            "This form was changed before it was sent. Go back to the preview page and try again."
+            _(
+                "This form was changed before it was sent. Go back to the preview page and try "
+                "again."
+            )
         )
     shown, answers, cleared = survey_views._read_page(request, current, strict=navigation == "next")
     kept = {key: value for key, value in {**kept, **answers}.items() if key not in cleared}
@@ -84,7 +88,10 @@ def preview_end(request: HttpRequest, bank_id: int) -> HttpResponse:
     unanswered = [question.number for question in answers_unanswered(spec, kept)]
     if unanswered and pages:
         numbers = ", ".join(str(number) for number in unanswered)
-        messages.error(request, f"Some required questions are still unanswered: {numbers}.")
+        messages.error(
+            request,
+            _("Some required questions are still unanswered: %(numbers)s.") % {"numbers": numbers},
+        )
         first = first_page_with(pages, set(unanswered)) or pages[0]
         return redirect("survey:bank-preview-page", bank_id=bank.pk, page=first.number)
     scores, problem = _scores_or_problem(spec, kept)
@@ -129,13 +136,17 @@ def _scores_or_problem(
     """A draft can still hold what publishing would refuse (points out of range, a pillar
     without buckets): the preview then says why it cannot score instead of failing."""
     if not spec.pillars:
-        return None, "This bank has no pillars, so there is nothing to score."
+        return None, _("This bank has no pillars, so there is nothing to score.")
     try:
         return response_score(spec=spec, answers=answers), None
     except ScoringError as error:
-        return None, f"{error} The bank may have changed since it was answered."
+        return None, _("%(error)s The bank may have changed since it was answered.") % {
+            "error": error
+        }
     except (ValueError, ArithmeticError) as error:
-        return None, f"These answers cannot be scored with this bank: {error}"
+        return None, _("These answers cannot be scored with this bank: %(error)s") % {
+            "error": error
+        }
 
 
 def _preview_context(

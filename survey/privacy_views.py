@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -53,7 +54,7 @@ def your_data_erase(request: HttpRequest, token: str) -> HttpResponse:
         return nothing_here(request)
     if request.POST.get("confirm") != "yes":
         context = _context(response) | {
-            "confirm_error": "Tick the box to confirm that you want everything erased."
+            "confirm_error": _("Tick the box to confirm that you want everything erased.")
         }
         return render(request, "survey/your_data.html", context)
     responses_erase(

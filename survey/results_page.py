@@ -11,6 +11,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
 from benchmarks.groups import Comparison, GroupComparison, MetricStats
 from reports.sections import standing_for
 from responses.selectors import PillarResult, Results
@@ -85,7 +88,7 @@ def peer_table(
     withheld = tuple(group for group in comparison.groups if not group.enough_peers)
     rows = [
         PeerRow(
-            "Overall",
+            _("Overall"),
             _score(overall),
             tuple(_cell(group.overall, _score) for group in shown),
             emphasis=True,
@@ -143,4 +146,5 @@ def _cell(
 
 
 def _score(value: Decimal) -> str:
-    return f"{value:.2f}"
+    """A score as people read it in the page's language: "72.50", "72,50"."""
+    return number_format(value, decimal_pos=2, use_l10n=True)

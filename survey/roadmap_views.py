@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reports.selectors import report_latest
@@ -55,7 +56,7 @@ def pdf(request: HttpRequest, token: str) -> HttpResponse:
     response = _completed_or_404(token)
     report = report_request(response=response, unless_latest=WAITING)
     if report.status in WAITING:
-        messages.success(request, "Your new PDF is being made; it will be ready in a moment.")
+        messages.success(request, _("Your new PDF is being made; it will be ready in a moment."))
     return redirect(reverse("survey:roadmap", args=[token]) + "#report")
 
 
@@ -73,9 +74,9 @@ def _place(response: Response, *, with_report: bool = False) -> RoadmapPlace:
         namespace="survey",
         args=(token,),
         base_template="base.html",
-        heading="Your roadmap",
+        heading=_("Your roadmap"),
         back_url=reverse("survey:done", args=[token]),
-        back_text="Your results",
+        back_text=_("Your results"),
         context=_report_context(response) if with_report else {},
     )
 

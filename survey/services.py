@@ -19,12 +19,15 @@ from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from benchmarks.models import ResponseBenchmark
 from benchmarks.services import benchmark_compute, peer_pool_sync
 from reports.services import report_queue, report_request
 from responses.answers import answers_unanswered
+from responses.bank_texts import bank_spec_shown
 from responses.kept_scores import scores_keep
+from responses.languages import language_override
 from responses.links import link_base
 from responses.models import Response
 from responses.organisation_keys import organisation_fields
@@ -133,17 +136,21 @@ def resume_link_send(*, response_id: int, request_base_url: str = "") -> bool:
     if not owed.update(resume_link_claimed_until=claimed_until):
         return False
     response = Response.objects.select_related("bank").get(pk=response_id)
-    spec = bank_spec_for(bank=response.bank)
-    body = render_to_string(
-        "survey/email/resume_link.txt",
-        {
-            "title": spec.title,
-            "url": resume_url(response=response, request_base_url=request_base_url),
-            "days": settings.SURVEY_DRAFT_DAYS,
-        },
-    )
+    # Written in the language the response was started in, whatever the worker speaks.
+    with language_override(response.language):
+        spec = bank_spec_shown(bank=response.bank)
+        body = render_to_string(
+            "survey/email/resume_link.txt",
+            {
+                "title": spec.title,
+                "url": resume_url(response=response, request_base_url=request_base_url),
+                "days": settings.SURVEY_DRAFT_DAYS,
+            },
+        )
+        # Translators: the resume-link e-mail's subject; %(title)s is the survey's title.
+        subject = _("Your %(title)s link") % {"title": spec.title}
     try:
-        send_mail(f"Your {spec.title} link", body, None, [response.email])
+        send_mail(subject, body, None, [response.email])
     except (OSError, smtplib.SMTPException) as error:
         Response.objects.filter(pk=response_id).update(resume_link_claimed_until=None)
         raise MailNotSent(f"Resume link of response {response_id} not sent yet") from error

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from benchmarks.selectors import benchmark_kept_latest, stored_benchmark
@@ -23,8 +25,11 @@ from responses.answers import (
     answer_parse,
     answers_count,
     answers_unanswered,
+    number_shown,
 )
+from responses.bank_texts import bank_spec_shown
 from responses.consent import CONSENT_MISSING, consent_given
+from responses.languages import campaign_language_activate
 from responses.models import Campaign, QuestionBank, Response
 from responses.page_limits import limit_wait
 from responses.selectors import (
@@ -66,7 +71,7 @@ def landing_page(
 ) -> HttpResponse:
     """The start page: the public one, a campaign's or an invitation's (their `start_url`);
     again with `consent_error` when a start came without the consent box ticked."""
-    spec = bank_spec_for(bank=bank)
+    spec = bank_spec_shown(bank=bank)
     return render(
         request,
         "survey/landing.html",
@@ -93,7 +98,7 @@ def start(request: HttpRequest) -> HttpResponse:
     if draft is not None and not request.POST.get("fresh"):
         return redirect("survey:resume", token=draft.token)
     if not consent_given(request):
-        return landing_page(request, bank=bank, draft=draft, consent_error=CONSENT_MISSING)
+        return landing_page(request, bank=bank, draft=draft, consent_error=str(CONSENT_MISSING))
     wait = limit_wait(request, group="survey-start", rate_setting="SURVEY_START_LIMIT")
     if wait is not None:
         return _too_many_starts(request, wait, draft)
@@ -105,6 +110,7 @@ def start(request: HttpRequest) -> HttpResponse:
 def campaign_landing(request: HttpRequest, token: str) -> HttpResponse:
     """A consultant's link for one client: the same survey, its answers kept with the campaign."""
     campaign = _campaign_or_404(token)
+    campaign_language_activate(request, campaign)
     if not campaign.is_open():
         return render(request, "survey/campaign_closed.html", {"campaign": campaign}, status=410)
     start_url = reverse("survey:campaign-start", args=[token])
@@ -114,6 +120,7 @@ def campaign_landing(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def campaign_start(request: HttpRequest, token: str) -> HttpResponse:
     campaign = _campaign_or_404(token)
+    campaign_language_activate(request, campaign)
     if not campaign.is_open():
         return render(request, "survey/campaign_closed.html", {"campaign": campaign}, status=410)
     draft = _session_draft(request, campaign.bank_id)
@@ -125,7 +132,7 @@ def campaign_start(request: HttpRequest, token: str) -> HttpResponse:
             bank=campaign.bank,
             campaign=campaign,
             start_url=reverse("survey:campaign-start", args=[token]),
-            consent_error=CONSENT_MISSING,
+            consent_error=str(CONSENT_MISSING),
         )
     wait = limit_wait(
         request, group="survey-campaign-start", rate_setting="SURVEY_CAMPAIGN_START_LIMIT"
@@ -170,7 +177,7 @@ def page(request: HttpRequest, token: str, page: int) -> HttpResponse:
     response = _response_or_404(token)
     if (elsewhere := _not_answerable(request, response)) is not None:
         return elsewhere
-    spec = bank_spec_for(bank=response.bank)
+    spec = bank_spec_shown(bank=response.bank)  # in the response's language; same codes
     pages = survey_pages(spec)
     if not 1 <= page <= len(pages):
         raise Http404("No such page in this survey.")
@@ -182,8 +189,10 @@ def page(request: HttpRequest, token: str, page: int) -> HttpResponse:
     navigation = request.POST.get("nav", "next")
     if request.POST.get("step") != str(page) or navigation not in NAVIGATION:
         return HttpResponseBadRequest(
-            "This form was changed before it was sent, so nothing on it was saved. "
-            "Go back to the survey page and answer again."
+            _(
+                "This form was changed before it was sent, so nothing on it was saved. "
+                "Go back to the survey page and answer again."
+            )
         )
     shown, answers, cleared = _read_page(request, current, strict=navigation == "next")
     address_before = response.email
@@ -272,12 +281,16 @@ def _complete(
     result = response_complete(response=response)
     if result.problem is not None:
         # Answers that pass the page checks but cannot be scored: the bank changed under them.
-        messages.error(request, f"{result.problem} Please answer it again.")
+        # Translators: %(problem)s is a sentence saying what is wrong with one answer.
+        text = _("%(problem)s Please answer it again.") % {"problem": result.problem}
+        messages.error(request, text)
         first = first_page_with(pages, {result.problem.question_number}) or pages[0]
         return redirect("survey:page", token=response.token, page=first.number)
     if result.unanswered:
         numbers = ", ".join(str(n) for n in result.unanswered)
-        messages.error(request, f"Some required questions are still unanswered: {numbers}.")
+        # Translators: %(numbers)s lists question numbers, such as "3, 7, 12".
+        text = _("Some required questions are still unanswered: %(numbers)s.")
+        messages.error(request, text % {"numbers": numbers})
         first = first_page_with(pages, set(result.unanswered)) or pages[0]
         return redirect("survey:page", token=response.token, page=first.number)
     return redirect("survey:done", token=response.token)
@@ -322,6 +335,9 @@ def _from_stored(question: QuestionSpec, answers: dict[str, AnswerValue]) -> Que
         return QuestionOnPage(question, chosen=frozenset(str(code) for code in value))
     if question.kind == Kind.SINGLE:
         return QuestionOnPage(question, chosen=frozenset({str(value)}))
+    if question.kind in (Kind.INTEGER, Kind.PERCENT) and isinstance(value, int | float):
+        # As the page's language writes it ("96,5" in German), so it reads back the same.
+        return QuestionOnPage(question, typed=number_shown(Decimal(str(value))))
     return QuestionOnPage(question, typed=str(value))
 
 

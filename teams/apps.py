@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TeamsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "teams"
-    verbose_name = "Team assessments"
+    verbose_name = _("Team assessments")
 
     def ready(self) -> None:
         from responses.erasure import erasure_step

@@ -12,6 +12,8 @@ import secrets
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from responses.models import Campaign, Response
 
@@ -22,18 +24,34 @@ def new_team_token() -> str:
 
 
 class Team(models.Model):
-    token = models.CharField(max_length=64, unique=True, default=new_team_token, editable=False)
-    public_id = models.CharField(max_length=64, unique=True, default=new_team_token, editable=False)
-    organisation_key = models.CharField(max_length=320, db_index=True)
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_team_token, editable=False
+    )
+    public_id = models.CharField(
+        _("public ID"), max_length=64, unique=True, default=new_team_token, editable=False
+    )
+    organisation_key = models.CharField(_("organisation key"), max_length=320, db_index=True)
     created_by = models.ForeignKey(
-        Response, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Response,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, null=True, blank=True, related_name="teams"
+        Campaign,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="teams",
+        verbose_name=_("campaign"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -44,7 +62,11 @@ class Team(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"team of {self.organisation_key}" + (" (campaign)" if self.campaign_id else "")
+        if self.campaign_id:
+            return gettext("team of %(organisation)s (campaign)") % {
+                "organisation": self.organisation_key
+            }
+        return gettext("team of %(organisation)s") % {"organisation": self.organisation_key}
 
 
 class TeamMember(models.Model):
@@ -53,61 +75,82 @@ class TeamMember(models.Model):
     stays the respondent's own assessment. A member may leave (`left`)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Answering"
-        JOINED = "joined", "Joined"
-        REFUSED = "refused", "Another organisation"
-        LEFT = "left", "Left"
+        PENDING = "pending", _("Answering")
+        JOINED = "joined", _("Joined")
+        REFUSED = "refused", _("Another organisation")
+        # Translators: a team member who left the team.
+        LEFT = "left", _("Left")
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
-    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="team_member")
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="members", verbose_name=_("team")
+    )
+    response = models.OneToOneField(
+        Response, on_delete=models.CASCADE, related_name="team_member", verbose_name=_("response")
+    )
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     shows_name = models.BooleanField(
-        default=False, help_text="Agreed that the other members see their name."
+        _("shows name"), default=False, help_text=_("Agreed that the other members see their name.")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    joined_at = models.DateTimeField(null=True, blank=True)
-    left_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    joined_at = models.DateTimeField(_("joined at"), null=True, blank=True)
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
         ordering = ["team", "created_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.response_id} in {self.team_id} ({self.status})"
+        return gettext("%(response)s in %(team)s (%(status)s)") % {
+            "response": self.response_id,
+            "team": self.team_id,
+            "status": self.status,
+        }
 
 
 class TeamReport(models.Model):
     """A team PDF for one audience (members see consenting names only; the consultant all)."""
 
     class Audience(models.TextChoices):
-        MEMBERS = "members", "Members"
-        CONSULTANT = "consultant", "Consultant"
+        MEMBERS = "members", _("Members")
+        CONSULTANT = "consultant", _("Consultant")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Queued"
-        RENDERING = "rendering", "Rendering"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
 
-    token = models.CharField(max_length=64, unique=True, default=new_team_token, editable=False)
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="reports")
-    audience = models.CharField(max_length=12, choices=Audience.choices)
-    status = models.CharField(
-        max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_team_token, editable=False
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
-    requested_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    file = models.FileField(upload_to="team-reports/", blank=True)
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="reports", verbose_name=_("team")
+    )
+    audience = models.CharField(_("audience"), max_length=12, choices=Audience.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to="team-reports/", blank=True)
 
     class Meta:
+        verbose_name = _("team report")
+        verbose_name_plural = _("team reports")
         ordering = ["-requested_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"team report {self.pk} of team {self.team_id} ({self.status})"
+        return gettext("team report %(number)s of team %(team)s (%(status)s)") % {
+            "number": self.pk,
+            "team": self.team_id,
+            "status": self.status,
+        }
 
     @property
     def is_ready(self) -> bool:
@@ -116,8 +159,10 @@ class TeamReport(models.Model):
     @property
     def status_text(self) -> str:
         return {
-            self.Status.PENDING: "The team PDF is queued.",
-            self.Status.RENDERING: "The team PDF is being written.",
-            self.Status.READY: "The team PDF is ready.",
-            self.Status.FAILED: "We could not produce the team PDF. Our team has been told.",
+            self.Status.PENDING: gettext("The team PDF is queued."),
+            self.Status.RENDERING: gettext("The team PDF is being written."),
+            self.Status.READY: gettext("The team PDF is ready."),
+            self.Status.FAILED: gettext(
+                "We could not produce the team PDF. Our team has been told."
+            ),
         }[self.Status(self.status)]

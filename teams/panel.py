@@ -42,7 +42,7 @@ def team_panel_for(*, response: Response) -> TeamPanel:
     if member is None or member.status == TeamMember.Status.PENDING:
         return TeamPanel(PanelState.NO_TEAM)
     if member.status == TeamMember.Status.REFUSED:
-        return TeamPanel(PanelState.REFUSED, message=OTHER_ORGANISATION)
+        return TeamPanel(PanelState.REFUSED, message=str(OTHER_ORGANISATION))
     if member.status == TeamMember.Status.LEFT:
         return TeamPanel(PanelState.LEFT)
     team = member.team

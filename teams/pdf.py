@@ -8,6 +8,7 @@ from django.template.loader import get_template
 from django.utils import timezone
 
 from reports.pdf import pdf_from_html
+from responses.languages import language_override
 from teams.access import Audience
 from teams.models import Team
 from teams.selectors import team_view_for
@@ -22,4 +23,8 @@ def team_report_html(*, team: Team, audience: Audience) -> str:
 
 
 def team_report_pdf(*, team: Team, audience: Audience) -> bytes:
-    return pdf_from_html(team_report_html(team=team, audience=audience))
+    """In the campaign's language for a campaign's team; in English for a team link, whose
+    members may each speak another."""
+    campaign = team.campaign if team.campaign_id else None
+    with language_override(campaign.language if campaign else None):
+        return pdf_from_html(team_report_html(team=team, audience=audience))

@@ -14,12 +14,13 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from benchmarks.groups import GroupComparison, GroupKey, RespondentValues
 from benchmarks.pool import hundredths
 from benchmarks.selectors import benchmark_k, peer_index_current, pool_entry_of, pool_member
+from responses.bank_texts import bank_spec_shown
 from responses.models import Campaign, Response
-from responses.selectors import bank_spec_for
 from scoring.bank import MAX_POINTS, BankSpec
 from scoring.errors import ScoringError
 from scoring.kpis import KPI_KEYS
@@ -163,7 +164,7 @@ def _members_loaded(team: Team) -> list[_Member]:
             _Member(
                 response=response,
                 member=_member_of(response),
-                spec=bank_spec_for(bank=score.bank),
+                spec=bank_spec_shown(bank=score.bank),
                 overall=overall,
                 pillars=pillars,
             )
@@ -239,14 +240,16 @@ def _member_rows(
 
 def _label(member: _Member, position: int, audience: Audience, is_viewer: bool) -> str:
     if is_viewer:
-        return "You"
+        # Translators: the reader's own row in the team's table of members.
+        return _("You")
     if name_shown(audience=audience, member=member.member):
         name = respondent_name(member.spec, member.response)
         if name:
             return name
         if audience is Audience.CONSULTANT and member.response.email:
             return member.response.email
-    return f"Member {position}"
+    # Translators: a member who shows no name, "Member 2".
+    return _("Member %(number)s") % {"number": position}
 
 
 def respondent_name(spec: BankSpec, response: Response) -> str:
@@ -296,7 +299,7 @@ def _peer_rows(
     names: dict[str, str],
 ) -> tuple[PeerRow, ...]:
     assert group.overall is not None and group.pillars is not None
-    metrics = [(OVERALL, "Overall", team_values.overall_hundredths, group.overall)]
+    metrics = [(OVERALL, _("Overall"), team_values.overall_hundredths, group.overall)]
     metrics += [
         (key, names[key], value, group.pillars[key])
         for key, value in zip(pillar_keys, team_values.pillar_hundredths, strict=True)

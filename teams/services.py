@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from reports.storage import file_store_atomically
 from responses.models import Campaign, QuestionBank, Response
@@ -23,14 +24,17 @@ from teams.models import Team, TeamMember, TeamReport
 
 logger = logging.getLogger(__name__)
 
-PUBLIC_MAILBOX_REFUSAL = (
+# Read in the language of the page that shows them (str() at use).
+PUBLIC_MAILBOX_REFUSAL = gettext_lazy(
     "A team assessment brings together colleagues of one organisation, told apart by the domain "
-    "of their e-mail addresses. You answered with a personal mailbox address ({domain}), which "
+    "of their e-mail addresses. You answered with a personal mailbox address (%(domain)s), which "
     "stands for an organisation of one, so no colleague could join your team. Answer again with "
     "your work address to start a team."
 )
-NO_ADDRESS_REFUSAL = "A team needs your organisation: this assessment has no e-mail address."
-OTHER_ORGANISATION = (
+NO_ADDRESS_REFUSAL = gettext_lazy(
+    "A team needs your organisation: this assessment has no e-mail address."
+)
+OTHER_ORGANISATION = gettext_lazy(
     "This team belongs to another organisation: your answers are kept as your own assessment."
 )
 # A render's deadline: past it, a worker that died mid-render has let the report go.
@@ -48,9 +52,9 @@ def team_create(*, response: Response, shows_name: bool = False) -> TeamCreated:
     already in a team gets that team back (one team per response); a public mailbox (an
     organisation of one) or a response without an address gets the reason instead."""
     if not response.is_completed or not response.organisation_key:
-        return TeamCreated(None, NO_ADDRESS_REFUSAL)
+        return TeamCreated(None, str(NO_ADDRESS_REFUSAL))
     if response.mail_domain in organisation_rules().public_domains:
-        return TeamCreated(None, PUBLIC_MAILBOX_REFUSAL.format(domain=response.mail_domain))
+        return TeamCreated(None, str(PUBLIC_MAILBOX_REFUSAL) % {"domain": response.mail_domain})
     with transaction.atomic():
         Response.objects.select_for_update().filter(pk=response.pk).first()  # one at a time
         existing = TeamMember.objects.filter(response=response).select_related("team").first()

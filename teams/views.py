@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from reports.downloads import attachment
@@ -127,9 +128,9 @@ def team_name(request: HttpRequest, token: str) -> HttpResponse:
     team_name_consent_set(member=access.member, shows_name=shows_name)
     messages.success(
         request,
-        "The other members now see your name."
+        gettext("The other members now see your name.")
         if shows_name
-        else "The other members no longer see your name.",
+        else gettext("The other members no longer see your name."),
     )
     return redirect(reverse("survey:team", args=[token]))
 
@@ -140,8 +141,10 @@ def team_leave_view(request: HttpRequest, token: str) -> HttpResponse:
     team_leave(member=access.member)
     messages.success(
         request,
-        "You left the team. Your answers are kept as your own assessment and no longer count "
-        "in the team's numbers.",
+        gettext(
+            "You left the team. Your answers are kept as your own assessment and no longer count "
+            "in the team's numbers."
+        ),
     )
     return redirect(_results(token))
 

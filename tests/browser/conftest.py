@@ -45,9 +45,11 @@ def new_page(chromium, live_server):
     contexts = []
     console_errors: list[str] = []
 
-    def open_page(width: int = 1280, height: int = 900):
+    def open_page(width: int = 1280, height: int = 900, locale: str | None = None):
+        # `locale` sets the browser's language (its Accept-Language), as a user's settings do.
+        options = {"locale": locale} if locale else {}
         context = chromium.new_context(
-            base_url=live_server.url, viewport={"width": width, "height": height}
+            base_url=live_server.url, viewport={"width": width, "height": height}, **options
         )
         context.set_default_timeout(10_000)
         contexts.append(context)

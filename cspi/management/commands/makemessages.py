@@ -26,12 +26,16 @@ def jinja_calls_as_python(source: str) -> str:
     found = babel_extract(
         io.BytesIO(source.encode("utf-8")),
         keywords=("_", "gettext", "ngettext", "pgettext", "npgettext"),
-        comment_tags=(),
-        options={"extensions": "jinja2.ext.i18n", "trimmed": "true"},
+        comment_tags=("Translators:",),
+        # As the pages run them: newstyle gettext, whose block texts keep "%%" for a "%".
+        options={"extensions": "jinja2.ext.i18n", "trimmed": "true", "newstyle_gettext": "true"},
     )
-    for lineno, function, message, _comments in found:
+    for lineno, function, message, comments in found:
         while len(lines) < lineno - 1:
             lines.append("")
+        if comments and len(lines) == lineno - 1 and lines and not lines[-1]:
+            # xgettext keeps a "Translators:" comment on the line just above the call.
+            lines[-1] = "# Translators: " + " ".join(" ".join(comments).split())
         arguments = message if isinstance(message, tuple) else (message,)
         texts = ", ".join(repr(text) if text is not None else "1" for text in arguments)
         call = {"_": "gettext"}.get(function, function)
