@@ -73,7 +73,9 @@ def test_a_german_respondent_reads_german_pages_and_a_german_pdf(
         expect(page.locator("html")).to_have_attribute("lang", "de")
         expect(page.get_by_label(german("Language"))).to_have_value("de")
         screenshot(page, "de-landing")
-        page.get_by_label(german("I have read the privacy notice"), exact=False).check()
+        consent = page.locator("label[for=consent]")
+        expect(consent).to_contain_text("Datenschutz")  # the privacy notice, in German
+        page.locator("#consent").check()
         page.get_by_role("button", name=german("Start the assessment")).click()
 
         pages = survey_pages(spec)
