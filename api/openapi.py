@@ -10,6 +10,7 @@ are the bank's, written as integers where the bank's are whole.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -27,8 +28,13 @@ SPACE = f"[{SPACE_CHARACTERS}]"
 BLANK = f"^{SPACE}*$"
 
 
-def submission_schema(spec: BankSpec | None) -> JsonSchema:
-    """The body of a submission: `answers` by question number, nothing else."""
+# Option texts in the bank's other languages, by question number and option code.
+OtherTexts = Mapping[tuple[int, int], Sequence[str]]
+
+
+def submission_schema(spec: BankSpec | None, other_texts: OtherTexts | None = None) -> JsonSchema:
+    """The body of a submission: `answers` by question number, nothing else. An option may be
+    given by its id or its text in any of the bank's languages (`other_texts`)."""
     answers: JsonSchema = {
         "type": "object",
         "description": "Answers keyed by question number, as `GET /api/v1/banks/current` lists "
@@ -38,7 +44,9 @@ def submission_schema(spec: BankSpec | None) -> JsonSchema:
     if spec is None:
         answers["additionalProperties"] = True
     else:
-        answers["properties"] = {str(q.number): answer_schema(q) for q in spec.questions}
+        answers["properties"] = {
+            str(q.number): answer_schema(q, other_texts or {}) for q in spec.questions
+        }
         answers["required"] = [str(q.number) for q in spec.questions if q.required]
         answers["additionalProperties"] = False
     return {
@@ -50,11 +58,12 @@ def submission_schema(spec: BankSpec | None) -> JsonSchema:
     }
 
 
-def answer_schema(question: QuestionSpec) -> JsonSchema:
+def answer_schema(question: QuestionSpec, other_texts: OtherTexts | None = None) -> JsonSchema:
+    others = other_texts or {}
     if question.kind == Kind.SINGLE:
-        schema: JsonSchema = {"enum": _option_values(question.options)}
+        schema: JsonSchema = {"enum": _option_values(question, question.options, others)}
     elif question.kind == Kind.MULTI:
-        schema = _multi(question)
+        schema = _multi(question, others)
     elif question.kind in (Kind.INTEGER, Kind.PERCENT):
         return {"description": question.text, "anyOf": _number(question)}
     elif question.kind == Kind.EMAIL:
@@ -67,19 +76,31 @@ def answer_schema(question: QuestionSpec) -> JsonSchema:
     return {"description": question.text, **schema}
 
 
-def _option_values(options: tuple[OptionSpec, ...]) -> list[str | int]:
-    return [option.text for option in options] + [option.code for option in options]
+def _option_values(
+    question: QuestionSpec, options: tuple[OptionSpec, ...], other_texts: OtherTexts
+) -> list[str | int]:
+    texts = [option.text for option in options]
+    for option in options:
+        texts += [
+            text
+            for text in other_texts.get((question.number, option.code), ())
+            if text not in texts
+        ]
+    return [*texts, *(option.code for option in options)]
 
 
-def _multi(question: QuestionSpec) -> JsonSchema:
+def _multi(question: QuestionSpec, other_texts: OtherTexts) -> JsonSchema:
     """A list of options, by text or id; an exclusive option ("None of these") only alone."""
     fewest = 1 if question.required else 0
     combinable = [option for option in question.options if not option.exclusive]
     lists: list[JsonSchema] = [
-        {"type": "array", "items": {"enum": _option_values(tuple(combinable))}}
+        {
+            "type": "array",
+            "items": {"enum": _option_values(question, tuple(combinable), other_texts)},
+        }
     ]
     lists += [
-        {"type": "array", "items": {"enum": _option_values((option,))}}
+        {"type": "array", "items": {"enum": _option_values(question, (option,), other_texts)}}
         for option in question.options
         if option.exclusive
     ]

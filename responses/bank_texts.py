@@ -188,3 +188,14 @@ def profile_texts_shown(role: str) -> dict[str, str]:
     if english is None or shown is None:
         return {}
     return {a.text: b.text for a, b in zip(english.options, shown.options, strict=True)}
+
+
+def option_texts_other(*, bank: QuestionBank) -> dict[tuple[int, int], list[str]]:
+    """Each option's texts in the bank's translations, by (question number, code)."""
+    spec = bank_spec_for(bank=bank)
+    found: dict[tuple[int, int], list[str]] = {}
+    for texts in translations_of(bank).values():
+        for question in spec_translated(spec, texts).questions:
+            for option in question.options:
+                found.setdefault((question.number, option.code), []).append(option.text)
+    return found

@@ -3,6 +3,7 @@ option text are taken in any of the bank's languages, and refused where that is 
 
 from __future__ import annotations
 
+import jsonschema_rs
 import pytest
 import yaml
 
@@ -83,3 +84,18 @@ def translated_bank(bank):
 
     translations_load_beside(bank=bank, bank_file=DEFAULT_BANK_FILE)
     return bank
+
+
+def test_the_published_schema_takes_option_texts_in_every_language(translated_bank, spec):
+    document = ApiClient(None).get("/openapi.json").json()
+    validator = jsonschema_rs.validator_for(document["components"]["schemas"]["Submission"])
+    answers = {
+        str(number): german_option(number, value, spec)
+        if isinstance(value, str) and spec.question(number).options
+        else [german_option(number, text, spec) for text in value]
+        if isinstance(value, list)
+        else value
+        for number, value in EXAMPLE_A.items()
+    }
+    assert validator.is_valid({"answers": answers})
+    assert not validator.is_valid({"answers": {**answers, "4": "Atlantis"}})
