@@ -3,7 +3,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from benchmarks.selectors import peer_index_forget
 from benchmarks.snapshots import snapshot_reads_forget
@@ -33,6 +35,15 @@ def fresh_process_caches() -> Iterator[None]:
     frozen_caches_clear()
     peer_index_forget()
     snapshot_reads_forget()
+
+
+@pytest.fixture(autouse=True)
+def english_between_tests() -> Iterator[None]:
+    """A test starts in English, as a process does; a language a page activated (a German
+    response read by its link) does not carry over into the next test's direct calls."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
