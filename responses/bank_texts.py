@@ -9,6 +9,7 @@ English; admin lists what is missing (`translation_missing`).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -177,17 +178,32 @@ def option_texts_for(bank: QuestionBank) -> OptionTexts:
     return found
 
 
+# Kept profile answers as each language words them, for a few seconds: a page names groups many
+# times ("Industry: Software und SaaS"), and an admin's edit may take that long to show there.
+PROFILE_TEXTS_SECONDS = 10.0
+_profile_texts: dict[tuple[str, str], tuple[float, dict[str, str]]] = {}
+
+
 def profile_texts_shown(role: str) -> dict[str, str]:
     """The published bank's options for a profile role ("region"), English to the active
     language's words: how a kept profile answer reads on a page."""
+    key = (role, language_active())
+    cached = _profile_texts.get(key)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
     bank = bank_current()
-    if bank is None:
-        return {}
-    english = bank_spec_for(bank=bank).question_for_role(role)
-    shown = bank_spec_shown(bank=bank).question_for_role(role)
-    if english is None or shown is None:
-        return {}
-    return {a.text: b.text for a, b in zip(english.options, shown.options, strict=True)}
+    found: dict[str, str] = {}
+    if bank is not None:
+        english = bank_spec_for(bank=bank).question_for_role(role)
+        shown = bank_spec_shown(bank=bank).question_for_role(role)
+        if english is not None and shown is not None:
+            found = {a.text: b.text for a, b in zip(english.options, shown.options, strict=True)}
+    _profile_texts[key] = (time.monotonic() + PROFILE_TEXTS_SECONDS, found)
+    return found
+
+
+def profile_texts_forget() -> None:
+    _profile_texts.clear()
 
 
 def option_texts_other(*, bank: QuestionBank) -> dict[tuple[int, int], list[str]]:

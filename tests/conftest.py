@@ -10,6 +10,7 @@ from django.utils import translation
 from benchmarks.selectors import peer_index_forget
 from benchmarks.snapshots import snapshot_reads_forget
 from responses.bank_file import bank_file_read
+from responses.bank_texts import profile_texts_forget
 from responses.models import QuestionBank
 from responses.page_limits import limits_forget
 from responses.selectors import bank_spec_for, frozen_caches_clear
@@ -29,6 +30,7 @@ DEFAULT_BANK_FILE = REPO / "fixtures" / "cspi-v1.yaml"
 def fresh_process_caches() -> Iterator[None]:
     """Banks, specs and the peer index are cached per process; rolled-back tests rewind them."""
     frozen_caches_clear()
+    profile_texts_forget()
     peer_index_forget()
     snapshot_reads_forget()
     yield
