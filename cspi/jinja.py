@@ -17,11 +17,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
 from jinja2 import Environment, pass_context
+from markupsafe import Markup
 
 from benchmarks.outcomes import OUTCOME_KPIS
 from benchmarks.selectors import benchmark_k
 from responses.branding import brand_shown_for, consultant_shown
-from responses.languages import date_text, language_active, language_choices
+from responses.languages import date_text, language_active, language_choices, page_gettext
 from responses.models import ConsultantBrand
 from scoring.kpis import BENCHMARKED_KPIS, KPIS
 
@@ -99,17 +100,66 @@ def privacy_asker(context: Any) -> dict[str, str] | None:
     return {"who": consultant_shown(campaign.owner), "client": campaign.client_name}
 
 
+# A text without values is the same Markup on every page in a language: made once.
+_plain_texts: dict[tuple[str | None, str], Markup] = {}
+
+
+def page_text(message: str, **values: Any) -> Markup:
+    """`{{ _("…") }}` and `{% trans %}`: the catalogue's text (ours, so marked safe) with the
+    values escaped into it; "%%" reads "%" whether or not there are values."""
+    if values:
+        return Markup(page_gettext(message)) % values
+    key = (translation.get_language(), message)
+    text = _plain_texts.get(key)
+    if text is None:
+        text = _plain_texts[key] = Markup(page_gettext(message)) % {}
+    return text
+
+
+# Plural texts by language and number: a page counts the same few things ("3 of 35 answered").
+_plural_texts: dict[tuple[str | None, str, str, int], str] = {}
+
+
+def page_text_plural(singular: str, plural: str, number: int, **values: Any) -> Markup:
+    values.setdefault("num", number)
+    key = (translation.get_language(), singular, plural, number)
+    text = _plural_texts.get(key)
+    if text is None:
+        text = translation.ngettext(singular, plural, number)
+        if len(_plural_texts) < 10_000:
+            _plural_texts[key] = text
+    return Markup(text) % values
+
+
+def page_text_in_context(context: str, message: str, **values: Any) -> Markup:
+    values.setdefault("context", context)
+    return Markup(translation.pgettext(context, message)) % values
+
+
+def page_text_plural_in_context(
+    context: str, singular: str, plural: str, number: int, **values: Any
+) -> Markup:
+    values.setdefault("context", context)
+    values.setdefault("num", number)
+    return Markup(translation.npgettext(context, singular, plural, number)) % values
+
+
 def environment(**options: Any) -> Environment:
     env = Environment(**options, extensions=["jinja2.ext.i18n"], finalize=lazy_text_resolved)
     # Texts: {{ _("Save") }}, {{ _("Question %(n)s", n=number) }}, {% trans %}…{% endtrans %};
     # values put into a text are escaped, the catalogues' own texts are ours (docs/languages.md).
     env.policies["ext.i18n.trimmed"] = True
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=translation.gettext,
-        ngettext=translation.ngettext,
-        pgettext=translation.pgettext,
-        npgettext=translation.npgettext,
-        newstyle=True,
+    # Jinja's own newstyle callables go through the context on every call; ours do the same work
+    # (translate, mark safe, fill in the escaped values, "%%" read as "%") directly.
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
+    env.globals.update(
+        {
+            "_": page_text,
+            "gettext": page_text,
+            "ngettext": page_text_plural,
+            "pgettext": page_text_in_context,
+            "npgettext": page_text_plural_in_context,
+        }
     )
     env.globals["language_active"] = language_active
     env.globals["language_choices"] = language_choices

@@ -34,6 +34,11 @@ def language_codes() -> tuple[str, ...]:
     return tuple(code for code, _name in settings.LANGUAGES)
 
 
+# Codes as they come (a cookie, a response's field, Django's active language) and the code we
+# speak for each: every page asks several times, so each answer is worked out once.
+_known: dict[str | None, str] = {}
+
+
 def language_choices() -> list[tuple[str, str]]:
     """(code, name in its own language) for pickers: "Deutsch", never "German"."""
     return list(settings.LANGUAGES)
@@ -41,10 +46,14 @@ def language_choices() -> list[tuple[str, str]]:
 
 def language_known(code: str | None) -> str:
     """The code if we speak it ("de-AT" and "DE" read as "de"), else English."""
-    if not code:
-        return DEFAULT_LANGUAGE
-    base = code.strip().lower().replace("_", "-").split("-")[0]
-    return base if base in language_codes() else DEFAULT_LANGUAGE
+    known = _known.get(code)
+    if known is not None:
+        return known
+    base = (code or "").strip().lower().replace("_", "-").split("-")[0]
+    known = base if base in language_codes() else DEFAULT_LANGUAGE
+    if len(_known) < 256:  # codes typed into a cookie could be anything: keep a few
+        _known[code] = known
+    return known
 
 
 def language_active() -> str:
@@ -64,6 +73,20 @@ def campaign_language_activate(request: HttpRequest, campaign: Any) -> str:
     if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) in language_codes():
         return language_active()
     return language_activate(campaign.language)
+
+
+# Texts of our pages by language: a page shows the same few dozen texts on every request, and a
+# dictionary read is cheaper than Django's lookup through the active catalogue each time.
+_page_texts: dict[tuple[str | None, str], str] = {}
+
+
+def page_gettext(message: str) -> str:
+    """Django's gettext, remembered per language (the catalogues never change in a process)."""
+    key = (translation.get_language(), message)
+    text = _page_texts.get(key)
+    if text is None:
+        text = _page_texts[key] = translation.gettext(message)
+    return text
 
 
 @contextmanager
