@@ -98,6 +98,14 @@ def _said(where: Problem, field: str, text: str, /, **values: object) -> Problem
     return Problem(text % {"where": where, "field": field, **values}, where.about, field)
 
 
+def _key_repeated(where: Problem, count: int) -> Problem:
+    """A pillar's or bucket's key given to more than one of them."""
+    text = ngettext(
+        "%(where)s, key: defined %(count)s time.", "%(where)s, key: defined %(count)s times.", count
+    )
+    return _said(where, "key", text, count=count)
+
+
 def _place(about: str, text: str, /, **values: object) -> Problem:
     """Where a problem is, as it is named in problems ("Question 12", "Bucket 'emerging'")."""
     return Problem(text % values, about)
@@ -169,18 +177,7 @@ def bank_spec_problems(spec: BankSpec, *, questions_complete: bool = True) -> li
     pillar_keys = [pillar.key for pillar in spec.pillars]
     for key, count in Counter(pillar_keys).items():
         if count > 1:
-            problems.append(
-                _said(
-                    _pillar_at(key),
-                    "key",
-                    ngettext(
-                        "%(where)s, key: defined %(count)s time.",
-                        "%(where)s, key: defined %(count)s times.",
-                        count,
-                    ),
-                    count=count,
-                )
-            )
+            problems.append(_key_repeated(_pillar_at(key), count))
     problems += _bucket_problems(spec.buckets)
     for number, count in Counter(q.number for q in spec.questions).items():
         if count > 1:
@@ -274,16 +271,7 @@ def _bucket_problems(buckets: tuple[BucketSpec, ...]) -> list[Problem]:
     if not buckets:
         return [Problem(_("buckets: at least one bucket is needed."), "bucket", "buckets")]
     problems = [
-        _said(
-            _bucket_at(key),
-            "key",
-            ngettext(
-                "%(where)s, key: defined %(count)s time.",
-                "%(where)s, key: defined %(count)s times.",
-                count,
-            ),
-            count=count,
-        )
+        _key_repeated(_bucket_at(key), count)
         for key, count in Counter(bucket.key for bucket in buckets).items()
         if count > 1
     ]
