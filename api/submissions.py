@@ -12,6 +12,7 @@ from django.utils.formats import get_format
 
 from responses.answers import AnswerValue, answer_parse
 from responses.bank_texts import option_texts_for
+from responses.languages import language_active
 from responses.models import QuestionBank, Response
 from responses.selectors import bank_spec_for
 from responses.services import response_save_answers
@@ -48,7 +49,10 @@ def response_start(
     if errors:
         return SubmitResult(response=None, errors=errors)
     with transaction.atomic():  # a failed save leaves no half-made response behind
-        response = Response.objects.create(bank=bank, submitted_by=submitted_by)
+        # Its PDF and e-mails speak the language the submission asked in (Accept-Language).
+        response = Response.objects.create(
+            bank=bank, submitted_by=submitted_by, language=language_active()
+        )
         response_save_answers(response=response, answers=stored, cleared=set())
     return SubmitResult(response=response, errors={})
 

@@ -61,6 +61,7 @@ def test_answers_in_german_words_score_as_the_english_ones(translated_bank, spec
     score = ResponseScore.objects.get(response__public_id=body["id"])
     assert (str(score.overall), score.overall_bucket) == EXPECTED["A"]["overall"]
     assert body["profile"]["region"] == "Europe"  # kept in the bank's own words
+    assert score.response.language == "de"  # its PDF and e-mails will speak German
     assert body["overall"]["bucket"] != "Undeveloped"  # the label, in German
 
 
