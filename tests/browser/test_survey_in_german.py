@@ -109,7 +109,7 @@ def test_a_german_respondent_reads_german_pages_and_a_german_pdf(
 
     (tmp_path / "de-report.pdf").write_bytes(pdf)
     reader = PdfReader(io.BytesIO(pdf))
-    assert reader.trailer["/Root"]["/Lang"] == "de"  # the PDF says its language
+    assert reader.root_object["/Lang"] == "de"  # the PDF says its language
     text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
     for score in ("14,28", "27,78", "25,00", "3,03", "5,13"):  # overall, Team, Onboarding, …
         assert score in text
