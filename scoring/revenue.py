@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from scoring.kpis import KPIS
-from scoring.words import gettext, gettext_noop, number_text
+from scoring.words import gettext, gettext_noop, number_text, profile_text
 
 YEARS = 3
 # Both marked for the catalogues, in English: whoever prints them reads them with `gettext`.
@@ -47,7 +47,7 @@ class ArrBand:
     @property
     def figure_note(self) -> str:
         """How the figure was taken from the band, in words."""
-        band = {"band": self.label}
+        band = {"band": profile_text("arr_band", self.label)}  # as the reader's bank words it
         if self.low is not None and self.high is not None:
             # Translators: %(band)s is an ARR band such as "$1M – $5M".
             return gettext("the midpoint of your band, %(band)s") % band
