@@ -10,7 +10,7 @@ are the bank's, written as integers where the bank's are whole.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -28,8 +28,9 @@ SPACE = f"[{SPACE_CHARACTERS}]"
 BLANK = f"^{SPACE}*$"
 
 
-# Option texts in the bank's other languages, by question number and option code.
-OtherTexts = Mapping[tuple[int, int], Sequence[str]]
+# Option texts in every language of the bank, by question number: the codes each names
+# (responses.bank_texts.option_texts_for).
+OtherTexts = Mapping[int, Mapping[str, set[int]]]
 
 
 def submission_schema(spec: BankSpec | None, other_texts: OtherTexts | None = None) -> JsonSchema:
@@ -80,12 +81,12 @@ def _option_values(
     question: QuestionSpec, options: tuple[OptionSpec, ...], other_texts: OtherTexts
 ) -> list[str | int]:
     texts = [option.text for option in options]
-    for option in options:
-        texts += [
-            text
-            for text in other_texts.get((question.number, option.code), ())
-            if text not in texts
-        ]
+    codes = {option.code for option in options}
+    texts += [
+        text
+        for text, named in other_texts.get(question.number, {}).items()
+        if named & codes and text not in texts
+    ]
     return [*texts, *(option.code for option in options)]
 
 

@@ -22,7 +22,7 @@ from api.outcomes import router as outcomes_router
 from api.reports import router as reports_router
 from api.responses import router as responses_router
 from api.teams import router as teams_router
-from responses.bank_texts import option_texts_other
+from responses.bank_texts import option_texts_for
 from responses.selectors import bank_current, bank_spec_for
 
 
@@ -34,7 +34,7 @@ class CspiApi(NinjaAPI):
         document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         bank = bank_current()
         spec = bank_spec_for(bank=bank) if bank is not None else None
-        other_texts = option_texts_other(bank=bank) if bank is not None else None
+        other_texts = option_texts_for(bank) if bank is not None else None
         document["components"]["schemas"]["Submission"] = submission_schema(spec, other_texts)
         return document
 

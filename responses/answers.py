@@ -14,10 +14,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils.formats import get_format, number_format
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from responses.languages import number_localised
 from scoring.bank import BankSpec, Kind, QuestionSpec
 
 AnswerValue = str | int | float | list[int] | None
@@ -177,12 +178,7 @@ def number_shown(number: Decimal | None) -> str:
     """A bank's number as a person reads it on a page, with the active language's decimal
     mark ("96,5" in German), its places as they are; empty when there is none. (`number_text`
     stays the machine's form, for the API.)"""
-    if number is None:
-        return ""
-    normal = number.normalize()
-    exponent = normal.as_tuple().exponent
-    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return number_format(normal, decimal_pos=places, use_l10n=True)
+    return "" if number is None else number_localised(number.normalize(), grouping=False)
 
 
 def _text(question: QuestionSpec, value: str) -> ParsedAnswer:

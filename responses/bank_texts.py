@@ -4,7 +4,7 @@ asks for the bank it shows (`bank_spec_shown`), and where translations are saved
 What is scored and stored always reads the bank itself (`responses.selectors.bank_spec_for`):
 option codes, and profile answers in the bank's English words, so peer groups and scores are the
 same whatever language a respondent answered in. A text the translation lacks is shown in
-English; admin lists what is missing (`translation_missing`).
+English; admin lists what is missing (scoring.bank_translation.texts_missing).
 """
 
 from __future__ import annotations
@@ -23,11 +23,9 @@ from responses.models import BankTranslation, QuestionBank
 from responses.selectors import bank_current, bank_spec_for
 from scoring.bank import BankSpec
 from scoring.bank_translation import (
-    MissingText,
     TextDocument,
     TranslationError,
     spec_translated,
-    texts_missing,
     translation_checked,
 )
 
@@ -73,10 +71,6 @@ def _texts(bank: QuestionBank, language: str) -> Mapping[str, Any]:
 def translations_of(bank: QuestionBank) -> dict[str, Mapping[str, Any]]:
     """Every saved translation of the bank, by language."""
     return {row.language: row.texts for row in BankTranslation.objects.filter(bank=bank)}
-
-
-def translation_missing(*, bank: QuestionBank, language: str) -> list[MissingText]:
-    return texts_missing(bank_spec_for(bank=bank), _texts(bank, language))
 
 
 def translation_save(
@@ -204,14 +198,3 @@ def profile_texts_shown(role: str) -> dict[str, str]:
 
 def profile_texts_forget() -> None:
     _profile_texts.clear()
-
-
-def option_texts_other(*, bank: QuestionBank) -> dict[tuple[int, int], list[str]]:
-    """Each option's texts in the bank's translations, by (question number, code)."""
-    spec = bank_spec_for(bank=bank)
-    found: dict[tuple[int, int], list[str]] = {}
-    for texts in translations_of(bank).values():
-        for question in spec_translated(spec, texts).questions:
-            for option in question.options:
-                found.setdefault((question.number, option.code), []).append(option.text)
-    return found

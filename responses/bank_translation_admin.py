@@ -31,7 +31,12 @@ from responses.languages import language_codes
 from responses.models import QuestionBank
 from responses.selectors import bank_spec_for
 from scoring.bank import BankSpec
-from scoring.bank_translation import TranslationError, texts_missing, translation_document
+from scoring.bank_translation import (
+    TranslationError,
+    sections_of_their_own,
+    texts_missing,
+    translation_document,
+)
 
 MAX_TRANSLATION_FILE_BYTES = 256 * 1024
 
@@ -75,7 +80,7 @@ def _place(spec: BankSpec) -> list[tuple[str, str, str, bool]]:
                 False,
             )
         )
-    for index, section in enumerate(_sections(spec), start=1):
+    for index, section in enumerate(sections_of_their_own(spec), start=1):
         places.append((f"section.{index}", _("Page title"), section, False))
     for question in spec.questions:
         where = _("Question %(number)s") % {"number": question.number}
@@ -101,16 +106,9 @@ def _place(spec: BankSpec) -> list[tuple[str, str, str, bool]]:
     return places
 
 
-def _sections(spec: BankSpec) -> list[str]:
-    """The page titles that are not a pillar's name (those follow the pillar's translation)."""
-    pillar_names = {pillar.name for pillar in spec.pillars}
-    sections = dict.fromkeys(q.section for q in spec.questions if q.section)
-    return [section for section in sections if section not in pillar_names]
-
-
 def _initial(spec: BankSpec, texts: dict[str, Any]) -> dict[str, str]:
     initial = {"title": texts.get("title", ""), "intro": texts.get("intro", "")}
-    for index, section in enumerate(_sections(spec), start=1):
+    for index, section in enumerate(sections_of_their_own(spec), start=1):
         initial[f"section.{index}"] = texts.get("sections", {}).get(section, "")
     for key, value in texts.get("pillars", {}).items():
         for field, text in value.items():
@@ -141,7 +139,7 @@ def _document(spec: BankSpec, data: dict[str, str]) -> dict[str, Any]:
         "buckets": {b.key: {"name": data.get(f"bucket.{b.key}.name", "")} for b in spec.buckets},
         "sections": {
             section: data.get(f"section.{index}", "")
-            for index, section in enumerate(_sections(spec), start=1)
+            for index, section in enumerate(sections_of_their_own(spec), start=1)
         },
         "questions": {
             str(q.number): {

@@ -121,11 +121,12 @@ def date_text(value: Any, format_string: str) -> str:
     return dateformat.format(value, pattern)
 
 
-def number_localised(value: Decimal) -> str:
-    """A number with the active language's separators, keeping exactly its places."""
+def number_localised(value: Decimal, *, grouping: bool = True) -> str:
+    """A number with the active language's decimal mark (and, with `grouping`, its thousands
+    separator), keeping exactly its places."""
     exponent = value.as_tuple().exponent
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=grouping)
 
 
 def translations_install() -> None:

@@ -104,6 +104,14 @@ def _sections_checked(spec: BankSpec, value: Any) -> dict[str, str]:
     return sections
 
 
+def sections_of_their_own(spec: BankSpec) -> list[str]:
+    """The page titles a translation gives, in the bank's order: every section but those named
+    after a pillar, which take the pillar's translated name."""
+    pillar_names = {pillar.name for pillar in spec.pillars}
+    sections = dict.fromkeys(q.section for q in spec.questions if q.section)
+    return [section for section in sections if section not in pillar_names]
+
+
 def _section_shown(section: str, spec: BankSpec, texts: Mapping[str, Any]) -> str:
     given = texts.get("sections", {}).get(section)
     if given:
@@ -268,10 +276,8 @@ def texts_missing(spec: BankSpec, texts: Mapping[str, Any]) -> list[MissingText]
     for bucket in spec.buckets:
         if not buckets.get(bucket.key, {}).get("name"):
             missing.append(MissingText(f"Bucket {bucket.name}, name", bucket.name))
-    pillar_names = {pillar.name for pillar in spec.pillars}
-    sections = dict.fromkeys(q.section for q in spec.questions if q.section)
-    for section in sections:
-        if section not in pillar_names and not texts.get("sections", {}).get(section):
+    for section in sections_of_their_own(spec):
+        if not texts.get("sections", {}).get(section):
             missing.append(MissingText(f"Section {section}", section))
     for question in spec.questions:
         given = questions.get(str(question.number), {})
@@ -327,8 +333,7 @@ def translation_document(
         },
         "sections": {
             section: texts.get("sections", {}).get(section, "")
-            for section in dict.fromkeys(q.section for q in spec.questions if q.section)
-            if section not in {p.name for p in spec.pillars}
+            for section in sections_of_their_own(spec)
         },
         "questions": {str(q.number): question_entry(q) for q in spec.questions},
     }
